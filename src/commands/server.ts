@@ -1,0 +1,1225 @@
+/**
+ * Server administration commands: INFO, CONFIG, TIME, LASTSAVE, SHUTDOWN,
+ * MONITOR, SLOWLOG, LATENCY and DEBUG.
+ *
+ * INFO's sections and fields can be extended by the families that own the
+ * numbers (replication, persistence, pub/sub...): replace a whole section
+ * in `infoSections`, or one field's value in `infoFieldOverrides`.
+ */
+import os from 'node:os';
+import v8 from 'node:v8';
+import { createHash } from 'node:crypto';
+import type { CommandSpec, Command } from '../server/command';
+import type { Client } from '../server/client';
+import type { Server } from '../server/server';
+import { clock } from '../server/clock';
+import { AdminErr, Err } from '../protocol/errors';
+import { REDIS_VERSION, TREDIS_VERSION } from '../version';
+import { toInt64 } from '../util/numbers';
+import { encodingOf, stringOf, type Value } from '../store/value';
+import { clientInfoHooks } from './client';
+
+// ---------------------------------------------------------------- shared
+
+/**
+ * What the CONFIG commands need from the configuration (src/config's
+ * Config implements it). Errors are full reply texts ("ERR ...").
+ */
+export interface ServerConfig {
+  /** CONFIG GET: [name, value] for every parameter matching any pattern, each once. */
+  get(patterns: readonly string[]): [string, string][];
+  /** CONFIG SET: all pairs or none; null on success, else the error text. */
+  set(pairs: readonly (readonly [string, string])[], opts?: { loading?: boolean; localClient?: boolean }): string | null;
+  /** CONFIG REWRITE: null on success, else the error text. */
+  rewrite(): string | null;
+}
+
+function configOf(srv: Server): ServerConfig | null {
+  const cfg = srv.config as ServerConfig | null;
+  return cfg && typeof cfg.get === 'function' ? cfg : null;
+}
+
+/** A parameter's CONFIG GET text, or `fallback` when there is no config table. */
+function configValue(srv: Server, name: string, fallback: string): string {
+  const cfg = configOf(srv);
+  if (!cfg) return fallback;
+  const r = cfg.get([name]);
+  return r.length ? r[0][1] : fallback;
+}
+
+/** addReplyHelp(): "<CMD> <subcommand> ..." header, the lines, then HELP. */
+export function replyHelp(c: Client, argv: string[], lines: readonly string[]): void {
+  c.reply.array(lines.length + 3);
+  c.reply.status(`${argv[0].toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`);
+  for (const l of lines) c.reply.status(l);
+  c.reply.status('HELP');
+  c.reply.status('    Prints this help.');
+}
+
+/** islocalClient(): unix socket or the loopback address. */
+export function isLocalClient(c: Client): boolean {
+  if (c.isUnix) return true;
+  const ip = c.socket?.remoteAddress ?? '';
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1';
+}
+
+/** printf("%.2f") with C's round-half-even on exact ties. */
+export function fixed2(x: number): string {
+  const y = x * 100;
+  if (Number.isInteger(y * 2) && !Number.isInteger(y)) {
+    const lo = Math.floor(y);
+    const r = lo % 2 === 0 ? lo : lo + 1;
+    return (r / 100).toFixed(2);
+  }
+  return x.toFixed(2);
+}
+
+/** bytesToHuman(). */
+export function bytesToHuman(n: number): string {
+  if (n < 1024) return `${n}B`;
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  for (let i = 0; i < units.length; i++) {
+    if (n < 1024 ** (i + 2)) return fixed2(n / 1024 ** (i + 1)) + units[i];
+  }
+  return `${n}B`;
+}
+
+// ---------------------------------------------------------------- INFO
+
+type InfoLines = string[];
+
+/** Memory the process held when the first server was created (used_memory_startup). */
+const STARTUP_MEMORY = usedMemory();
+const memoryPeak = new WeakMap<Server, number>();
+const BUILD_ID = createHash('sha1').update(`tredis-${TREDIS_VERSION}`).digest('hex').slice(0, 16);
+
+function usedMemory(): number {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+function trackPeak(srv: Server, used: number): number {
+  const peak = Math.max(memoryPeak.get(srv) ?? 0, used);
+  memoryPeak.set(srv, peak);
+  return peak;
+}
+
+/** Bytes held by client buffers (query and reply), for used_memory_overhead. */
+function clientsMemory(srv: Server): number {
+  let n = 0;
+  for (const c of srv.clients.values()) {
+    n += Math.max(c.reader.capacity, c.reader.pending) + c.reply.buf.length + (c.socket ? c.socket.writableLength : 0);
+  }
+  return n;
+}
+
+function serverSection(srv: Server): InfoLines {
+  const now = clock.ms;
+  const uptime = Math.floor((now - srv.startTime) / 1000);
+  const s = srv.settings;
+  const nowUs = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  return [
+    `redis_version:${REDIS_VERSION}`,
+    'redis_git_sha1:00000000',
+    'redis_git_dirty:0',
+    `redis_build_id:${BUILD_ID}`,
+    'redis_mode:standalone',
+    `os:${os.type()} ${os.release()} ${os.machine()}`,
+    `arch_bits:${process.arch.endsWith('64') ? 64 : 32}`,
+    'monotonic_clock:POSIX clock_gettime',
+    `multiplexing_api:${process.platform === 'linux' ? 'epoll' : process.platform === 'win32' ? 'winsock' : 'kqueue'}`,
+    'atomicvar_api:c11-builtin',
+    'gcc_version:0.0.0',
+    `process_id:${process.pid}`,
+    'process_supervised:no',
+    `run_id:${srv.runId}`,
+    `tcp_port:${s.port === 0 && s.listenEphemeral ? srv.boundPort : s.port}`,
+    `server_time_usec:${nowUs}`,
+    `uptime_in_seconds:${uptime}`,
+    `uptime_in_days:${Math.floor(uptime / 86400)}`,
+    `hz:${s.hz}`,
+    `configured_hz:${s.hz}`,
+    `lru_clock:${Math.floor(now / 1000) & 0xffffff}`,
+    `executable:${srv.executable}`,
+    `config_file:${srv.configFile}`,
+    'io_threads_active:0',
+    `tredis_version:${TREDIS_VERSION}`,
+  ];
+}
+
+function clientsSection(srv: Server): InfoLines {
+  let maxIn = 0;
+  let maxOut = 0;
+  let blocked = 0;
+  let replicas = 0;
+  for (const c of srv.clients.values()) {
+    maxIn = Math.max(maxIn, c.reader.pending);
+    maxOut = Math.max(maxOut, c.socket ? c.socket.writableLength : 0);
+    if (c.blocked) blocked++;
+    if (clientInfoHooks.isReplica(c) && !c.monitor) replicas++;
+  }
+  return [
+    `connected_clients:${srv.clients.size - replicas}`,
+    'cluster_connections:0',
+    `maxclients:${srv.settings.maxclients}`,
+    `client_recent_max_input_buffer:${maxIn}`,
+    `client_recent_max_output_buffer:${maxOut}`,
+    `blocked_clients:${blocked}`,
+    'tracking_clients:0',
+    'clients_in_timeout_table:0',
+  ];
+}
+
+function memorySection(srv: Server): InfoLines {
+  const mu = process.memoryUsage();
+  const hs = v8.getHeapStatistics();
+  const used = mu.heapUsed + mu.external;
+  const rss = mu.rss;
+  const peak = trackPeak(srv, used);
+  const startup = Math.min(STARTUP_MEMORY, used);
+  const keys = srv.keyspace.totalKeys();
+  let expires = 0;
+  for (const db of srv.keyspace.dbs) expires += db.expires.size;
+  const overhead = Math.min(used, startup + clientsMemory(srv) + keys * 48 + expires * 32);
+  const dataset = used - overhead;
+  const netUsed = used - startup;
+  const allocated = mu.heapUsed + mu.external;
+  const active = Math.max(allocated, hs.total_heap_size + mu.external);
+  const resident = Math.max(active, hs.total_physical_size + mu.external);
+  const s = srv.settings;
+  const ratio = (a: number, b: number) => fixed2(b > 0 ? a / b : 0);
+  const lua = 32768;
+  const fnVm = 32768;
+  return [
+    `used_memory:${used}`,
+    `used_memory_human:${bytesToHuman(used)}`,
+    `used_memory_rss:${rss}`,
+    `used_memory_rss_human:${bytesToHuman(rss)}`,
+    `used_memory_peak:${peak}`,
+    `used_memory_peak_human:${bytesToHuman(peak)}`,
+    `used_memory_peak_perc:${fixed2(peak > 0 ? (used * 100) / peak : 0)}%`,
+    `used_memory_overhead:${overhead}`,
+    `used_memory_startup:${startup}`,
+    `used_memory_dataset:${dataset}`,
+    `used_memory_dataset_perc:${fixed2(netUsed > 0 ? (dataset * 100) / netUsed : 0)}%`,
+    `allocator_allocated:${allocated}`,
+    `allocator_active:${active}`,
+    `allocator_resident:${resident}`,
+    `total_system_memory:${os.totalmem()}`,
+    `total_system_memory_human:${bytesToHuman(os.totalmem())}`,
+    `used_memory_lua:${lua}`,
+    `used_memory_vm_eval:${lua}`,
+    `used_memory_lua_human:${bytesToHuman(lua)}`,
+    'used_memory_scripts_eval:0',
+    'number_of_cached_scripts:0',
+    'number_of_functions:0',
+    'number_of_libraries:0',
+    `used_memory_vm_functions:${fnVm}`,
+    `used_memory_vm_total:${lua + fnVm}`,
+    `used_memory_vm_total_human:${bytesToHuman(lua + fnVm)}`,
+    'used_memory_functions:0',
+    'used_memory_scripts:0',
+    'used_memory_scripts_human:0B',
+    `maxmemory:${s.maxmemory}`,
+    `maxmemory_human:${bytesToHuman(s.maxmemory)}`,
+    `maxmemory_policy:${s.maxmemoryPolicy}`,
+    `allocator_frag_ratio:${ratio(active, allocated)}`,
+    `allocator_frag_bytes:${active - allocated}`,
+    `allocator_rss_ratio:${ratio(resident, active)}`,
+    `allocator_rss_bytes:${resident - active}`,
+    `rss_overhead_ratio:${ratio(rss, resident)}`,
+    `rss_overhead_bytes:${rss - resident}`,
+    `mem_fragmentation_ratio:${ratio(rss, used)}`,
+    `mem_fragmentation_bytes:${rss - used}`,
+    'mem_not_counted_for_evict:0',
+    'mem_replication_backlog:0',
+    'mem_total_replication_buffers:0',
+    'mem_clients_slaves:0',
+    `mem_clients_normal:${clientsMemory(srv)}`,
+    'mem_cluster_links:0',
+    'mem_aof_buffer:0',
+    'mem_allocator:libc',
+    'active_defrag_running:0',
+    'lazyfree_pending_objects:0',
+    'lazyfreed_objects:0',
+  ];
+}
+
+function persistenceSection(srv: Server): InfoLines {
+  return [
+    'loading:0',
+    'async_loading:0',
+    'current_cow_peak:0',
+    'current_cow_size:0',
+    'current_cow_size_age:0',
+    'current_fork_perc:0.00',
+    'current_save_keys_processed:0',
+    'current_save_keys_total:0',
+    `rdb_changes_since_last_save:${srv.keyspace.dirty}`,
+    'rdb_bgsave_in_progress:0',
+    `rdb_last_save_time:${srv.lastSave}`,
+    'rdb_last_bgsave_status:ok',
+    'rdb_last_bgsave_time_sec:-1',
+    'rdb_current_bgsave_time_sec:-1',
+    'rdb_saves:0',
+    'rdb_last_cow_size:0',
+    'rdb_last_load_keys_expired:0',
+    'rdb_last_load_keys_loaded:0',
+    `aof_enabled:${srv.settings.appendonly ? 1 : 0}`,
+    'aof_rewrite_in_progress:0',
+    'aof_rewrite_scheduled:0',
+    'aof_last_rewrite_time_sec:-1',
+    'aof_current_rewrite_time_sec:-1',
+    'aof_last_bgrewrite_status:ok',
+    'aof_rewrites:0',
+    'aof_rewrites_consecutive_failures:0',
+    'aof_last_write_status:ok',
+    'aof_last_cow_size:0',
+    'module_fork_in_progress:0',
+    'module_fork_last_cow_size:0',
+  ];
+}
+
+function statsSection(srv: Server): InfoLines {
+  const st = srv.stats;
+  const ks = srv.keyspace.stats;
+  return [
+    `total_connections_received:${st.connectionsReceived}`,
+    `total_commands_processed:${st.commandsProcessed}`,
+    `instantaneous_ops_per_sec:${Math.floor(st.opsPerSec.rate)}`,
+    `total_net_input_bytes:${st.netInput}`,
+    `total_net_output_bytes:${st.netOutput}`,
+    'total_net_repl_input_bytes:0',
+    'total_net_repl_output_bytes:0',
+    `instantaneous_input_kbps:${fixed2(st.inputKbps.rate)}`,
+    `instantaneous_output_kbps:${fixed2(st.outputKbps.rate)}`,
+    'instantaneous_input_repl_kbps:0.00',
+    'instantaneous_output_repl_kbps:0.00',
+    `rejected_connections:${st.rejectedConnections}`,
+    'sync_full:0',
+    'sync_partial_ok:0',
+    'sync_partial_err:0',
+    `expired_keys:${ks.expiredKeys}`,
+    `expired_stale_perc:${fixed2(ks.expiredStalePerc * 100)}`,
+    `expired_time_cap_reached_count:${st.expiredTimeCapReached}`,
+    `expire_cycle_cpu_milliseconds:${Math.floor(ks.expireCycleCpuMs)}`,
+    `evicted_keys:${ks.evictedKeys}`,
+    'evicted_clients:0',
+    'total_eviction_exceeded_time:0',
+    'current_eviction_exceeded_time:0',
+    `keyspace_hits:${ks.hits}`,
+    `keyspace_misses:${ks.misses}`,
+    'pubsub_channels:0',
+    'pubsub_patterns:0',
+    'pubsubshard_channels:0',
+    'latest_fork_usec:0',
+    'total_forks:0',
+    'migrate_cached_sockets:0',
+    'slave_expires_tracked_keys:0',
+    'active_defrag_hits:0',
+    'active_defrag_misses:0',
+    'active_defrag_key_hits:0',
+    'active_defrag_key_misses:0',
+    'total_active_defrag_time:0',
+    'current_active_defrag_time:0',
+    'tracking_total_keys:0',
+    'tracking_total_items:0',
+    'tracking_total_prefixes:0',
+    `unexpected_error_replies:${st.unexpectedErrorReplies}`,
+    `total_error_replies:${st.totalErrorReplies}`,
+    'dump_payload_sanitizations:0',
+    `total_reads_processed:${st.readsProcessed}`,
+    `total_writes_processed:${st.writesProcessed}`,
+    'io_threaded_reads_processed:0',
+    'io_threaded_writes_processed:0',
+    'reply_buffer_shrinks:0',
+    'reply_buffer_expands:0',
+  ];
+}
+
+function replicationSection(srv: Server): InfoLines {
+  return [
+    'role:master',
+    'connected_slaves:0',
+    'master_failover_state:no-failover',
+    `master_replid:${srv.replId}`,
+    'master_replid2:0000000000000000000000000000000000000000',
+    'master_repl_offset:0',
+    'second_repl_offset:-1',
+    'repl_backlog_active:0',
+    `repl_backlog_size:${configValue(srv, 'repl-backlog-size', '1048576')}`,
+    'repl_backlog_first_byte_offset:0',
+    'repl_backlog_histlen:0',
+  ];
+}
+
+function cpuSection(): InfoLines {
+  const u = process.cpuUsage();
+  const secs = (us: number) => `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`;
+  return [
+    `used_cpu_sys:${secs(u.system)}`,
+    `used_cpu_user:${secs(u.user)}`,
+    'used_cpu_sys_children:0.000000',
+    'used_cpu_user_children:0.000000',
+    `used_cpu_sys_main_thread:${secs(u.system)}`,
+    `used_cpu_user_main_thread:${secs(u.user)}`,
+  ];
+}
+
+function commandstatsSection(srv: Server): InfoLines {
+  const out: InfoLines = [];
+  const add = (cmd: Command) => {
+    if (cmd.calls || cmd.failedCalls || cmd.rejectedCalls) {
+      const usec = Math.floor(cmd.usec);
+      const perCall = cmd.calls === 0 ? 0 : Math.fround(Math.fround(usec) / Math.fround(cmd.calls));
+      out.push(
+        `cmdstat_${infoSafe(cmd.fullname)}:calls=${cmd.calls},usec=${usec},usec_per_call=${fixed2(perCall)}` +
+          `,rejected_calls=${cmd.rejectedCalls},failed_calls=${cmd.failedCalls}`,
+      );
+    }
+    if (cmd.subcommands) for (const sub of cmd.subcommands.values()) add(sub);
+  };
+  for (const cmd of srv.registry.all()) add(cmd);
+  return out;
+}
+
+/** getSafeInfoString(): INFO field names can't hold ':' '\r' '\n'. */
+function infoSafe(s: string): string {
+  return /[:\r\n]/.test(s) ? s.replace(/[:\r\n]/g, '_') : s;
+}
+
+function errorstatsSection(srv: Server): InfoLines {
+  const codes = [...srv.stats.errors.keys()].sort();
+  return codes.map((code) => `errorstat_${code}:count=${srv.stats.errors.get(code)}`);
+}
+
+function keyspaceSection(srv: Server): InfoLines {
+  const out: InfoLines = [];
+  for (const db of srv.keyspace.dbs) {
+    const keys = db.size;
+    if (keys === 0) continue;
+    out.push(`db${db.id}:keys=${keys},expires=${db.expires.size},avg_ttl=${Math.floor(db.avgTtl)}`);
+  }
+  return out;
+}
+
+/** INFO sections in output order: [name, title]. */
+const SECTION_ORDER: [string, string][] = [
+  ['server', 'Server'],
+  ['clients', 'Clients'],
+  ['memory', 'Memory'],
+  ['persistence', 'Persistence'],
+  ['stats', 'Stats'],
+  ['replication', 'Replication'],
+  ['cpu', 'CPU'],
+  ['modules', 'Modules'],
+  ['commandstats', 'Commandstats'],
+  ['errorstats', 'Errorstats'],
+  ['latencystats', 'Latencystats'],
+  ['cluster', 'Cluster'],
+  ['keyspace', 'Keyspace'],
+];
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'modules', 'errorstats', 'cluster', 'keyspace'];
+
+/** Section generators; a family may replace one with its own lines. */
+export const infoSections: Record<string, (srv: Server) => InfoLines> = {
+  server: serverSection,
+  clients: clientsSection,
+  memory: memorySection,
+  persistence: persistenceSection,
+  stats: statsSection,
+  replication: replicationSection,
+  cpu: cpuSection,
+  modules: () => [],
+  commandstats: commandstatsSection,
+  errorstats: errorstatsSection,
+  // per-command latency histograms (latency-tracking) are not kept
+  latencystats: () => [],
+  cluster: () => ['cluster_enabled:0'],
+  keyspace: keyspaceSection,
+};
+
+/** Overrides of single INFO fields by name ("pubsub_channels", "role"...). */
+export const infoFieldOverrides = new Map<string, (srv: Server) => string | number>();
+
+function selectSections(args: string[]): Set<string> {
+  const out = new Set<string>();
+  if (args.length === 0) {
+    for (const s of DEFAULT_SECTIONS) out.add(s);
+    return out;
+  }
+  for (const raw of args) {
+    const a = raw.toLowerCase();
+    if (a === 'default') for (const s of DEFAULT_SECTIONS) out.add(s);
+    else if (a === 'all' || a === 'everything') for (const [s] of SECTION_ORDER) out.add(s);
+    else if (a === 'module_list') out.add('modules');
+    else out.add(a);
+  }
+  return out;
+}
+
+/** The INFO text for the given section arguments (genRedisInfoString). */
+export function infoString(srv: Server, args: string[]): string {
+  const wanted = selectSections(args);
+  let out = '';
+  let n = 0;
+  for (const [name, title] of SECTION_ORDER) {
+    if (!wanted.has(name)) continue;
+    if (n++) out += '\r\n';
+    out += `# ${title}\r\n`;
+    for (let line of infoSections[name](srv)) {
+      if (infoFieldOverrides.size) {
+        const colon = line.indexOf(':');
+        const ov = infoFieldOverrides.get(line.slice(0, colon));
+        if (ov) line = `${line.slice(0, colon)}:${ov(srv)}`;
+      }
+      out += line + '\r\n';
+    }
+  }
+  return out;
+}
+
+function info(c: Client, argv: string[]): void {
+  c.reply.verbatim(infoString(c.server, argv.slice(1)));
+}
+
+// ---------------------------------------------------------------- CONFIG
+
+function configGet(c: Client, argv: string[]): void {
+  const cfg = configOf(c.server);
+  const pairs = cfg ? cfg.get(argv.slice(2)) : [];
+  c.reply.map(pairs.length);
+  for (const [k, v] of pairs) {
+    c.reply.bulk(k);
+    c.reply.bulk(v);
+  }
+}
+
+function configSet(c: Client, argv: string[]): void {
+  if (argv.length % 2 !== 0) return c.error(Err.syntax);
+  const pairs: [string, string][] = [];
+  for (let i = 2; i < argv.length; i += 2) pairs.push([argv[i], argv[i + 1]]);
+  const cfg = configOf(c.server);
+  const err = cfg ? cfg.set(pairs, { loading: false, localClient: isLocalClient(c) }) : AdminErr.configSetUnknown(argv[2]);
+  if (err !== null) return c.error(err);
+  c.reply.ok();
+}
+
+/** CONFIG RESETSTAT: server stats, command and error stats (not SLOWLOG nor LATENCY). */
+export function resetStats(srv: Server): void {
+  srv.stats.reset();
+  for (const cmd of srv.registry.all()) cmd.resetStats();
+  const ks = srv.keyspace.stats;
+  ks.hits = ks.misses = ks.expiredKeys = ks.evictedKeys = 0;
+  ks.expiredStalePerc = 0;
+  ks.expireCycleCpuMs = 0;
+}
+
+function configResetstat(c: Client): void {
+  resetStats(c.server);
+  c.reply.ok();
+}
+
+function configRewrite(c: Client): void {
+  const cfg = configOf(c.server);
+  const err = cfg ? cfg.rewrite() : AdminErr.noConfigFile;
+  if (err !== null) {
+    c.server.log.warning(`CONFIG REWRITE failed: ${err.replace(/^ERR /, '')}`);
+    return c.error(err);
+  }
+  c.server.log.notice('CONFIG REWRITE executed with success.');
+  c.reply.ok();
+}
+
+const CONFIG_HELP = [
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+];
+
+// ---------------------------------------------------------------- TIME, LASTSAVE
+
+function time(c: Client): void {
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const sec = Math.floor(us / 1e6);
+  c.reply.array(2);
+  c.reply.bulk(String(sec));
+  c.reply.bulk(String(us - sec * 1e6));
+}
+
+function lastsave(c: Client): void {
+  c.reply.int(c.server.lastSave);
+}
+
+// ---------------------------------------------------------------- SHUTDOWN
+
+function shutdown(c: Client, argv: string[]): void {
+  const srv = c.server;
+  let nosave = false;
+  let save = false;
+  let now = false;
+  let force = false;
+  let abort = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i].toLowerCase();
+    if (a === 'nosave') nosave = true;
+    else if (a === 'save') save = true;
+    else if (a === 'now') now = true;
+    else if (a === 'force') force = true;
+    else if (a === 'abort') abort = true;
+    else return c.error(Err.syntax);
+  }
+  if ((abort && (nosave || save || now || force)) || (nosave && save)) return c.error(Err.syntax);
+  // A shutdown never waits here (there are no replicas to catch up), so
+  // there is never one in progress to abort.
+  if (abort) return c.error(AdminErr.noShutdown);
+  if (!now && clientInfoHooks.denyBlocking(c)) return c.error(AdminErr.shutdownDenyBlocking);
+
+  srv.log.warning('User requested shutdown...');
+  const savePoints = configValue(srv, 'save', '') !== '';
+  if ((savePoints && !nosave) || save) {
+    srv.log.notice('Saving the final RDB snapshot before exiting.');
+    const err = srv.shutdownSave ? srv.shutdownSave() : 'tredis has no RDB persistence yet';
+    if (err !== null) {
+      srv.log.warning(`Failed saving the DB: ${err}`);
+      if (!force) {
+        srv.log.warning("Error trying to save the DB, can't exit.");
+        srv.log.warning('Errors trying to shut down the server. Check the logs for more information.');
+        return c.error(AdminErr.shutdownFailed);
+      }
+      srv.log.warning('Error trying to save the DB. Exit anyway.');
+    }
+  }
+  if (srv.settings.pidfile) srv.log.notice('Removing the pid file.');
+  srv.log.warning('Redis is now ready to exit, bye bye...');
+  // The caller gets no reply: its connection closes with the server.
+  void srv.shutdown();
+}
+
+// ---------------------------------------------------------------- MONITOR
+
+function monitor(c: Client): void {
+  if (clientInfoHooks.denyBlocking(c)) return c.error(AdminErr.monitorDenyBlocking);
+  // already a monitor (or a replica): ignored, without a reply
+  if (c.monitor || clientInfoHooks.isReplica(c)) return;
+  c.monitor = true;
+  c.server.monitors.add(c);
+  c.reply.ok();
+}
+
+// ---------------------------------------------------------------- SLOWLOG
+
+function slowlogGet(c: Client, argv: string[]): void {
+  if (argv.length > 3) return c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
+  const entries = c.server.slowlog.entries;
+  let count = 10;
+  if (argv.length === 3) {
+    const n = toInt64(argv[2]);
+    if (n === null || n < -1n) return c.error(AdminErr.slowlogCount);
+    count = n === -1n ? entries.length : n > BigInt(entries.length) ? entries.length : Number(n);
+  }
+  const sent = Math.min(count, entries.length);
+  c.reply.array(sent);
+  for (let i = 0; i < sent; i++) {
+    const e = entries[i];
+    c.reply.array(6);
+    c.reply.int(e.id);
+    c.reply.int(e.time);
+    c.reply.int(e.duration);
+    c.reply.bulks(e.args);
+    c.reply.bulk(e.peer);
+    c.reply.bulk(e.name);
+  }
+}
+
+function slowlogLen(c: Client): void {
+  c.reply.int(c.server.slowlog.entries.length);
+}
+
+function slowlogReset(c: Client): void {
+  c.server.slowlog.reset();
+  c.reply.ok();
+}
+
+const SLOWLOG_HELP = [
+  'GET [<count>]',
+  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+  '    client name',
+  'LEN',
+  '    Return the length of the slowlog.',
+  'RESET',
+  '    Reset the slowlog.',
+];
+
+// ---------------------------------------------------------------- LATENCY
+
+/** Latencies are recorded in fractional ms; Redis keeps whole milliseconds. */
+const ms = (x: number) => Math.floor(x);
+
+function latencyLatest(c: Client): void {
+  const events = c.server.latency.events;
+  c.reply.array(events.size);
+  for (const [name, ev] of events) {
+    const last = ev.samples[ev.samples.length - 1];
+    c.reply.array(4);
+    c.reply.bulk(name);
+    c.reply.int(last ? last.time : 0);
+    c.reply.int(last ? ms(last.latency) : 0);
+    c.reply.int(ms(ev.max));
+  }
+}
+
+function latencyHistory(c: Client, argv: string[]): void {
+  const ev = c.server.latency.events.get(argv[2]);
+  if (!ev) return c.reply.array(0);
+  c.reply.array(ev.samples.length);
+  for (const s of ev.samples) {
+    c.reply.array(2);
+    c.reply.int(s.time);
+    c.reply.int(ms(s.latency));
+  }
+}
+
+function latencyReset(c: Client, argv: string[]): void {
+  c.reply.int(c.server.latency.reset(argv.slice(2)));
+}
+
+/** A sparkline of the samples (Redis's sparkline.c in "fill" mode), 4 rows high. */
+function sparkline(values: number[], labels: string[], columns: number, rows: number): string {
+  const charset = '_o#';
+  let min = 0;
+  let max = 0;
+  values.forEach((v, i) => {
+    if (i === 0) min = max = v;
+    else {
+      if (v > max) max = v;
+      if (v < min) min = v;
+    }
+  });
+  let out = '';
+  for (let off = 0; off < values.length; off += columns) {
+    const len = Math.min(columns, values.length - off);
+    if (off !== 0) out += '\n';
+    let relmax = max - min;
+    if (relmax === 0) relmax = 1;
+    const steps = charset.length * rows;
+    for (let row = 0; ; row++) {
+      let loop = false;
+      const chars: string[] = new Array<string>(len).fill(' ');
+      for (let j = 0; j < len; j++) {
+        const relval = values[off + j] - min;
+        let step = Math.trunc(Math.trunc(relval * steps) / relmax);
+        if (step < 0) step = 0;
+        if (step >= steps) step = steps - 1;
+        if (row < rows) {
+          const idx = step - (rows - row - 1) * charset.length;
+          loop = true;
+          if (idx >= 0 && idx < charset.length) chars[j] = charset[idx];
+          else if (idx >= charset.length) chars[j] = '|';
+        } else {
+          if (labels.length && row - rows < 1) {
+            loop = true; // the blank line between the graph and the labels
+            break;
+          }
+          const label = labels[off + j];
+          const at = row - rows - 1;
+          if (label !== undefined && label.length > at) {
+            loop = true;
+            chars[j] = label[at];
+          }
+        }
+      }
+      if (!loop) break;
+      out += chars.join('') + '\n';
+    }
+  }
+  return out;
+}
+
+function latencyGraph(c: Client, argv: string[]): void {
+  const name = argv[2];
+  const ev = c.server.latency.events.get(name);
+  if (!ev || ev.samples.length === 0) return c.error(AdminErr.noLatencySamples(name));
+  const nowSec = Math.floor(Date.now() / 1000);
+  const values: number[] = [];
+  const labels: string[] = [];
+  let lo = 0;
+  let hi = 0;
+  for (const s of ev.samples) {
+    const v = ms(s.latency);
+    if (values.length === 0) lo = hi = v;
+    else {
+      if (v > hi) hi = v;
+      if (v < lo) lo = v;
+    }
+    const ago = nowSec - s.time;
+    const label =
+      ago < 60 ? `${ago}s` : ago < 3600 ? `${Math.floor(ago / 60)}m` : ago < 86400 ? `${Math.floor(ago / 3600)}h` : `${Math.floor(ago / 86400)}d`;
+    values.push(v);
+    labels.push(label);
+  }
+  let graph = `${name} - high ${hi} ms, low ${lo} ms (all time high ${ms(ev.max)} ms)\n`;
+  graph += '-'.repeat(80) + '\n';
+  graph += sparkline(values, labels, 80, 4);
+  c.reply.verbatim(graph);
+}
+
+const ADVICE = {
+  slowlogEnabled: (t: number) =>
+    `- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than ${t * 1000}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.\n`,
+  slowlogTuning: (t: number) =>
+    `- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than ${t * 1000}'.\n`,
+  slowlogInspect:
+    '- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n',
+  scheduler:
+    '- The system is slow to execute Redis code paths not containing system calls. This usually means the system does not provide Redis CPU time to run for long periods. You should try to:\n' +
+    '  1) Lower the system load.\n' +
+    '  2) Use a computer / VM just for Redis if you are running other software in the same system.\n' +
+    '  3) Check if you have a "noisy neighbour" problem.\n' +
+    "  4) Check with 'redis-cli --intrinsic-latency 100' what is the intrinsic latency in your system.\n" +
+    '  5) Check if the problem is allocator-related by recompiling Redis with MALLOC=libc, if you are using Jemalloc. However this may create fragmentation problems.\n',
+  localDisk:
+    '- It is strongly advised to use local disks for persistence, especially if you are using AOF. Remote disks provided by platform-as-a-service providers are known to be slow.\n',
+  ssd: '- SSD disks are able to reduce fsync latency, and total time needed for snapshotting and AOF log rewriting (resulting in smaller memory usage). With extremely high write load SSD disks can be a good option. However Redis should perform reasonably with high load using normal disks. Use this advice as a last resort.\n',
+  dataWriteback:
+    '- Mounting ext3/4 filesystems with data=writeback can provide a performance boost compared to data=ordered, however this mode of operation provides less guarantees, and sometimes it can happen that after a hard crash the AOF file will have a half-written command at the end and will require to be repaired before Redis restarts.\n',
+  diskContention:
+    '- Try to lower the disk contention. This is often caused by other disk intensive processes running in the same computer (including other Redis instances).\n',
+  noAppendfsync:
+    "- Assuming from the point of view of data safety this is viable in your environment, you could try to enable the 'no-appendfsync-on-rewrite' option, so that fsync will not be performed while there is a child rewriting the AOF file or producing an RDB file (the moment where there is high disk contention).\n",
+  relaxFsync:
+    "- Your fsync policy is set to 'always'. It is very hard to get good performances with such a setup, if possible try to relax the fsync policy to 'onesec'.\n",
+  writeLoad:
+    '- Latency during the AOF atomic rename operation or when the final difference is flushed to the AOF file at the end of the rewrite, sometimes is caused by very high write load, causing the AOF buffer to get very large. If possible try to send less commands to accomplish the same work, or use Lua scripts to group multiple operations into a single EVALSHA call.\n',
+  hz: "- In order to make the Redis keys expiring process more incremental, try to set the 'hz' configuration parameter to 100 using 'CONFIG SET hz 100'.\n",
+  largeObjects:
+    '- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment those objects into multiple smaller objects.\n',
+  massEviction:
+    "- Sudden changes to the 'maxmemory' setting via 'CONFIG SET', or allocation of large objects via sets or sorted sets intersections, STORE option of SORT, Redis Cluster large keys migrations (RESTORE command), may create sudden memory pressure forcing the server to block trying to evict keys. \n",
+};
+
+/** LATENCY DOCTOR's report (createLatencyReport). */
+export function latencyReport(srv: Server): string {
+  const events = srv.latency.events;
+  const s = srv.settings;
+  const threshold = s.latencyMonitorThreshold;
+  if (events.size === 0 && threshold === 0) {
+    return 'I\'m sorry, Dave, I can\'t do that. Latency monitoring is disabled in this Redis instance. You may use "CONFIG SET latency-monitor-threshold <milliseconds>." in order to enable it. If we weren\'t in a deep space mission I\'d suggest to take a look at https://redis.io/topics/latency-monitor.\n';
+  }
+  const adv = new Set<keyof typeof ADVICE>();
+  let advices = 0;
+  const want = (...names: (keyof typeof ADVICE)[]) => {
+    for (const n of names) adv.add(n);
+    advices += names.length;
+  };
+  let report = '';
+  let eventnum = 0;
+  const nowSec = Math.floor(Date.now() / 1000);
+  for (const [name, ev] of events) {
+    eventnum++;
+    if (eventnum === 1) {
+      report += "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n";
+    }
+    const n = ev.samples.length;
+    let sum = 0;
+    let oldest = 0;
+    for (const smp of ev.samples) {
+      sum += ms(smp.latency);
+      if (oldest === 0 || smp.time < oldest) oldest = smp.time;
+    }
+    const avg = n ? Math.floor(sum / n) : 0;
+    let period = n ? nowSec - oldest : 0;
+    if (n && period === 0) period = 1;
+    let dev = 0;
+    for (const smp of ev.samples) dev += Math.abs(avg - ms(smp.latency));
+    const mad = n ? Math.floor(dev / n) : 0;
+    report +=
+      `${eventnum}. ${name}: ${n} latency spikes (average ${avg}ms, mean deviation ${mad}ms, period ${fixed2(period / n)} sec).` +
+      ` Worst all time event ${ms(ev.max)}ms.`;
+    switch (name.toLowerCase()) {
+      case 'command':
+        if (s.slowlogLogSlowerThan < 0 || s.slowlogMaxLen === 0) want('slowlogEnabled');
+        else if (Math.trunc(s.slowlogLogSlowerThan / 1000) > threshold) want('slowlogTuning');
+        want('slowlogInspect', 'largeObjects');
+        break;
+      case 'fast-command':
+        want('scheduler');
+        break;
+      case 'aof-write-pending-fsync':
+        want('localDisk', 'diskContention', 'ssd', 'dataWriteback');
+        break;
+      case 'aof-write-active-child':
+        want('noAppendfsync', 'dataWriteback', 'ssd');
+        break;
+      case 'aof-write-alone':
+        want('localDisk', 'dataWriteback', 'ssd');
+        break;
+      case 'aof-fsync-always':
+        want('relaxFsync');
+        break;
+      case 'aof-fstat':
+      case 'rdb-unlink-temp-file':
+        want('diskContention', 'localDisk');
+        break;
+      case 'aof-rewrite-diff-write':
+      case 'aof-rename':
+        want('writeLoad', 'dataWriteback', 'ssd', 'localDisk');
+        break;
+      case 'expire-cycle':
+        want('hz', 'largeObjects');
+        break;
+      case 'eviction-del':
+        want('largeObjects');
+        break;
+      case 'eviction-cycle':
+        want('massEviction');
+        break;
+    }
+    report += '\n';
+  }
+  if (eventnum === 0 && advices === 0) {
+    report +=
+      'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n';
+  } else if (eventnum > 0 && advices === 0) {
+    report +=
+      "\nWhile there are latency events logged, I'm not able to suggest any easy fix. Please use the Redis community to get some help, providing this report in your help request.\n";
+  } else {
+    report += '\nI have a few advices for you:\n\n';
+    if (adv.has('slowlogEnabled')) report += ADVICE.slowlogEnabled(threshold);
+    if (adv.has('slowlogTuning')) report += ADVICE.slowlogTuning(threshold);
+    if (adv.has('slowlogInspect')) report += ADVICE.slowlogInspect;
+    if (adv.has('scheduler')) report += ADVICE.scheduler;
+    if (adv.has('localDisk')) report += ADVICE.localDisk;
+    if (adv.has('ssd')) report += ADVICE.ssd;
+    if (adv.has('dataWriteback')) report += ADVICE.dataWriteback;
+    if (adv.has('diskContention')) report += ADVICE.diskContention;
+    if (adv.has('noAppendfsync')) report += ADVICE.noAppendfsync;
+    if (adv.has('relaxFsync') && configValue(srv, 'appendfsync', 'everysec') === 'always') report += ADVICE.relaxFsync;
+    if (adv.has('writeLoad')) report += ADVICE.writeLoad;
+    if (adv.has('hz') && s.hz < 100) report += ADVICE.hz;
+    if (adv.has('largeObjects')) report += ADVICE.largeObjects;
+    if (adv.has('massEviction')) report += ADVICE.massEviction;
+  }
+  return report;
+}
+
+function latencyDoctor(c: Client): void {
+  c.reply.verbatim(latencyReport(c.server));
+}
+
+/** Per-command latency histograms need latency-tracking, which tredis doesn't keep: none to report. */
+function latencyHistogram(c: Client): void {
+  c.reply.map(0);
+}
+
+const LATENCY_HELP = [
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+];
+
+// ---------------------------------------------------------------- DEBUG
+
+/** Values of other types may describe themselves to DEBUG OBJECT. */
+interface DebugDescribed {
+  /** Bytes the value takes in an RDB file (rdbSavedObjectLen). */
+  serializedLength?(): number;
+  /** Extra " name:value" fields (ql_nodes... for quicklists). */
+  debugFields?(): string;
+}
+
+const SHARED_INTEGERS = 10000;
+const OBJ_SHARED_REFCOUNT = 2147483647;
+
+/** rdbSaveLen() size. */
+function rdbLenSize(n: number): number {
+  if (n < 1 << 6) return 1;
+  if (n < 1 << 14) return 2;
+  if (n <= 0xffffffff) return 5;
+  return 9;
+}
+
+/** rdbEncodeInteger() size, or 0 when the value needs more than 32 bits. */
+function rdbIntSize(v: bigint): number {
+  if (v >= -128n && v <= 127n) return 2;
+  if (v >= -32768n && v <= 32767n) return 3;
+  if (v >= -2147483648n && v <= 2147483647n) return 5;
+  return 0;
+}
+
+/** Bytes a string value takes in an RDB file (rdbSaveRawString / rdbSaveLongLongAsStringObject). */
+export function stringSerializedLength(s: string, encoding: string, compression: boolean): number {
+  if (encoding === 'int') {
+    const v = toInt64(s)!;
+    const n = rdbIntSize(v);
+    return n > 0 ? n : rdbLenSize(s.length) + s.length;
+  }
+  if (s.length <= 11) {
+    const v = toInt64(s);
+    if (v !== null && v.toString() === s) {
+      const n = rdbIntSize(v);
+      if (n > 0) return n;
+    }
+  }
+  if (compression && s.length > 20) {
+    const clen = lzfCompressedLength(Buffer.from(s, 'latin1'), s.length - 4);
+    if (clen > 0) return 1 + rdbLenSize(clen) + rdbLenSize(s.length) + clen;
+  }
+  return rdbLenSize(s.length) + s.length;
+}
+
+/**
+ * Size of LZF's output for `data` (liblzf 3.6 as built into Redis: HLOG
+ * 16, VERY_FAST), or 0 when it would not fit in `outLen` bytes.
+ */
+export function lzfCompressedLength(data: Buffer, outLen: number): number {
+  const inLen = data.length;
+  if (inLen === 0 || outLen <= 0) return 0;
+  const HLOG = 16;
+  const HSIZE = 1 << HLOG;
+  const MAX_LIT = 1 << 5;
+  const MAX_OFF = 1 << 13;
+  const MAX_REF = (1 << 8) + (1 << 3);
+  const htab = new Int32Array(HSIZE).fill(-1);
+  const idx = (h: number) => ((h >>> (24 - HLOG)) - h * 5) & (HSIZE - 1);
+  const inEnd = inLen;
+  const outEnd = outLen;
+  let ip = 0;
+  let op = 1; // start run
+  let lit = 0;
+  let hval = ((data[0] << 8) | (inLen > 1 ? data[1] : 0)) >>> 0;
+  while (ip < inEnd - 2) {
+    hval = ((hval << 8) | data[ip + 2]) >>> 0;
+    const slot = idx(hval);
+    const ref = htab[slot];
+    htab[slot] = ip;
+    let off = 0;
+    if (
+      ref > 0 &&
+      ref < ip &&
+      (off = ip - ref - 1) < MAX_OFF &&
+      data[ref + 2] === data[ip + 2] &&
+      data[ref] === data[ip] &&
+      data[ref + 1] === data[ip + 1]
+    ) {
+      let len = 2;
+      let maxlen = inEnd - ip - len;
+      if (maxlen > MAX_REF) maxlen = MAX_REF;
+      if (op + 3 + 1 >= outEnd && op - (lit ? 0 : 1) + 3 + 1 >= outEnd) return 0;
+      op -= lit ? 0 : 1; // undo the run if it is empty
+      extend: {
+        if (maxlen > 16) {
+          for (let k = 0; k < 16; k++) {
+            len++;
+            if (data[ref + len] !== data[ip + len]) break extend;
+          }
+        }
+        do len++;
+        while (len < maxlen && data[ref + len] === data[ip + len]);
+      }
+      len -= 2;
+      ip++;
+      op += len < 7 ? 2 : 3; // back-reference: 2 or 3 bytes
+      lit = 0;
+      op++; // start run
+      ip += len + 1;
+      if (ip >= inEnd - 2) break;
+      ip -= 2;
+      hval = ((data[ip] << 8) | data[ip + 1]) >>> 0;
+      hval = ((hval << 8) | data[ip + 2]) >>> 0;
+      htab[idx(hval)] = ip;
+      ip++;
+      hval = ((hval << 8) | data[ip + 2]) >>> 0;
+      htab[idx(hval)] = ip;
+      ip++;
+    } else {
+      if (op >= outEnd) return 0;
+      lit++;
+      op++;
+      ip++;
+      if (lit === MAX_LIT) {
+        lit = 0;
+        op++;
+      }
+    }
+  }
+  if (op + 3 > outEnd) return 0;
+  while (ip < inEnd) {
+    lit++;
+    op++;
+    ip++;
+    if (lit === MAX_LIT) {
+      lit = 0;
+      op++;
+    }
+  }
+  op -= lit ? 0 : 1;
+  return op;
+}
+
+/** A stable, pointer-looking address for DEBUG OBJECT's "Value at:". */
+function fakeAddress(dbid: number, key: string): string {
+  let h = 0x811c9dc5 ^ dbid;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return '0x7f' + ((h >>> 0) * 16).toString(16).padStart(10, '0');
+}
+
+function debugObject(c: Client, key: string): void {
+  const v: Value | undefined = c.db.dict.get(key);
+  if (v === undefined) return c.error(Err.noSuchKey);
+  const srv = c.server;
+  const enc = encodingOf(v);
+  const s = stringOf(v);
+  let refcount = 1;
+  let serialized = 0;
+  let extra = '';
+  if (s !== undefined) {
+    if (enc === 'int') {
+      const n = toInt64(s)!;
+      const policy = srv.settings.maxmemoryPolicy;
+      const noShared = srv.settings.maxmemory !== 0 && (policy.includes('lru') || policy.includes('lfu'));
+      if (n >= 0n && n < BigInt(SHARED_INTEGERS) && !noShared) refcount = OBJ_SHARED_REFCOUNT;
+    }
+    serialized = stringSerializedLength(s, enc, configValue(srv, 'rdbcompression', 'yes') === 'yes');
+  } else {
+    const d = v as unknown as DebugDescribed;
+    if (typeof d.serializedLength === 'function') serialized = d.serializedLength();
+    if (typeof d.debugFields === 'function') extra = d.debugFields();
+  }
+  const lru = Math.floor(clock.ms / 1000) & 0xffffff;
+  c.reply.status(
+    `Value at:${fakeAddress(c.db.id, key)} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lru} lru_seconds_idle:0${extra}`,
+  );
+}
+
+function debugJmap(c: Client): void {
+  const hs = v8.getHeapStatistics() as unknown as Record<string, number>;
+  let out = '';
+  for (const [k, val] of Object.entries(hs)) out += `${k}:${val}\n`;
+  for (const sp of v8.getHeapSpaceStatistics()) {
+    out += `${sp.space_name}:size=${sp.space_size},used=${sp.space_used_size},available=${sp.space_available_size},physical=${sp.physical_space_size}\n`;
+  }
+  const mu = process.memoryUsage();
+  out += `rss:${mu.rss}\nexternal:${mu.external}\narray_buffers:${mu.arrayBuffers}\n`;
+  c.reply.bulk(out);
+}
+
+/** Block the whole server, like Redis's nanosleep() in the main thread. */
+function sleepMs(msecs: number): void {
+  if (!(msecs > 0)) return;
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.wait(cell, 0, 0, msecs);
+}
+
+function debugAllowed(c: Client): boolean {
+  const cfg = configOf(c.server);
+  if (!cfg) return true; // embedded without a config table
+  const v = configValue(c.server, 'enable-debug-command', 'no');
+  return v === 'yes' || (v === 'local' && isLocalClient(c));
+}
+
+const DEBUG_HELP = [
+  'LOG <message>',
+  '    Write <message> to the server log.',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'JMAP',
+  '    Show the V8 heap statistics of the server process.',
+];
+
+/** atoi(): leading blanks, sign, digits; anything else ends the number. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  return m ? Number(m[1]) | 0 : 0;
+}
+
+function debug(c: Client, argv: string[]): void {
+  if (!debugAllowed(c)) return c.error(AdminErr.debugNotAllowed);
+  const sub = argv[1].toLowerCase();
+  const argc = argv.length;
+  if (sub === 'help' && argc === 2) return replyHelp(c, argv, DEBUG_HELP);
+  if (sub === 'object' && argc === 3) return debugObject(c, argv[2]);
+  if (sub === 'sleep' && argc === 3) {
+    const secs = parseFloat(argv[2]);
+    sleepMs(Number.isFinite(secs) ? secs * 1000 : 0);
+    return c.reply.ok();
+  }
+  if (sub === 'set-active-expire' && argc === 3) {
+    c.server.activeExpireEnabled = atoi(argv[2]) !== 0;
+    return c.reply.ok();
+  }
+  if (sub === 'log' && argc === 3) {
+    c.server.log.warning(`DEBUG LOG: ${argv[2]}`);
+    return c.reply.ok();
+  }
+  if (sub === 'jmap' && argc === 2) return debugJmap(c);
+  c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
+}
+
+// ---------------------------------------------------------------- registry
+
+const help = (lines: readonly string[]) => (c: Client, argv: string[]) => replyHelp(c, argv, lines);
+
+export const serverCommands: CommandSpec[] = [
+  { name: 'info', handler: info },
+  {
+    name: 'config',
+    subcommands: [
+      { name: 'get', handler: configGet },
+      { name: 'set', handler: configSet },
+      { name: 'resetstat', handler: configResetstat },
+      { name: 'rewrite', handler: configRewrite },
+      { name: 'help', handler: help(CONFIG_HELP) },
+    ],
+  },
+  { name: 'time', handler: time },
+  { name: 'lastsave', handler: lastsave },
+  { name: 'shutdown', handler: shutdown },
+  { name: 'monitor', handler: monitor },
+  {
+    name: 'slowlog',
+    subcommands: [
+      { name: 'get', handler: slowlogGet },
+      { name: 'len', handler: slowlogLen },
+      { name: 'reset', handler: slowlogReset },
+      { name: 'help', handler: help(SLOWLOG_HELP) },
+    ],
+  },
+  {
+    name: 'latency',
+    subcommands: [
+      { name: 'latest', handler: latencyLatest },
+      { name: 'history', handler: latencyHistory },
+      { name: 'reset', handler: latencyReset },
+      { name: 'doctor', handler: latencyDoctor },
+      { name: 'graph', handler: latencyGraph },
+      { name: 'histogram', handler: latencyHistogram },
+      { name: 'help', handler: help(LATENCY_HELP) },
+    ],
+  },
+  { name: 'debug', handler: debug },
+];

@@ -1,0 +1,124 @@
+/**
+ * Every error string the server sends, identical to Redis 7.0's text.
+ * Handlers reply with these via client.error(); nothing else spells errors.
+ */
+export const Err = {
+  syntax: 'ERR syntax error',
+  notInteger: 'ERR value is not an integer or out of range',
+  notFloat: 'ERR value is not a valid float',
+  wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
+  noSuchKey: 'ERR no such key',
+  outOfRange: 'ERR index out of range',
+  dbIndex: 'ERR DB index is out of range',
+  invalidDb: 'ERR invalid DB index',
+  sameObject: 'ERR source and destination objects are the same',
+  stringTooLong: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)',
+  overflow: 'ERR increment or decrement would overflow',
+  decrOverflow: 'ERR decrement would overflow',
+  offsetOutOfRange: 'ERR offset is out of range',
+  lcsWrongType: 'ERR The specified keys must contain string values',
+  lcsLenAndIdx: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsTooBig: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  lcsAllocFailed: 'ERR Insufficient memory, failed allocating transient memory for LCS',
+  nanOrInf: 'ERR increment would produce NaN or Infinity',
+  invalidExpire: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
+  noAuth: 'NOAUTH Authentication required.',
+  wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
+  authNoPassword:
+    'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
+  unknownCommand: (name: string, args: string[]) => {
+    let list = '';
+    for (let i = 0; i < args.length && list.length < 128; i++) {
+      list += `'${trunc(args[i], 128 - list.length)}' `;
+    }
+    return sanitize(`ERR unknown command '${trunc(name, 128)}', with args beginning with: ${list}`);
+  },
+  unknownSubcommand: (sub: string, cmd: string) =>
+    sanitize(`ERR unknown subcommand '${trunc(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`),
+  arity: (fullname: string) => `ERR wrong number of arguments for '${fullname}' command`,
+  maxClients: 'ERR max number of clients reached',
+  protoMultibulk: 'ERR Protocol error: invalid multibulk length',
+  protoBulk: 'ERR Protocol error: invalid bulk length',
+  protoExpected: (got: string) => `ERR Protocol error: expected '$', got '${got}'`,
+  protoInlineTooBig: 'ERR Protocol error: too big inline request',
+  protoMbulkTooBig: 'ERR Protocol error: too big mbulk count string',
+  protoBulkTooBig: 'ERR Protocol error: too big bulk count string',
+  protoUnbalanced: 'ERR Protocol error: unbalanced quotes in request',
+  timeout: 'ERR timeout is not an integer or out of range',
+  negativeTimeout: 'ERR timeout is negative',
+  noProto: 'NOPROTO unsupported protocol version',
+  helloProtoNotInt: 'ERR Protocol version is not an integer or out of range',
+  helloSyntax: (opt: string) => sanitize(`ERR Syntax error in HELLO option '${opt}'`),
+  helloNoAuth:
+    'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  badClientName: 'ERR Client names cannot contain spaces, newlines or special characters.',
+  protectedMode:
+    '-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command \'CONFIG SET protected-mode no\' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to \'no\', and then restarting the server. 3) If you started the server manually just for testing, restart it with the \'--protected-mode no\' option. 4) Set up an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n',
+  oom: "OOM command not allowed when used memory > 'maxmemory'.",
+  // keyspace / generic commands
+  invalidCursor: 'ERR invalid cursor',
+  /** getIntFromObjectOrReply() on an integer outside C int range. */
+  intOutOfRange: 'ERR value is out of range, value must between -2147483648 and 2147483647',
+  invalidFirstDb: 'ERR invalid first DB index',
+  invalidSecondDb: 'ERR invalid second DB index',
+  expireNxIncompatible: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtLtIncompatible: 'ERR GT and LT options at the same time are not compatible',
+  /** Redis formats the option with %s: the text stops at a NUL byte. */
+  unsupportedOption: (opt: string) => {
+    const nul = opt.indexOf('\0');
+    return sanitize(`ERR Unsupported option ${nul < 0 ? opt : opt.slice(0, nul)}`);
+  },
+  lfuIdleTime:
+    'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuFreq:
+    'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+} as const;
+
+/** Error replies are one line: Redis turns CR/LF inside them into spaces. */
+export function sanitize(s: string): string {
+  return /[\r\n]/.test(s) ? s.replace(/[\r\n]/g, ' ') : s;
+}
+
+function trunc(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) : s;
+}
+
+/** The errorstats key of an error line: its first word ("ERR", "WRONGTYPE"...). */
+export function errorCode(msg: string): string {
+  const sp = msg.indexOf(' ');
+  return sp < 0 ? msg : msg.slice(0, sp);
+}
+
+/**
+ * Errors of the server/client/introspection commands (INFO, CONFIG, CLIENT,
+ * COMMAND, DEBUG, SLOWLOG, LATENCY, SHUTDOWN, MONITOR), Redis 7.0's text.
+ */
+export const AdminErr = {
+  /** addReplySubcommandSyntaxError(): a known subcommand used with the wrong arguments. */
+  subcommandSyntax: (sub: string, cmd: string) =>
+    sanitize(`ERR unknown subcommand or wrong number of arguments for '${trunc(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`),
+  clientName: 'ERR Client names cannot contain spaces, newlines or special characters.',
+  invalidClientId: 'ERR Invalid client ID',
+  clientIdRange: 'ERR client-id should be greater than 0',
+  unknownClientType: (t: string) => sanitize(`ERR Unknown client type '${t}'`),
+  noSuchUser: (u: string) => sanitize(`ERR No such user '${u}'`),
+  noSuchClient: 'ERR No such client',
+  pauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
+  /** CLIENT SETINFO (Redis 7.2). */
+  unrecognizedOption: (o: string) => sanitize(`ERR Unrecognized option '${o}'`),
+  clientAttr: (attr: string) => sanitize(`ERR ${attr} cannot contain spaces, newlines or special characters.`),
+  slowlogCount: 'ERR count should be greater than or equal to -1',
+  noLatencySamples: (ev: string) => sanitize(`ERR No samples available for event '${ev}'`),
+  debugNotAllowed:
+    'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+  shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
+  noShutdown: 'ERR No shutdown in progress.',
+  shutdownDenyBlocking: "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",
+  monitorDenyBlocking: "ERR MONITOR isn't allowed for DENY BLOCKING client",
+  noConfigFile: 'ERR The server is running without a config file',
+  configSetUnknown: (name: string) => sanitize(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`),
+  invalidCommand: 'ERR Invalid command specified',
+  noKeyArguments: 'ERR The command has no key arguments',
+  invalidArgCount: 'ERR Invalid number of arguments specified for command',
+  invalidArguments: 'ERR Invalid arguments specified for command',
+} as const;

@@ -1,0 +1,108 @@
+/**
+ * The gatekeeper: the one place that checks a command before it runs
+ * (existence, arity, auth, pause...), and call(), which runs it and does the
+ * bookkeeping every command shares (stats, slowlog, latency, monitor,
+ * propagation).
+ */
+import type { Server } from './server';
+import type { Client } from './client';
+import { Command, F } from './command';
+import { ReplyMode } from './client';
+import { Err } from '../protocol/errors';
+import { clock } from './clock';
+import { monitorLine } from './monitor';
+
+export function processCommand(srv: Server, c: Client, argv: string[]): void {
+  let cmd = srv.registry.lookup(argv[0]);
+  c.callFailed = false;
+  if (cmd === undefined) {
+    rejectCommand(srv, c, null, Err.unknownCommand(argv[0], argv.slice(1)));
+    return;
+  }
+  if (cmd.subcommands !== null && argv.length >= 2) {
+    const sub = cmd.subcommands.get(argv[1].toLowerCase());
+    if (sub === undefined) {
+      rejectCommand(srv, c, null, Err.unknownSubcommand(argv[1], cmd.name));
+      return;
+    }
+    cmd = sub;
+  }
+  const argc = argv.length;
+  if ((cmd.arity > 0 && argc !== cmd.arity) || argc < -cmd.arity) {
+    rejectCommand(srv, c, cmd, Err.arity(cmd.fullname));
+    return;
+  }
+  if (!c.authenticated && !cmd.has(F.noAuth)) {
+    rejectCommand(srv, c, cmd, Err.noAuth);
+    return;
+  }
+  if (srv.pause.until !== 0 && holdForPause(srv, c, cmd, argv)) return;
+  call(srv, c, cmd, argv);
+}
+
+function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string): void {
+  if (cmd) cmd.rejectedCalls++;
+  c.error(msg);
+  afterReply(c, 0);
+}
+
+/** CLIENT PAUSE: hold the client (and the command) until the pause ends. */
+function holdForPause(srv: Server, c: Client, cmd: Command, argv: string[]): boolean {
+  if (!srv.isPaused()) return false;
+  const isWrite = cmd.has(F.write) || cmd.has(F.mayReplicate);
+  if (!srv.pause.all && !isWrite) return false;
+  c.waiting = true;
+  c.pendingArgv = argv;
+  srv.paused.push(c);
+  return true;
+}
+
+/** Run a command that passed the checks, with the bookkeeping Redis's call() does. */
+export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void {
+  const replyStart = c.reply.len;
+  const ks = srv.keyspace;
+  const dirtyBefore = ks.dirty;
+  c.cmd = cmd;
+  c.propagateArgv = null;
+  c.preventPropagate = false;
+  const t0 = performance.now();
+  cmd.handler!(c, argv);
+  const us = (performance.now() - t0) * 1000;
+  cmd.calls++;
+  cmd.usec += us;
+  if (c.callFailed) cmd.failedCalls++;
+  c.lastCmd = cmd;
+  c.totalCommands++;
+  srv.stats.commandsProcessed++;
+
+  const s = srv.settings;
+  if (s.slowlogLogSlowerThan >= 0 && us >= s.slowlogLogSlowerThan && !cmd.has(F.skipSlowlog)) {
+    srv.slowlog.add(argv, us, c.addr, c.name, s.slowlogMaxLen);
+  }
+  if (s.latencyMonitorThreshold > 0) {
+    srv.latency.add(cmd.has(F.fast) ? 'fast-command' : 'command', us / 1000, s.latencyMonitorThreshold);
+  }
+  if (ks.dirty !== dirtyBefore && !c.preventPropagate) {
+    srv.propagate(c.db.id, c.propagateArgv ?? argv);
+  }
+  if (srv.monitors.size !== 0 && !cmd.has(F.skipMonitor) && !cmd.has(F.admin)) {
+    const line = monitorLine(c, argv, clock.ms);
+    for (const m of srv.monitors) {
+      if (m === c) continue;
+      m.reply.status(line);
+      srv.flush(m);
+    }
+  }
+  afterReply(c, replyStart);
+}
+
+/** CLIENT REPLY OFF/SKIP: drop what the command wrote. */
+function afterReply(c: Client, replyStart: number): void {
+  if (c.replyMode === ReplyMode.On) return;
+  if (c.replyMode === ReplyMode.SkipNext) {
+    c.replyMode = ReplyMode.Skip;
+    return;
+  }
+  c.reply.len = replyStart;
+  if (c.replyMode === ReplyMode.Skip) c.replyMode = ReplyMode.On;
+}

@@ -1,0 +1,373 @@
+/**
+ * The server: listening sockets, clients, the cron, and the hooks every
+ * write path reports to (propagation, keyspace events, WATCH).
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client } from './client';
+import { Registry, CommandSpec } from './command';
+import { Stats } from './stats';
+import { Settings } from './settings';
+import { SlowLog } from './slowlog';
+import { LatencyMonitor } from './latency';
+import { Logger } from './log';
+import { clock, updateClock } from './clock';
+import { processCommand } from './dispatch';
+import { Keyspace, Db, KeyspaceHooks, Notify } from '../store/keyspace';
+import { activeExpireCycle } from '../store/expire';
+import { ReaderLimits } from '../protocol/reader';
+import { Err } from '../protocol/errors';
+import { REDIS_VERSION } from '../version';
+
+export type PropagateSink = (dbid: number, argv: string[]) => void;
+
+export interface PauseState {
+  until: number; // ms; 0 = not paused
+  all: boolean; // ALL vs WRITE
+}
+
+export class Server implements KeyspaceHooks {
+  readonly keyspace: Keyspace;
+  readonly registry = new Registry();
+  readonly stats = new Stats();
+  readonly clients = new Map<number, Client>();
+  readonly monitors = new Set<Client>();
+  readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
+  readonly readerLimits: ReaderLimits;
+  readonly startTime = Date.now();
+  readonly runId = randomBytes(20).toString('hex');
+  readonly replId = randomBytes(20).toString('hex');
+  readonly pause: PauseState = { until: 0, all: false };
+  /** Clients held by CLIENT PAUSE, resumed in order. */
+  readonly paused: Client[] = [];
+  lastSave = Math.floor(Date.now() / 1000);
+  configFile = '';
+  /** The config table (CONFIG GET/SET/REWRITE); set by the boot code. */
+  config: unknown = null;
+  executable = process.argv[1] ? path.resolve(process.argv[1]) : '';
+  /** Bound TCP port (resolved when `port 0` was not asked and the OS picked one). */
+  boundPort = 0;
+  shuttingDown = false;
+  /** DEBUG SET-ACTIVE-EXPIRE 0|1: while false, active expiry (store/expire.ts) does nothing. */
+  activeExpireEnabled = true;
+  private netServers: net.Server[] = [];
+  private cronTimer: NodeJS.Timeout | null = null;
+  private cronLoops = 0;
+  private nextClientId = 1;
+  private sinks: PropagateSink[] = [];
+  /** Set by SHUTDOWN; the embedding process decides whether to exit. */
+  onShutdown: (() => void) | null = null;
+  /**
+   * SHUTDOWN's final save (set by the persistence layer): null when the
+   * snapshot was written, else why not. Unset means saving is impossible.
+   */
+  shutdownSave: (() => string | null) | null = null;
+
+  constructor(
+    readonly settings: Settings,
+    readonly log: Logger,
+    commandFamilies: CommandSpec[][],
+  ) {
+    this.keyspace = new Keyspace(settings.databases, this);
+    this.readerLimits = {
+      protoMaxBulkLen: settings.protoMaxBulkLen,
+      queryBufferLimit: settings.clientQueryBufferLimit,
+    };
+    for (const f of commandFamilies) this.registry.add(f);
+  }
+
+  requiresAuth(): boolean {
+    return this.settings.requirepass !== '';
+  }
+
+  /** Applies settings that live in derived structures after a CONFIG SET. */
+  settingsChanged(): void {
+    this.readerLimits.protoMaxBulkLen = this.settings.protoMaxBulkLen;
+    this.readerLimits.queryBufferLimit = this.settings.clientQueryBufferLimit;
+    this.slowlog.trim(this.settings.slowlogMaxLen);
+    this.log.setLevel(this.settings.loglevel);
+    this.restartCron();
+  }
+
+  // ---- KeyspaceHooks ----
+  keyModified(_db: Db, _key: string): void {
+    // WATCH and client tracking attach here (transactions issue).
+  }
+
+  notify(cls: number, event: string, key: string, dbid: number): void {
+    const flags = this.settings.notifyKeyspaceEvents;
+    if (flags === 0 || (flags & cls) === 0) return;
+    this.keyspaceEventSink?.(cls, event, key, dbid);
+  }
+  /** Pub/sub delivers keyspace events through this (pub/sub issue). */
+  keyspaceEventSink: ((cls: number, event: string, key: string, dbid: number) => void) | null = null;
+
+  expiredKey(db: Db, key: string): void {
+    this.propagate(db.id, [this.settings.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key]);
+  }
+
+  expireAllowed(): boolean {
+    return true;
+  }
+
+  // ---- propagation ----
+  addPropagateSink(s: PropagateSink): void {
+    this.sinks.push(s);
+  }
+
+  /** Feed a write, in its deterministic form, to the AOF and replicas. */
+  propagate(dbid: number, argv: string[]): void {
+    for (let i = 0; i < this.sinks.length; i++) this.sinks[i](dbid, argv);
+  }
+
+  // ---- listening ----
+  async listen(): Promise<void> {
+    const s = this.settings;
+    if (s.port !== 0 || s.listenEphemeral) {
+      const addrs = s.bind.length ? s.bind : ['*'];
+      for (const raw of addrs) {
+        const optional = raw.startsWith('-');
+        const addr = optional ? raw.slice(1) : raw;
+        const host = addr === '*' ? '0.0.0.0' : addr === '::*' ? '::' : addr;
+        try {
+          await this.listenOn({ host, port: this.boundPort || s.port, backlog: s.tcpBacklog, ipv6Only: host === '::' });
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          if (optional || (addr === '::*' && err.code === 'EAFNOSUPPORT')) continue;
+          if (err.code === 'EADDRNOTAVAIL' && optional) continue;
+          throw new Error(`Warning: Could not create server TCP listening socket ${addr}:${s.port}: ${err.message}`);
+        }
+      }
+    }
+    if (s.unixsocket) {
+      try {
+        fs.unlinkSync(s.unixsocket);
+      } catch {
+        /* not there */
+      }
+      await this.listenOn({ path: s.unixsocket, backlog: s.tcpBacklog });
+      if (s.unixsocketperm) fs.chmodSync(s.unixsocket, s.unixsocketperm);
+    }
+    this.restartCron();
+  }
+
+  private listenOn(opts: net.ListenOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock, !!opts.path));
+      srv.maxConnections = Infinity;
+      srv.once('error', reject);
+      srv.listen(opts, () => {
+        srv.removeListener('error', reject);
+        srv.on('error', (e) => this.log.warning(`Accept error: ${e.message}`));
+        const a = srv.address();
+        if (a && typeof a === 'object' && !this.boundPort) this.boundPort = a.port;
+        this.netServers.push(srv);
+        resolve();
+      });
+    });
+  }
+
+  private accept(sock: net.Socket, isUnix: boolean): void {
+    this.stats.connectionsReceived++;
+    sock.on('error', () => {
+      /* reset by peer etc.: the 'close' handler frees the client */
+    });
+    if (this.clients.size >= this.settings.maxclients) {
+      this.stats.rejectedConnections++;
+      sock.end(`-${Err.maxClients}\r\n`);
+      return;
+    }
+    if (!isUnix && this.deniedByProtectedMode(sock)) {
+      this.stats.rejectedConnections++;
+      sock.end(Err.protectedMode);
+      return;
+    }
+    if (this.settings.tcpKeepalive > 0 && !isUnix) sock.setKeepAlive(true, this.settings.tcpKeepalive * 1000);
+    const c = new Client(this, sock, this.nextClientId++);
+    this.clients.set(c.id, c);
+    sock.on('data', (d: Buffer) => this.onData(c, d));
+    sock.on('close', () => this.freeClient(c));
+    sock.on('end', () => sock.end());
+  }
+
+  private deniedByProtectedMode(sock: net.Socket): boolean {
+    const s = this.settings;
+    if (!s.protectedMode || s.requirepass !== '') return false;
+    const ip = sock.remoteAddress ?? '';
+    return !(ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.'));
+  }
+
+  /** Client ids are allocated here so fake clients (scripts, AOF) share the sequence. */
+  allocClientId(): number {
+    return this.nextClientId++;
+  }
+
+  private onData(c: Client, data: Buffer): void {
+    updateClock();
+    this.stats.netInput += data.length;
+    this.stats.readsProcessed++;
+    c.netIn += data.length;
+    c.lastInteraction = clock.ms;
+    if (c.closeAfterReply) return;
+    c.reader.feed(data);
+    this.processInput(c);
+    this.flush(c);
+  }
+
+  /** Run every complete command buffered for the client. */
+  processInput(c: Client): void {
+    while (!c.waiting && !c.closeAfterReply && !c.closed) {
+      const argv = c.reader.next();
+      if (argv === null) {
+        if (c.reader.error) {
+          this.log.verbose(`Protocol error (${c.reader.error}) from client: ${this.clientDesc(c)}`);
+          c.error(c.reader.error);
+          c.closeAfterReply = true;
+        } else if (c.reader.overLimit()) {
+          this.log.warning(`Closing client that reached max query buffer length: ${this.clientDesc(c)}`);
+          c.closeAfterReply = true;
+          c.reply.len = 0;
+        }
+        return;
+      }
+      processCommand(this, c, argv);
+    }
+  }
+
+  clientDesc(c: Client): string {
+    return `id=${c.id} addr=${c.addr} laddr=${c.laddr} name=${c.name}`;
+  }
+
+  /** Send what the client's reply buffer holds: one socket write. */
+  flush(c: Client): void {
+    const r = c.reply;
+    const sock = c.socket;
+    if (!sock || c.closed) {
+      r.len = 0;
+      return;
+    }
+    if (r.len > 0) {
+      const chunk = r.take();
+      this.stats.netOutput += chunk.length;
+      this.stats.writesProcessed++;
+      c.netOut += chunk.length;
+      sock.write(chunk);
+      if (sock.writableLength === 0) r.reset();
+      else r.detach(); // the socket still references the buffer
+    }
+    if (c.closeAfterReply) sock.end();
+  }
+
+  /** Close a client now (CLIENT KILL, QUIT after reply, timeouts). */
+  closeClient(c: Client): void {
+    if (c.closed) return;
+    if (c.socket) c.socket.destroy();
+    this.freeClient(c);
+  }
+
+  freeClient(c: Client): void {
+    if (c.closed) return;
+    c.closed = true;
+    this.clients.delete(c.id);
+    this.monitors.delete(c);
+    const i = this.paused.indexOf(c);
+    if (i >= 0) this.paused.splice(i, 1);
+    this.onClientFreed?.(c);
+  }
+  onClientFreed: ((c: Client) => void) | null = null;
+
+  // ---- pause ----
+  isPaused(): boolean {
+    return this.pause.until > clock.ms;
+  }
+
+  unpauseClients(): void {
+    this.pause.until = 0;
+    const held = this.paused.splice(0);
+    for (const c of held) {
+      c.waiting = false;
+      if (c.closed) continue;
+      const argv = c.pendingArgv;
+      c.pendingArgv = null;
+      if (argv) processCommand(this, c, argv);
+      this.processInput(c);
+      this.flush(c);
+    }
+  }
+
+  // ---- cron ----
+  private restartCron(): void {
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    if (this.shuttingDown) return;
+    const hz = Math.max(1, Math.min(500, this.settings.hz));
+    this.cronTimer = setInterval(() => this.cron(), Math.floor(1000 / hz));
+    this.cronTimer.unref();
+  }
+
+  private cron(): void {
+    updateClock();
+    const hz = Math.max(1, Math.min(500, this.settings.hz));
+    this.cronLoops++;
+    // one quarter of each period goes to active expiry, like Redis's slow cycle
+    const reclaimStart = performance.now();
+    activeExpireCycle(this.keyspace, { effort: this.settings.activeExpireEffort, budgetMs: 250 / hz });
+    if (performance.now() - reclaimStart >= 250 / hz) this.stats.expiredTimeCapReached++;
+    if (this.pause.until !== 0 && !this.isPaused()) this.unpauseClients();
+    this.stats.opsPerSec.track(this.stats.commandsProcessed, clock.ms);
+    this.stats.inputKbps.track(this.stats.netInput / 1024, clock.ms);
+    this.stats.outputKbps.track(this.stats.netOutput / 1024, clock.ms);
+    if (this.settings.timeout > 0 && this.cronLoops % hz === 0) this.closeTimedOutClients();
+  }
+
+  private closeTimedOutClients(): void {
+    const limit = this.settings.timeout * 1000;
+    for (const c of this.clients.values()) {
+      if (c.monitor || c.blocked) continue;
+      if (clock.ms - c.lastInteraction > limit) {
+        this.log.verbose('Closing idle client');
+        this.closeClient(c);
+      }
+    }
+  }
+
+  // ---- shutdown ----
+  /** SHUTDOWN: stop serving, then hand over to the embedder (the CLI exits in onShutdown). */
+  async shutdown(): Promise<void> {
+    await this.close();
+    this.onShutdown?.();
+  }
+
+  async close(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    if (this.cronTimer) clearInterval(this.cronTimer);
+    for (const c of [...this.clients.values()]) this.closeClient(c);
+    await Promise.all(this.netServers.map((s) => new Promise<void>((r) => s.close(() => r()))));
+    this.netServers = [];
+    if (this.settings.unixsocket) {
+      try {
+        fs.unlinkSync(this.settings.unixsocket);
+      } catch {
+        /* already gone */
+      }
+    }
+    if (this.settings.pidfile) {
+      try {
+        fs.unlinkSync(this.settings.pidfile);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
+  get version(): string {
+    return REDIS_VERSION;
+  }
+
+  notifyGeneric(db: Db, key: string, event: string): void {
+    this.notify(Notify.generic, event, key, db.id);
+  }
+}

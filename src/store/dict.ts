@@ -1,0 +1,80 @@
+/**
+ * A string-keyed dictionary without V8's per-Map limit of 2^24 entries.
+ *
+ * Entries live in the first Map until it is nearly full, then spill into the
+ * next one; a key is in at most one shard. With one shard (the common case)
+ * every operation is a single Map operation.
+ */
+const SHARD_LIMIT = 16_000_000;
+
+export class Dict<V> {
+  private shards: Map<string, V>[] = [new Map()];
+  private last: Map<string, V> = this.shards[0];
+
+  get size(): number {
+    if (this.shards.length === 1) return this.last.size;
+    let n = 0;
+    for (const m of this.shards) n += m.size;
+    return n;
+  }
+
+  get(key: string): V | undefined {
+    if (this.shards.length === 1) return this.last.get(key);
+    for (const m of this.shards) {
+      const v = m.get(key);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    if (this.shards.length === 1) return this.last.has(key);
+    for (const m of this.shards) if (m.has(key)) return true;
+    return false;
+  }
+
+  set(key: string, value: V): void {
+    if (this.shards.length > 1) {
+      for (const m of this.shards) {
+        if (m.has(key)) {
+          m.set(key, value);
+          return;
+        }
+      }
+    } else if (this.last.has(key)) {
+      this.last.set(key, value);
+      return;
+    }
+    if (this.last.size >= SHARD_LIMIT) {
+      this.last = new Map();
+      this.shards.push(this.last);
+    }
+    this.last.set(key, value);
+  }
+
+  delete(key: string): boolean {
+    if (this.shards.length === 1) return this.last.delete(key);
+    for (let i = 0; i < this.shards.length; i++) {
+      const m = this.shards[i];
+      if (m.delete(key)) {
+        if (m.size === 0 && m !== this.last) this.shards.splice(i, 1);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  clear(): void {
+    this.shards = [new Map()];
+    this.last = this.shards[0];
+  }
+
+  /** Live iteration: entries present for the whole walk are visited once. */
+  *entries(): IterableIterator<[string, V]> {
+    for (const m of this.shards.slice()) yield* m.entries();
+  }
+
+  *keys(): IterableIterator<string> {
+    for (const m of this.shards.slice()) yield* m.keys();
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * The keyspace: numbered databases, each a dict of values plus a dict of
+ * expire times, and the write path every mutation goes through.
+ *
+ * Commands never touch the maps directly: reads go through lookup*() (which
+ * applies lazy expiry), writes through setKey()/add()/delete() followed by
+ * written(), which marks the key modified (WATCH, tracking), fires the
+ * keyspace event and counts the change as dirty.
+ */
+import { clock } from '../server/clock';
+import { Dict } from './dict';
+import { Value, typeOf, TypeName } from './value';
+
+/** Keyspace notification classes, as the letters of notify-keyspace-events. */
+export const Notify = {
+  keyspace: 1 << 0, // K
+  keyevent: 1 << 1, // E
+  generic: 1 << 2, // g
+  string: 1 << 3, // $
+  list: 1 << 4, // l
+  set: 1 << 5, // s
+  hash: 1 << 6, // h
+  zset: 1 << 7, // z
+  expired: 1 << 8, // x
+  evicted: 1 << 9, // e
+  stream: 1 << 10, // t
+  keyMiss: 1 << 11, // m
+  loaded: 1 << 12,
+  module: 1 << 13, // d
+  newKey: 1 << 14, // n
+} as const;
+
+export interface KeyspaceHooks {
+  /** A key's value changed (WATCH invalidation, client tracking). */
+  keyModified(db: Db, key: string): void;
+  /** Keyspace event; the hook checks notify-keyspace-events. */
+  notify(cls: number, event: string, key: string, dbid: number): void;
+  /** A key was removed because it expired: propagate DEL/UNLINK. */
+  expiredKey(db: Db, key: string): void;
+  /** Replicas don't expire keys themselves; they wait for the master's DEL. */
+  expireAllowed(): boolean;
+  /** False while active expiry is switched off (DEBUG SET-ACTIVE-EXPIRE 0). */
+  activeExpireEnabled?: boolean;
+}
+
+export interface KeyspaceStats {
+  hits: number;
+  misses: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  expiredStalePerc: number;
+  expireCycleCpuMs: number;
+}
+
+export class Db {
+  dict = new Dict<Value>();
+  expires = new Map<string, number>();
+  /** Resumable walk over expires for the active expiry cycle. */
+  expireCursor: IterableIterator<[string, number]> | null = null;
+  avgTtl = 0;
+
+  constructor(
+    public id: number,
+    public readonly ks: Keyspace,
+  ) {}
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** True when the key has an expire in the past (and so is logically gone). */
+  private expiredNow(key: string): boolean {
+    if (this.expires.size === 0) return false;
+    const when = this.expires.get(key);
+    return when !== undefined && when <= clock.ms;
+  }
+
+  /** Remove the key if it is logically expired. Returns true if expired. */
+  expireIfNeeded(key: string): boolean {
+    if (!this.expiredNow(key)) return false;
+    if (!this.ks.hooks.expireAllowed()) return true;
+    this.deleteExpired(key);
+    return true;
+  }
+
+  deleteExpired(key: string): void {
+    this.dict.delete(key);
+    this.expires.delete(key);
+    this.ks.stats.expiredKeys++;
+    this.ks.hooks.notify(Notify.expired, 'expired', key, this.id);
+    this.ks.hooks.expiredKey(this, key);
+    this.ks.hooks.keyModified(this, key);
+  }
+
+  /** Lookup without touching stats (used by writes and internal checks). */
+  lookup(key: string): Value | undefined {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return this.dict.get(key);
+  }
+
+  /** Lookup for read commands: counts keyspace hits and misses. */
+  lookupRead(key: string): Value | undefined {
+    const v = this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.dict.get(key);
+    if (v === undefined) {
+      this.ks.stats.misses++;
+      this.ks.hooks.notify(Notify.keyMiss, 'keymiss', key, this.id);
+    } else this.ks.stats.hits++;
+    return v;
+  }
+
+  exists(key: string): boolean {
+    return this.lookup(key) !== undefined;
+  }
+
+  /** Store a value (add or overwrite). Clears the TTL unless keepTtl. */
+  setKey(key: string, value: Value, keepTtl = false): void {
+    this.dict.set(key, value);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+  }
+
+  /** Replace the value of an existing key, keeping its TTL. */
+  overwrite(key: string, value: Value): void {
+    this.dict.set(key, value);
+  }
+
+  /** Delete a key (and its TTL). Returns whether it existed. */
+  delete(key: string): boolean {
+    if (this.expires.size !== 0) {
+      this.expireIfNeeded(key);
+      this.expires.delete(key);
+    }
+    return this.dict.delete(key);
+  }
+
+  setExpire(key: string, whenMs: number): void {
+    this.expires.set(key, whenMs);
+  }
+
+  getExpire(key: string): number {
+    const e = this.expires.get(key);
+    return e === undefined ? -1 : e;
+  }
+
+  removeExpire(key: string): boolean {
+    return this.expires.delete(key);
+  }
+
+  /**
+   * The write path: after any mutation of `key`, mark it modified, emit the
+   * event and count it dirty. Deterministic propagation is the caller's.
+   */
+  written(key: string, event: string, cls: number, dirty = 1): void {
+    this.ks.hooks.keyModified(this, key);
+    this.ks.hooks.notify(cls, event, key, this.id);
+    this.ks.dirty += dirty;
+  }
+
+  typeOfKey(key: string): TypeName | 'none' {
+    const v = this.lookup(key);
+    return v === undefined ? 'none' : typeOf(v);
+  }
+
+  /** Empty the db. Returns how many keys it held. */
+  flush(): number {
+    const n = this.dict.size;
+    this.dict.clear();
+    this.expires.clear();
+    this.expireCursor = null;
+    this.avgTtl = 0;
+    return n;
+  }
+
+  /** Exchange contents with another db (SWAPDB). */
+  swapWith(other: Db): void {
+    const d = this.dict;
+    const e = this.expires;
+    const a = this.avgTtl;
+    this.dict = other.dict;
+    this.expires = other.expires;
+    this.avgTtl = other.avgTtl;
+    other.dict = d;
+    other.expires = e;
+    other.avgTtl = a;
+    this.expireCursor = null;
+    other.expireCursor = null;
+  }
+
+  /** A key sampled by walking from a resumable position (RANDOMKEY). */
+  private randomCursor: IterableIterator<string> | null = null;
+  randomKey(): string | undefined {
+    const total = this.dict.size;
+    if (total === 0) return undefined;
+    // Tries bounded like Redis: if every key is expired we may return one.
+    for (let tries = 0; tries < 100; tries++) {
+      let skip = Math.floor(Math.random() * Math.min(total, 32));
+      let key: string | undefined;
+      while (skip-- >= 0) {
+        if (!this.randomCursor) this.randomCursor = this.dict.keys();
+        const r = this.randomCursor.next();
+        if (r.done) {
+          this.randomCursor = null;
+          skip++;
+          continue;
+        }
+        key = r.value;
+      }
+      if (key === undefined) continue;
+      if (this.expiredNow(key) && this.ks.hooks.expireAllowed()) {
+        this.deleteExpired(key);
+        if (this.dict.size === 0) return undefined;
+        continue;
+      }
+      return key;
+    }
+    return undefined;
+  }
+}
+
+export class Keyspace {
+  dbs: Db[] = [];
+  dirty = 0;
+  stats: KeyspaceStats = {
+    hits: 0,
+    misses: 0,
+    expiredKeys: 0,
+    evictedKeys: 0,
+    expiredStalePerc: 0,
+    expireCycleCpuMs: 0,
+  };
+
+  constructor(
+    count: number,
+    public hooks: KeyspaceHooks,
+  ) {
+    for (let i = 0; i < count; i++) this.dbs.push(new Db(i, this));
+  }
+
+  totalKeys(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.size;
+    return n;
+  }
+}
