@@ -88,6 +88,13 @@ function clientType(c: Client): ClientType {
   return ClientType.Normal;
 }
 
+/** Bytes of a request as RESP (the query buffer still holds the running command). */
+function requestBytes(argv: string[]): number {
+  let n = 3 + String(argv.length).length;
+  for (const a of argv) n += 5 + String(a.length).length + a.length;
+  return n;
+}
+
 function argvBytes(argv: string[] | null): number {
   if (!argv) return 0;
   let n = 0;
@@ -101,7 +108,7 @@ function argvBytes(argv: string[] | null): number {
  */
 export function clientInfoLine(c: Client, argv: string[] | null = null): string {
   const now = clock.ms;
-  const qbuf = c.reader.pending;
+  const qbuf = c.reader.pending + (argv ? requestBytes(argv) : 0);
   const qbufAlloc = Math.max(c.reader.capacity, qbuf);
   const argvMem = argvBytes(argv ?? c.pendingArgv);
   const multiMem = clientInfoHooks.multiMem(c);

@@ -349,24 +349,34 @@ export function commandKeys(cmd: Command, argv: string[]): KeyRef[] {
   if (specs.length === 0) return cmd.keyPositions(argv).map((pos) => ({ pos, flags: [] }));
   const usable = specs.some((s) => !s.flags.includes('not_key')) && !specs.some((s) => s.flags.includes('variable_flags'));
   const partial = new Map<number, string[]>();
-  let valid = usable;
+  // unreliable: specs that can't find every key (SORT's STORE, MIGRATE's KEYS);
+  // badArgs: a spec that doesn't fit the arguments (numkeys too large...)
+  let unreliable = !usable;
+  let badArgs = false;
   const ordered: KeyRef[] = [];
   for (const spec of specs) {
     if (spec.flags.includes('not_key')) continue;
+    if (spec.bs.type === 'unknown' || spec.fk.type === 'unknown' || spec.flags.includes('incomplete')) unreliable = true;
     const keys = keysOfSpec(spec, argv, cmd.arity);
-    if (keys === null || spec.flags.includes('incomplete')) valid = false;
-    for (const pos of keys ?? []) {
+    if (keys === null) {
+      if (spec.bs.type !== 'unknown' && spec.fk.type !== 'unknown') badArgs = true;
+      continue;
+    }
+    for (const pos of keys) {
       ordered.push({ pos, flags: spec.flags });
       if (!partial.has(pos)) partial.set(pos, spec.flags);
     }
   }
-  if (valid) return ordered;
+  if (!unreliable && !badArgs) return ordered;
   if (cmd.spec.getKeys) {
     // flags of the keys no spec could locate: those of the last spec whose
     // search is unknown (SORT's STORE, MIGRATE's KEYS), else the last spec's
     const fallback = [...specs].reverse().find((s) => s.bs.type === 'unknown') ?? specs[specs.length - 1];
     return cmd.spec.getKeys(argv).map((pos) => ({ pos, flags: plainFlags(partial.get(pos) ?? fallback.flags) }));
   }
+  // Redis's own extractors refuse arguments the specs don't fit; without
+  // one, the keys the specs did find are the best answer
+  if (badArgs) return [];
   return ordered.map((k) => ({ pos: k.pos, flags: plainFlags(k.flags) }));
 }
 

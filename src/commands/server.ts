@@ -1104,9 +1104,12 @@ function debugObject(c: Client, key: string): void {
     if (typeof d.serializedLength === 'function') serialized = d.serializedLength();
     if (typeof d.debugFields === 'function') extra = d.debugFields();
   }
-  const lru = Math.floor(clock.ms / 1000) & 0xffffff;
+  // Shared integers were created at startup and keep that access time.
+  const since = refcount === OBJ_SHARED_REFCOUNT ? srv.startTime : clock.ms;
+  const lru = Math.floor(since / 1000) & 0xffffff;
+  const idle = Math.floor(clock.ms / 1000) - Math.floor(since / 1000);
   c.reply.status(
-    `Value at:${fakeAddress(c.db.id, key)} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lru} lru_seconds_idle:0${extra}`,
+    `Value at:${fakeAddress(c.db.id, key)} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}${extra}`,
   );
 }
 

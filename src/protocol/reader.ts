@@ -48,7 +48,12 @@ export class RequestReader {
     return this.buf ? this.buf.length : 0;
   }
 
-  feed(data: Buffer): void {
+  /**
+   * Add received bytes. `transient` means the caller will reuse `data` after
+   * this read event (a fixed read buffer): call release() before returning.
+   */
+  feed(data: Buffer, transient = false): void {
+    if (transient && (this.chunkBytes > 0 || (this.bulkLen >= BIG_ARG && this.buf))) data = Buffer.from(data);
     if (this.chunkBytes > 0 || (this.bulkLen >= BIG_ARG && this.buf && this.buf.length - this.pos + data.length < this.bulkLen + 2)) {
       // Waiting for a big bulk: keep chunks until the whole argument is here.
       if (this.chunkBytes === 0 && this.buf) {
@@ -72,6 +77,14 @@ export class RequestReader {
       this.pos = 0;
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), data]);
+      this.pos = 0;
+    }
+  }
+
+  /** Copy out unparsed bytes that still point into a transient read buffer. */
+  release(shared: ArrayBufferLike): void {
+    if (this.buf !== null && this.buf.buffer === shared) {
+      this.buf = this.pos < this.buf.length ? Buffer.from(this.buf.subarray(this.pos)) : null;
       this.pos = 0;
     }
   }

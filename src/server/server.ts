@@ -20,6 +20,10 @@ import { activeExpireCycle } from '../store/expire';
 import { ReaderLimits } from '../protocol/reader';
 import { Err } from '../protocol/errors';
 import { REDIS_VERSION } from '../version';
+import type { Config } from '../config';
+
+/** The fixed read buffer shared by all sockets (reads are processed synchronously). */
+const READ_BUFFER = Buffer.alloc(64 * 1024);
 
 export type PropagateSink = (dbid: number, argv: string[]) => void;
 
@@ -46,7 +50,7 @@ export class Server implements KeyspaceHooks {
   lastSave = Math.floor(Date.now() / 1000);
   configFile = '';
   /** The config table (CONFIG GET/SET/REWRITE); set by the boot code. */
-  config: unknown = null;
+  config!: Config;
   executable = process.argv[1] ? path.resolve(process.argv[1]) : '';
   /** Bound TCP port (resolved when `port 0` was not asked and the OS picked one). */
   boundPort = 0;
@@ -156,7 +160,10 @@ export class Server implements KeyspaceHooks {
 
   private listenOn(opts: net.ListenOptions): Promise<void> {
     return new Promise((resolve, reject) => {
-      const srv = net.createServer({ noDelay: true }, (sock) => this.accept(sock, !!opts.path));
+      const srv = net.createServer({ noDelay: true }, (sock) => {
+        const c = this.accept(sock, !!opts.path);
+        if (c) sock.on('data', (d: Buffer) => this.onData(c, d, false));
+      });
       srv.maxConnections = Infinity;
       srv.once('error', reject);
       srv.listen(opts, () => {
@@ -165,12 +172,43 @@ export class Server implements KeyspaceHooks {
         const a = srv.address();
         if (a && typeof a === 'object' && !this.boundPort) this.boundPort = a.port;
         this.netServers.push(srv);
+        this.useFixedReadBuffer(srv, !!opts.path);
         resolve();
       });
     });
   }
 
-  private accept(sock: net.Socket, isUnix: boolean): void {
+  /**
+   * Reads into one fixed buffer instead of a fresh 64 KB Buffer per 'data'
+   * event: accepted sockets are built with Node's `onread` option. This needs
+   * the listening handle's connection callback, so it falls back to the
+   * ordinary path if Node's internals differ.
+   */
+  private useFixedReadBuffer(srv: net.Server, isUnix: boolean): void {
+    const handle = (srv as unknown as { _handle?: { onconnection?: (err: number, h: unknown) => void } })._handle;
+    if (!handle || typeof handle.onconnection !== 'function' || process.env.TREDIS_NO_FIXED_READ) return;
+    const fallback = handle.onconnection;
+    handle.onconnection = (err: number, clientHandle: unknown) => {
+      if (err || !clientHandle || this.shuttingDown) return fallback.call(handle, err, clientHandle);
+      let c: Client | null = null;
+      const sock = new net.Socket({
+        handle: clientHandle,
+        readable: true,
+        writable: true,
+        onread: {
+          buffer: READ_BUFFER,
+          callback: (n: number, buf: Uint8Array) => {
+            if (c) this.onData(c, (buf as Buffer).subarray(0, n), true);
+            return true;
+          },
+        },
+      } as net.SocketConstructorOpts);
+      sock.setNoDelay(true);
+      c = this.accept(sock, isUnix);
+    };
+  }
+
+  private accept(sock: net.Socket, isUnix: boolean): Client | null {
     this.stats.connectionsReceived++;
     sock.on('error', () => {
       /* reset by peer etc.: the 'close' handler frees the client */
@@ -178,19 +216,19 @@ export class Server implements KeyspaceHooks {
     if (this.clients.size >= this.settings.maxclients) {
       this.stats.rejectedConnections++;
       sock.end(`-${Err.maxClients}\r\n`);
-      return;
+      return null;
     }
     if (!isUnix && this.deniedByProtectedMode(sock)) {
       this.stats.rejectedConnections++;
       sock.end(Err.protectedMode);
-      return;
+      return null;
     }
     if (this.settings.tcpKeepalive > 0 && !isUnix) sock.setKeepAlive(true, this.settings.tcpKeepalive * 1000);
     const c = new Client(this, sock, this.nextClientId++);
     this.clients.set(c.id, c);
-    sock.on('data', (d: Buffer) => this.onData(c, d));
     sock.on('close', () => this.freeClient(c));
     sock.on('end', () => sock.end());
+    return c;
   }
 
   private deniedByProtectedMode(sock: net.Socket): boolean {
@@ -205,15 +243,16 @@ export class Server implements KeyspaceHooks {
     return this.nextClientId++;
   }
 
-  private onData(c: Client, data: Buffer): void {
+  private onData(c: Client, data: Buffer, transient: boolean): void {
     updateClock();
     this.stats.netInput += data.length;
     this.stats.readsProcessed++;
     c.netIn += data.length;
     c.lastInteraction = clock.ms;
-    if (c.closeAfterReply) return;
-    c.reader.feed(data);
+    if (c.closeAfterReply || c.closed) return;
+    c.reader.feed(data, transient);
     this.processInput(c);
+    if (transient) c.reader.release(READ_BUFFER.buffer);
     this.flush(c);
   }
 

@@ -568,7 +568,8 @@ describe('table', () => {
     const cfg = Config.load([file], { cwd: dir });
     expect(cfg.values.bind).toEqual(['127.0.0.1']);
     expect(cfg.values.port).toBe(6379);
-    expect(getOne(cfg, 'save')).toBe('3600 1 300 100 60 10000');
+    // snapshots are off in the shipped config until RDB persistence lands
+    expect(getOne(cfg, 'save')).toBe('');
     expect(cfg.values.appendonly).toBe(false);
     expect(cfg.values.logfile).toBe('');
     expect(cfg.values.dir).toBe(dir);
