@@ -13,7 +13,7 @@ import type { Server } from '../server/server';
 import { clock } from '../server/clock';
 import { AdminErr, Err } from '../protocol/errors';
 import { toInt64 } from '../util/numbers';
-import { replyHelp } from './server';
+import { replyHelp } from './shared';
 
 /** What CLIENT LIST / KILL need from other families; each replaces its entries. */
 export const clientInfoHooks = {

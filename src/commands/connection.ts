@@ -2,10 +2,11 @@
 import type { CommandSpec } from '../server/command';
 import { Client, ReplyMode } from '../server/client';
 import { Err } from '../protocol/errors';
-import { toSafeInt } from '../util/numbers';
+import { toInt64, toSafeInt } from '../util/numbers';
 import { timingSafeEqual } from 'node:crypto';
 
 function ping(c: Client, argv: string[]): void {
+  if (argv.length > 2) return c.error(Err.arity('ping'));
   if (argv.length === 2) c.reply.bulk(argv[1]);
   else c.reply.status('PONG');
 }
@@ -21,7 +22,8 @@ function quit(c: Client): void {
 
 function select(c: Client, argv: string[]): void {
   const id = toSafeInt(argv[1]);
-  if (id === null) return c.error(Err.notInteger);
+  if (id === null) return c.error(toInt64(argv[1]) === null ? Err.notInteger : Err.intOutOfRange);
+  if (id < -2147483648 || id > 2147483647) return c.error(Err.intOutOfRange);
   const dbs = c.server.keyspace.dbs;
   if (id < 0 || id >= dbs.length) return c.error(Err.dbIndex);
   c.db = dbs[id];

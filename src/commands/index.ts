@@ -3,7 +3,9 @@ import type { CommandSpec } from '../server/command';
 import { connectionCommands } from './connection';
 import { stringCommands } from './string';
 import { genericCommands } from './generic';
+import { infoCommands } from './info';
 import { serverCommands } from './server';
+import { diagnosticsCommands } from './diagnostics';
 import { clientCommands } from './client';
 import { introspectionCommands } from './introspection';
 
@@ -11,7 +13,9 @@ export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
   stringCommands,
   genericCommands,
+  infoCommands,
   serverCommands,
+  diagnosticsCommands,
   clientCommands,
   introspectionCommands,
 ];

@@ -16,7 +16,7 @@ import { mapGet, type RNode } from './meta';
 import { AdminErr, Err } from '../protocol/errors';
 import { globMatch } from '../util/glob';
 import { toInt64 } from '../util/numbers';
-import { replyHelp } from './server';
+import { replyHelp } from './shared';
 
 // ---------------------------------------------------------------- emitter
 
@@ -186,7 +186,7 @@ function docsNode(cmd: Command): RNode {
 }
 
 /** A command by full name: "get", "client|list" (case-insensitive). */
-function lookupFullname(srv: Server, name: string): Command | undefined {
+export function lookupFullname(srv: Server, name: string): Command | undefined {
   const parts = name.split('|');
   if (parts.length > 2) return undefined;
   const base = srv.registry.lookup(parts[0]);

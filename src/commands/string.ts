@@ -13,21 +13,11 @@ import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
-import { EMBSTR_MAX, RawString, stringOf } from '../store/value';
+import { EmbString, RawString, stringOf } from '../store/value';
 import { clock } from '../server/clock';
 import { INT64_MAX, INT64_MIN, NAN_OR_INF, NOT_FLOAT, incrByFloat, toInt64, toSafeInt } from '../util/numbers';
 import { lcsLength, lcsTableBytes, lcsWithMatches } from '../store/lcs';
 
-/**
- * A string Redis created with createStringObject() rather than from a
- * client argument run through tryObjectEncoding(): embstr up to 44 bytes,
- * raw beyond, never int (INCRBYFLOAT's "3" is embstr).
- */
-export class EmbString extends RawString {
-  override encoding(): string {
-    return this.s.length <= EMBSTR_MAX ? 'embstr' : 'raw';
-  }
-}
 
 /** Longest string V8 can hold; Redis's 512MB limit is 24 bytes more. */
 const MAX_JS_STRING = bufferConstants.MAX_STRING_LENGTH;

@@ -162,7 +162,7 @@ export const PARAMS = [
   { name: 'disable-thp', kind: 'bool', default: 'yes', immutable: true, implemented: false },
   { name: 'cluster-allow-replica-migration', kind: 'bool', default: 'yes', implemented: false },
   { name: 'replica-announced', kind: 'bool', default: 'yes', implemented: false },
-  { name: 'latency-tracking', kind: 'bool', default: 'yes', implemented: false },
+  { name: 'latency-tracking', kind: 'bool', default: 'yes', implemented: true },
   { name: 'aof-disable-auto-gc', kind: 'bool', default: 'no', implemented: false },
   { name: 'replica-ignore-disk-write-errors', kind: 'bool', default: 'no', implemented: false },
 
@@ -350,7 +350,7 @@ export const PARAMS = [
   { name: 'replicaof', alias: 'slaveof', kind: 'special', special: 'replicaof', default: '', immutable: true, multiArg: true, implemented: false },
   {
     name: 'latency-tracking-info-percentiles', kind: 'special', special: 'latency-tracking-info-percentiles',
-    default: '50 99 99.9', multiArg: true, implemented: false,
+    default: '50 99 99.9', multiArg: true, implemented: true,
   },
 ] as const satisfies readonly ParamDef[];
 

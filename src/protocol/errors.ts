@@ -27,14 +27,15 @@ export const Err = {
   authNoPassword:
     'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
   unknownCommand: (name: string, args: string[]) => {
+    // printf's %s stops at a NUL byte, so Redis's text does too
     let list = '';
     for (let i = 0; i < args.length && list.length < 128; i++) {
-      list += `'${trunc(args[i], 128 - list.length)}' `;
+      list += `'${trunc(cstr(args[i]), 128 - list.length)}' `;
     }
-    return sanitize(`ERR unknown command '${trunc(name, 128)}', with args beginning with: ${list}`);
+    return sanitize(`ERR unknown command '${trunc(cstr(name), 128)}', with args beginning with: ${list}`);
   },
   unknownSubcommand: (sub: string, cmd: string) =>
-    sanitize(`ERR unknown subcommand '${trunc(sub, 128)}'. Try ${cmd.toUpperCase()} HELP.`),
+    sanitize(`ERR unknown subcommand '${trunc(cstr(sub), 128)}'. Try ${cmd.toUpperCase()} HELP.`),
   arity: (fullname: string) => `ERR wrong number of arguments for '${fullname}' command`,
   maxClients: 'ERR max number of clients reached',
   protoMultibulk: 'ERR Protocol error: invalid multibulk length',
@@ -77,6 +78,12 @@ export const Err = {
 /** Error replies are one line: Redis turns CR/LF inside them into spaces. */
 export function sanitize(s: string): string {
   return /[\r\n]/.test(s) ? s.replace(/[\r\n]/g, ' ') : s;
+}
+
+/** The C-string view of s: up to its first NUL byte. */
+export function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
 }
 
 function trunc(s: string, n: number): string {

@@ -196,7 +196,12 @@ export class RequestReader {
 
   /** One inline command; undefined for an empty line; null if incomplete. */
   private readInline(buf: Buffer): string[] | undefined | null {
-    const nl = buf.indexOf(10, this.pos);
+    let nl = buf.indexOf(10, this.pos);
+    // Redis finds the newline with strchr(): a NUL byte before it hides it
+    if (nl >= 0) {
+      const z = buf.indexOf(0, this.pos);
+      if (z >= 0 && z < nl) nl = -1;
+    }
     if (nl < 0) {
       if (buf.length - this.pos > INLINE_MAX) this.error = Err.protoInlineTooBig;
       this.needMore();

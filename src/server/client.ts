@@ -109,7 +109,8 @@ export class Client {
   }
 }
 
+/** "ip:port" as Redis prints peers: IPv6 addresses in brackets. */
 function formatAddr(ip: string, port: number): string {
-  if (ip.startsWith('::ffff:')) ip = ip.slice(7);
-  return `${ip}:${port}`;
+  if (ip.startsWith('::ffff:') && ip.includes('.')) ip = ip.slice(7);
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }

@@ -5,6 +5,7 @@
  */
 import type { Client } from './client';
 import { commandMeta, CommandMeta } from '../commands/meta';
+import { LatencyHistogram } from './histogram';
 
 export type Handler = (c: Client, argv: string[]) => void;
 
@@ -91,6 +92,8 @@ export class Command {
   usec = 0;
   rejectedCalls = 0;
   failedCalls = 0;
+  /** latency-tracking: this command's latency histogram, from its first sample. */
+  latency: LatencyHistogram | null = null;
 
   constructor(
     readonly spec: CommandSpec,
@@ -120,8 +123,14 @@ export class Command {
     return (this.flagBits & flag) !== 0;
   }
 
+  /** Record one call's duration (nanoseconds) in the latency histogram. */
+  recordLatency(ns: number): void {
+    (this.latency ??= new LatencyHistogram()).record(ns);
+  }
+
   resetStats(): void {
     this.calls = this.usec = this.rejectedCalls = this.failedCalls = 0;
+    this.latency = null;
     if (this.subcommands) for (const s of this.subcommands.values()) s.resetStats();
   }
 

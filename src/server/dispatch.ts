@@ -9,7 +9,6 @@ import type { Client } from './client';
 import { Command, F } from './command';
 import { ReplyMode } from './client';
 import { Err } from '../protocol/errors';
-import { clock } from './clock';
 import { monitorLine } from './monitor';
 
 export function processCommand(srv: Server, c: Client, argv: string[]): void {
@@ -70,6 +69,8 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   const us = (performance.now() - t0) * 1000;
   cmd.calls++;
   cmd.usec += us;
+  const cfg = srv.config;
+  if (cfg === undefined || cfg.values['latency-tracking']) cmd.recordLatency(us * 1000);
   if (c.callFailed) cmd.failedCalls++;
   c.lastCmd = cmd;
   c.totalCommands++;
@@ -86,7 +87,7 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
     srv.propagate(c.db.id, c.propagateArgv ?? argv);
   }
   if (srv.monitors.size !== 0 && !cmd.has(F.skipMonitor) && !cmd.has(F.admin)) {
-    const line = monitorLine(c, argv, clock.ms);
+    const line = monitorLine(c, argv);
     for (const m of srv.monitors) {
       if (m === c) continue;
       m.reply.status(line);

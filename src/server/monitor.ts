@@ -22,9 +22,11 @@ export function repr(s: string): string {
   return out + '"';
 }
 
-export function monitorLine(c: Client, argv: string[], nowMs: number): string {
-  const sec = Math.floor(nowMs / 1000);
-  const usec = String(Math.floor((nowMs % 1000) * 1000)).padStart(6, '0');
+export function monitorLine(c: Client, argv: string[]): string {
+  // microsecond wall clock, as Redis prints it
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const sec = Math.floor(us / 1e6);
+  const usec = String(us % 1e6).padStart(6, '0');
   const who = c.socket ? (c.isUnix ? `unix:${c.server.settings.unixsocket}` : c.addr) : 'lua';
   let line = `${sec}.${usec} [${c.db.id} ${who}]`;
   for (const a of argv) line += ' ' + repr(a);

@@ -10,10 +10,13 @@
  * consistent. Iterative, so long linked structures don't exhaust the stack.
  * Types holding `#private` fields or external resources must define dup().
  */
-import { RawString, StoredObject, Value } from './value';
+import { EmbString, OwnString, RawString, StoredObject, Value, stringEncoding } from './value';
 
 export function dupValue(v: Value): Value {
-  if (typeof v === 'string') return v;
+  // dupStringObject keeps the encoding but never shares: an int copy is its own object
+  if (typeof v === 'string') return stringEncoding(v) === 'int' ? new OwnString(v) : v;
+  if (v instanceof EmbString) return new EmbString(v.s);
+  if (v instanceof OwnString) return new OwnString(v.s);
   if (v instanceof RawString) return new RawString(v.s);
   const own = (v as { dup?: () => StoredObject }).dup;
   if (typeof own === 'function') return own.call(v);

@@ -57,6 +57,8 @@ export class Db {
   expires = new Map<string, number>();
   /** Resumable walk over expires for the active expiry cycle. */
   expireCursor: IterableIterator<[string, number]> | null = null;
+  /** Resumable walk over keys for RANDOMKEY (reset when the dict is replaced). */
+  private randomCursor: IterableIterator<string> | null = null;
   avgTtl = 0;
 
   constructor(
@@ -166,6 +168,7 @@ export class Db {
     this.dict.clear();
     this.expires.clear();
     this.expireCursor = null;
+    this.randomCursor = null;
     this.avgTtl = 0;
     return n;
   }
@@ -183,10 +186,11 @@ export class Db {
     other.avgTtl = a;
     this.expireCursor = null;
     other.expireCursor = null;
+    this.randomCursor = null;
+    other.randomCursor = null;
   }
 
   /** A key sampled by walking from a resumable position (RANDOMKEY). */
-  private randomCursor: IterableIterator<string> | null = null;
   randomKey(): string | undefined {
     const total = this.dict.size;
     if (total === 0) return undefined;

@@ -6,6 +6,8 @@ import { toInt64 } from '../util/numbers';
 
 export type TypeName = 'string' | 'list' | 'set' | 'zset' | 'hash' | 'stream';
 
+export const EMBSTR_MAX = 44;
+
 export abstract class StoredObject {
   abstract readonly type: TypeName;
   /** Encoding name reported by OBJECT ENCODING. */
@@ -26,9 +28,28 @@ export class RawString extends StoredObject {
   }
 }
 
+/**
+ * A string Redis would hold as embstr (or raw past 44 bytes) whatever its
+ * content, never int: INCRBYFLOAT's result ("3" is embstr there).
+ */
+export class EmbString extends RawString {
+  override encoding(): string {
+    return this.s.length <= EMBSTR_MAX ? 'embstr' : 'raw';
+  }
+}
+
+/**
+ * A string with the encoding its content implies but its own object rather
+ * than one of Redis's shared integers (COPY's duplicate: refcount 1).
+ */
+export class OwnString extends RawString {
+  override encoding(): string {
+    return stringEncoding(this.s);
+  }
+}
+
 export type Value = string | StoredObject;
 
-export const EMBSTR_MAX = 44;
 
 export function typeOf(v: Value): TypeName {
   return typeof v === 'string' ? 'string' : v.type;

@@ -129,6 +129,7 @@ export async function startRedis(extraArgs: string[] = [], bin = REDIS_BIN): Pro
     child.kill('SIGKILL');
     lastOutput = output;
   }
+  fs.rmSync(cwd, { recursive: true, force: true });
   throw new Error(`redis-server did not start:\n${lastOutput}`);
 }
 
@@ -366,7 +367,7 @@ function pairs(n: Node): [Node, Node][] {
 export const TOLERANCE = { seconds: 2, millis: 2000 } as const;
 
 /** Fields of CLIENT LIST / CLIENT INFO lines whose values are masked. */
-const CLIENT_MASKED = new Set(['id', 'addr', 'laddr', 'fd', 'age', 'idle', 'qbuf', 'qbuf-free', 'argv-mem', 'multi-mem', 'obl', 'oll', 'omem', 'tot-mem']);
+const CLIENT_MASKED = new Set(['id', 'addr', 'laddr', 'fd', 'age', 'idle', 'qbuf', 'qbuf-free', 'argv-mem', 'multi-mem', 'rbs', 'rbp', 'obl', 'oll', 'omem', 'tot-mem']);
 
 function maskClientLines(text: string): string {
   return text

@@ -100,12 +100,11 @@ describe('INFO', () => {
     c.close();
   });
 
-  it('every section has the fields of Redis 7.0, in order (plus tredis_version)', async () => {
+  it('every section has the fields of Redis 7.0, in order, and no others', async () => {
     const all = await info('everything');
     for (const [name, fields] of Object.entries(REDIS_FIELDS)) {
       const got = all.get(name)!.map(([k]) => k);
       const want = fields.split(' ');
-      if (name === 'Server') want.push('tredis_version');
       expect(got, name).toEqual(want);
     }
   });
@@ -118,7 +117,7 @@ describe('INFO', () => {
     expect(get('Server', 'tcp_port')).toBe(String(srv.port));
     expect(get('Server', 'process_id')).toBe(String(process.pid));
     expect(get('Server', 'run_id')).toMatch(/^[0-9a-f]{40}$/);
-    expect(get('Server', 'tredis_version')).toMatch(/^\d+\.\d+\.\d+/);
+    expect(get('Server', 'tredis_version')).toBeUndefined();
     expect(get('Clients', 'connected_clients')).toBe(String(srv.server.clients.size));
     expect(get('Memory', 'used_memory')).toMatch(/^\d+$/);
     expect(get('Memory', 'used_memory_human')).toMatch(/^\d+\.\d\d[KMG]$/);
@@ -174,6 +173,55 @@ describe('INFO', () => {
       'cmdstat_config|resetstat',
     ]);
     expect(await r.cmd('SLOWLOG', 'LEN')).toBe(slowlen); // not reset
+  });
+});
+
+describe('INFO latencystats', () => {
+  const latencyLines = async () =>
+    text(await r.cmd('INFO', 'latencystats'))
+      .split('\r\n')
+      .filter((l) => l.startsWith('latency_percentiles_usec_'));
+
+  it('per-command percentiles for commands with samples; CONFIG RESETSTAT clears them', async () => {
+    expect(await r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
+    await r.cmd('SET', 'lk', 'v');
+    await r.cmd('DEBUG', 'SLEEP', '0.002');
+    await r.cmd('CLIENT', 'GETNAME');
+    const lines = await latencyLines();
+    expect(lines.map((l) => l.split(':')[0]).sort()).toEqual(
+      ['config|resetstat', 'set', 'debug', 'client|getname'].map((n) => `latency_percentiles_usec_${n}`).sort(),
+    );
+    for (const l of lines) expect(l).toMatch(/^latency_percentiles_usec_[a-z|]+:p50=\d+\.\d{3},p99=\d+\.\d{3},p99\.9=\d+\.\d{3}$/);
+    const dbg = lines.find((l) => l.includes('_debug:'))!;
+    expect(Number(/p50=([\d.]+)/.exec(dbg)![1])).toBeGreaterThanOrEqual(2000);
+    // not in the default sections, in ALL
+    expect([...(await info()).keys()]).not.toContain('Latencystats');
+    expect((await info('all')).get('Latencystats')!.map(([k]) => k)).toContain('latency_percentiles_usec_info');
+    expect(await r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
+    expect((await latencyLines()).map((l) => l.split(':')[0])).toEqual(['latency_percentiles_usec_config|resetstat']);
+  });
+
+  it('latency-tracking-info-percentiles labels like Redis ("%f" trimmed)', async () => {
+    expect(await r.cmd('CONFIG', 'SET', 'latency-tracking-info-percentiles', '0 50.5 100')).toBe(OK);
+    await r.cmd('PING');
+    const ping = (await latencyLines()).find((l) => l.includes('_ping:'))!;
+    expect(ping).toMatch(/^latency_percentiles_usec_ping:p0=\d+\.\d{3},p50\.5=\d+\.\d{3},p100=\d+\.\d{3}$/);
+    expect(await r.cmd('CONFIG', 'SET', 'latency-tracking-info-percentiles', '99.9999999 0.25 12.0000001')).toBe(OK);
+    expect((await latencyLines()).find((l) => l.includes('_ping:'))).toMatch(/:p100=[\d.]+,p0\.25=[\d.]+,p12=[\d.]+$/);
+    expect(await r.cmd('CONFIG', 'SET', 'latency-tracking-info-percentiles', '')).toBe(OK);
+    expect(await latencyLines()).toContain('latency_percentiles_usec_ping:');
+    expect(await r.cmd('CONFIG', 'SET', 'latency-tracking-info-percentiles', '50 99 99.9')).toBe(OK);
+  });
+
+  it('latency-tracking no: nothing recorded, section empty', async () => {
+    expect(await r.cmd('CONFIG', 'SET', 'latency-tracking', 'no')).toBe(OK);
+    expect(await r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
+    await r.cmd('PING');
+    expect(text(await r.cmd('INFO', 'latencystats'))).toBe('# Latencystats\r\n');
+    expect(await r.cmd('LATENCY', 'HISTOGRAM')).toBe('*0\r\n');
+    expect(await r.cmd('CONFIG', 'SET', 'latency-tracking', 'yes')).toBe(OK);
+    // CONFIG SET itself is recorded once tracking is back on (as in Redis)
+    expect((await latencyLines()).map((l) => l.split(':')[0])).toEqual(['latency_percentiles_usec_config|set']);
   });
 });
 
@@ -387,9 +435,39 @@ describe('LATENCY', () => {
     srv.server.latency.reset();
   });
 
-  it('HISTOGRAM (no latency tracking kept: empty), errors, HELP', async () => {
-    expect(await r.cmd('LATENCY', 'HISTOGRAM')).toBe('*0\r\n');
+  it('HISTOGRAM: per-command cumulative distributions (latency-tracking)', async () => {
+    expect(await r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
+    // only CONFIG RESETSTAT itself has samples
     expect(await r.cmd('LATENCY', 'HISTOGRAM', 'get')).toBe('*0\r\n');
+    expect(await r.cmd('LATENCY', 'HISTOGRAM')).toMatch(/^\*2\r\n\$16\r\nconfig\|resetstat\r\n\*4\r\n\$5\r\ncalls\r\n:1\r\n\$14\r\nhistogram_usec\r\n\*2\r\n:\d+\r\n:1\r\n$/);
+    await r.cmd('SET', 'hk', 'v');
+    await r.cmd('GET', 'hk');
+    await r.cmd('GET', 'hk');
+    await r.cmd('DEBUG', 'SLEEP', '0.003');
+    // "config" lists its subcommands; unknown names are skipped, repeated ones repeated
+    const reply = await r.cmd('LATENCY', 'HISTOGRAM', 'GET', 'nosuch', 'debug', 'config', 'config|nosuch', 'set|x', 'get');
+    const m = /^\*8\r\n\$3\r\nget\r\n\*4\r\n\$5\r\ncalls\r\n:2\r\n\$14\r\nhistogram_usec\r\n\*(\d+)\r\n((?::\d+\r\n)+)\$5\r\ndebug\r\n\*4\r\n\$5\r\ncalls\r\n:1\r\n\$14\r\nhistogram_usec\r\n\*2\r\n:(\d+)\r\n:1\r\n\$16\r\nconfig\|resetstat\r\n.*\$3\r\nget\r\n/s.exec(reply);
+    expect(m, reply).not.toBeNull();
+    // buckets are powers of two (in usec, truncated), counts cumulative and growing, ending at calls
+    const nums = m![2].split('\r\n').filter(Boolean).map((x) => Number(x.slice(1)));
+    expect(nums.length).toBe(Number(m![1]));
+    expect(nums.at(-1)).toBe(2);
+    // hdr's log iterator: levels 1024 ns * 2^k, reported as their slot's highest value in usec
+    const levels = Array.from({ length: 21 }, (_, k) => Math.floor((1024 * 2 ** k + 2 ** (3 + k) - 1) / 1000));
+    expect(levels.slice(0, 8)).toEqual([1, 2, 4, 8, 16, 33, 66, 132]);
+    for (let i = 0; i < nums.length; i += 2) expect(levels).toContain(nums[i]);
+    for (let i = 3; i < nums.length; i += 2) expect(nums[i]).toBeGreaterThan(nums[i - 2]);
+    // DEBUG SLEEP 0.003: the 4 ms bucket or above
+    expect(Number(m![3])).toBeGreaterThanOrEqual(4227);
+    const c3 = await RawClient.connect(srv.port);
+    await c3.cmd('HELLO', '3');
+    expect(await c3.cmd('LATENCY', 'HISTOGRAM', 'debug')).toMatch(/^%1\r\n\$5\r\ndebug\r\n%2\r\n\$5\r\ncalls\r\n:1\r\n\$14\r\nhistogram_usec\r\n%1\r\n:\d+\r\n:1\r\n$/);
+    c3.close();
+    expect(await r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
+    expect(await r.cmd('LATENCY', 'HISTOGRAM', 'get', 'debug')).toBe('*0\r\n');
+  });
+
+  it('HISTOGRAM errors, HELP', async () => {
     expect(await r.cmd('LATENCY', 'HISTORY')).toBe(err("ERR wrong number of arguments for 'latency|history' command"));
     expect(await r.cmd('LATENCY', 'foo')).toBe(err("ERR unknown subcommand 'foo'. Try LATENCY HELP."));
     const help = await r.cmd('LATENCY', 'HELP');
