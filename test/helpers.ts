@@ -59,19 +59,7 @@ export class RawClient {
 
   /** Wait until at least n bytes arrived (or the socket closed), return all and clear. */
   async read(n = 1, timeoutMs = 2000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.data.length < n && !this.closed && Date.now() < deadline) {
-      await new Promise<void>((r) => {
-        const t = setTimeout(r, Math.max(1, deadline - Date.now()));
-        this.waiters.push(() => {
-          clearTimeout(t);
-          r();
-        });
-      });
-    }
-    const out = this.data.toString('latin1');
-    this.data = Buffer.alloc(0);
-    return out;
+    return this.readUntil((s) => s.length >= n, timeoutMs);
   }
 
   /** Read until the buffered text ends with `suffix`. */

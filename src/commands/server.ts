@@ -32,7 +32,7 @@ function configSet(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
-/** CONFIG RESETSTAT: server stats, command and error stats (not SLOWLOG nor LATENCY). */
+/** CONFIG RESETSTAT: server stats, command and error stats, latency histograms (not SLOWLOG nor the LATENCY monitor). */
 export function resetStats(srv: Server): void {
   srv.stats.reset();
   for (const cmd of srv.registry.all()) cmd.resetStats();

@@ -10,24 +10,28 @@
 import { clock } from '../server/clock';
 import { Dict } from './dict';
 import { Value, typeOf, TypeName } from './value';
+import * as N from '../config/notify';
 
-/** Keyspace notification classes, as the letters of notify-keyspace-events. */
+/**
+ * Keyspace notification classes (the letters of notify-keyspace-events);
+ * the bit values are defined once, with the config parser that reads them.
+ */
 export const Notify = {
-  keyspace: 1 << 0, // K
-  keyevent: 1 << 1, // E
-  generic: 1 << 2, // g
-  string: 1 << 3, // $
-  list: 1 << 4, // l
-  set: 1 << 5, // s
-  hash: 1 << 6, // h
-  zset: 1 << 7, // z
-  expired: 1 << 8, // x
-  evicted: 1 << 9, // e
-  stream: 1 << 10, // t
-  keyMiss: 1 << 11, // m
-  loaded: 1 << 12,
-  module: 1 << 13, // d
-  newKey: 1 << 14, // n
+  keyspace: N.NOTIFY_KEYSPACE,
+  keyevent: N.NOTIFY_KEYEVENT,
+  generic: N.NOTIFY_GENERIC,
+  string: N.NOTIFY_STRING,
+  list: N.NOTIFY_LIST,
+  set: N.NOTIFY_SET,
+  hash: N.NOTIFY_HASH,
+  zset: N.NOTIFY_ZSET,
+  expired: N.NOTIFY_EXPIRED,
+  evicted: N.NOTIFY_EVICTED,
+  stream: N.NOTIFY_STREAM,
+  keyMiss: N.NOTIFY_KEY_MISS,
+  loaded: N.NOTIFY_LOADED,
+  module: N.NOTIFY_MODULE,
+  newKey: N.NOTIFY_NEW,
 } as const;
 
 export interface KeyspaceHooks {
