@@ -82,7 +82,8 @@ export class RawClient {
   /** Send one command as a RESP multibulk and read one complete reply. */
   async cmd(...args: (string | Buffer)[]): Promise<string> {
     this.write(encode(args));
-    return this.readUntil((s) => replyLength(s) > 0);
+    // generous: a loaded CI machine may take seconds on a heavy command
+    return this.readUntil((s) => replyLength(s) > 0, 15_000);
   }
 
   async waitClose(timeoutMs = 2000): Promise<boolean> {

@@ -30,7 +30,7 @@ export const clientInfoHooks = {
   /** Whether an ACL user exists (CLIENT KILL USER). */
   userExists: (_srv: Server, name: string): boolean => name === 'default',
   /** Clients that must get a reply per command (MULTI, scripts): no MONITOR / blocking SHUTDOWN. */
-  denyBlocking: (_c: Client): boolean => false,
+  denyBlocking: (c: Client): boolean => c.denyBlocking,
   /** Replica / master links (replication). */
   isReplica: (c: Client): boolean => c.flags.includes('S'),
   isMaster: (c: Client): boolean => c.flags.includes('M'),
@@ -314,6 +314,21 @@ function clientReply(c: Client, argv: string[]): void {
   }
 }
 
+/** CLIENT UNBLOCK <id> [TIMEOUT|ERROR]: end a blocked client's wait. */
+function clientUnblock(c: Client, argv: string[]): void {
+  if (argv.length > 4) return c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
+  let withError = false;
+  if (argv.length === 4) {
+    const how = argv[3].toLowerCase();
+    if (how === 'error') withError = true;
+    else if (how !== 'timeout') return c.error(Err.unblockReason);
+  }
+  const id = toInt64(argv[2]);
+  if (id === null) return c.error(Err.notInteger);
+  const target = id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER) ? c.server.clients.get(Number(id)) : undefined;
+  c.reply.int(target !== undefined && c.server.blocking.unblockByRequest(target, withError) ? 1 : 0);
+}
+
 function clientNoEvict(c: Client, argv: string[]): void {
   const v = argv[2].toLowerCase();
   if (v === 'on') c.noEvict = true;
@@ -393,6 +408,7 @@ export const clientCommands: CommandSpec[] = [
       { name: 'unpause', handler: clientUnpause },
       { name: 'reply', handler: clientReply },
       { name: 'no-evict', handler: clientNoEvict },
+      { name: 'unblock', handler: clientUnblock },
       {
         // Redis 7.2's CLIENT SETINFO (7.0 has no metadata for it).
         name: 'setinfo',

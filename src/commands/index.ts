@@ -8,6 +8,10 @@ import { serverCommands } from './server';
 import { diagnosticsCommands } from './diagnostics';
 import { clientCommands } from './client';
 import { introspectionCommands } from './introspection';
+import { zsetCommands } from './zset';
+import { hashCommands } from './hash';
+import { setCommands } from './set';
+import { listCommands } from './list';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -18,4 +22,8 @@ export const commandFamilies: CommandSpec[][] = [
   diagnosticsCommands,
   clientCommands,
   introspectionCommands,
+  zsetCommands,
+  hashCommands,
+  setCommands,
+  listCommands,
 ];

@@ -96,7 +96,7 @@ function clientsSection(srv: Server): InfoLines {
     `client_recent_max_output_buffer:${maxOut}`,
     `blocked_clients:${blocked}`,
     'tracking_clients:0',
-    'clients_in_timeout_table:0',
+    `clients_in_timeout_table:${srv.blocking.inTimeoutTable}`,
   ];
 }
 

@@ -73,6 +73,62 @@ export const Err = {
     'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   lfuFreq:
     'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  // hashes
+  hashNotInteger: 'ERR hash value is not an integer',
+  hashNotFloat: 'ERR hash value is not a float',
+  /** HINCRBYFLOAT with a NaN or infinite increment. */
+  valueNanOrInf: 'ERR value is NaN or Infinity',
+  valueOutOfRange: 'ERR value is out of range',
+  /** getRangeLongFromObjectOrReply() outside [min, max] ("must between" is Redis's text). */
+  valueOutOfRangeBetween: (min: bigint | number, max: bigint | number) =>
+    `ERR value is out of range, value must between ${min} and ${max}`,
+  // sorted sets
+  zXxNx: 'ERR XX and NX options at the same time are not compatible',
+  zGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zIncrPair: 'ERR INCR option supports a single increment-element pair',
+  zNan: 'ERR resulting score is not a number (NaN)',
+  zMinMaxNotFloat: 'ERR min or max is not a float',
+  zMinMaxNotString: 'ERR min or max not valid string range item',
+  zLimitNeedsBy: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zWithscoresBylex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  zWeightNotFloat: 'ERR weight value is not a float',
+  zAtLeastOneKey: (cmd: string) => `ERR at least 1 input key is needed for '${cmd}' command`,
+  zLimitNegative: "ERR LIMIT can't be negative",
+  /** getPositiveLongFromObjectOrReply() without a message of its own. */
+  zMustBePositive: 'ERR value is out of range, must be positive',
+  zNumkeys: 'ERR numkeys should be greater than 0',
+  zCount: 'ERR count should be greater than 0',
+  /** ZRANDMEMBER: getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */
+  zRandCountRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  /** ZRANDMEMBER WITHSCORES with |count| > LONG_MAX/2. */
+  zOutOfRange: 'ERR value is out of range',
+  // sets
+  /** SPOP count: getPositiveLongFromObjectOrReply() without a message of its own. */
+  sMustBePositive: 'ERR value is out of range, must be positive',
+  sNumkeys: 'ERR numkeys should be greater than 0',
+  sNumkeysTooMany: "ERR Number of keys can't be greater than number of args",
+  sLimitNegative: "ERR LIMIT can't be negative",
+  /** SRANDMEMBER count: getRangeLongFromObjectOrReply(-LONG_MAX, LONG_MAX). */
+  sRandCountRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  /**
+   * SRANDMEMBER with a negative count too large to build a reply for (tredis
+   * only: Redis tries and runs out of memory), in Redis's "out of range" words.
+   */
+  sRandTooMany: 'ERR value is out of range',
+  // blocking commands (server/blocking.ts)
+  blockTimeoutNotFloat: 'ERR timeout is not a float or out of range',
+  /** A client blocked on keys ended by CLIENT UNBLOCK <id> ERROR. */
+  unblocked: 'UNBLOCKED client unblocked via CLIENT UNBLOCK',
+  unblockReason: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
+  // lists
+  /** LPOP/RPOP count: getPositiveLongFromObjectOrReply() without a message of its own. */
+  lMustBePositive: 'ERR value is out of range, must be positive',
+  lRankZero:
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lCountNegative: "ERR COUNT can't be negative",
+  lMaxlenNegative: "ERR MAXLEN can't be negative",
+  lNumkeys: 'ERR numkeys should be greater than 0',
+  lCount: 'ERR count should be greater than 0',
 } as const;
 
 /** Error replies are one line: Redis turns CR/LF inside them into spaces. */

@@ -42,8 +42,13 @@ export class Client {
   noEvict = false;
   /** Blocked or paused: stop processing input until released. */
   waiting = false;
-  /** Blocked on keys (blocking commands, later issues). */
+  /** Blocked on keys (server/blocking.ts). */
   blocked = false;
+  /**
+   * Blocking commands must not block (CLIENT_DENY_BLOCKING): set while in
+   * MULTI/EXEC and for script clients; they then reply as on timeout.
+   */
+  denyBlocking = false;
   /** The command held back by CLIENT PAUSE, run when the pause ends. */
   pendingArgv: string[] | null = null;
   /** Argv to propagate instead of the one received (deterministic form). */

@@ -37,6 +37,8 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
   }
   if (srv.pause.until !== 0 && holdForPause(srv, c, cmd, argv)) return;
   call(srv, c, cmd, argv);
+  // serve clients blocked on keys this command made ready (handleClientsBlockedOnKeys)
+  if (srv.blocking.pending) srv.blocking.handleReady();
 }
 
 function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string): void {

@@ -15,6 +15,7 @@ import { LatencyMonitor } from './latency';
 import { Logger } from './log';
 import { clock, updateClock } from './clock';
 import { processCommand } from './dispatch';
+import { Blocking } from './blocking';
 import { Keyspace, Db, KeyspaceHooks, Notify } from '../store/keyspace';
 import { activeExpireCycle } from '../store/expire';
 import { ReaderLimits } from '../protocol/reader';
@@ -34,6 +35,8 @@ export interface PauseState {
 
 export class Server implements KeyspaceHooks {
   readonly keyspace: Keyspace;
+  /** Clients blocked on keys (BLPOP, BZPOPMIN, XREAD BLOCK...). */
+  readonly blocking: Blocking;
   readonly registry = new Registry();
   readonly stats = new Stats();
   readonly clients = new Map<number, Client>();
@@ -76,6 +79,7 @@ export class Server implements KeyspaceHooks {
     commandFamilies: CommandSpec[][],
   ) {
     this.keyspace = new Keyspace(settings.databases, this);
+    this.blocking = new Blocking(this);
     this.readerLimits = {
       protoMaxBulkLen: settings.protoMaxBulkLen,
       queryBufferLimit: settings.clientQueryBufferLimit,
@@ -312,6 +316,7 @@ export class Server implements KeyspaceHooks {
     c.closed = true;
     this.clients.delete(c.id);
     this.monitors.delete(c);
+    if (c.blocked) this.blocking.clientFreed(c);
     const i = this.paused.indexOf(c);
     if (i >= 0) this.paused.splice(i, 1);
     this.onClientFreed?.(c);

@@ -122,11 +122,13 @@ export class Db {
   setKey(key: string, value: Value, keepTtl = false): void {
     this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
   }
 
   /** Replace the value of an existing key, keeping its TTL. */
   overwrite(key: string, value: Value): void {
     this.dict.set(key, value);
+    if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
   }
 
   /** Delete a key (and its TTL). Returns whether it existed. */
@@ -192,6 +194,10 @@ export class Db {
     other.expireCursor = null;
     this.randomCursor = null;
     other.randomCursor = null;
+    if (this.ks.blockedKeyCount !== 0) {
+      this.ks.keyReady!(this, null);
+      this.ks.keyReady!(other, null);
+    }
   }
 
   /** A key sampled by walking from a resumable position (RANDOMKEY). */
@@ -227,6 +233,10 @@ export class Db {
 export class Keyspace {
   dbs: Db[] = [];
   dirty = 0;
+  /** Keys some client is blocked on (server/blocking.ts); 0 keeps the write path check-free. */
+  blockedKeyCount = 0;
+  /** Set by server/blocking.ts: a key was created or replaced (null: every key of db, SWAPDB). */
+  keyReady: ((db: Db, key: string | null) => void) | null = null;
   stats: KeyspaceStats = {
     hits: 0,
     misses: 0,

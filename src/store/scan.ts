@@ -125,3 +125,77 @@ export function scanKeys(db: Db, cursor: bigint, count: number): ScanPage {
 export function resetScans(db: Db): void {
   cursorsByDb.get(db)?.clear();
 }
+
+// ---------------------------------------------------------------------------
+// Live cursors over one collection (HSCAN, and SSCAN/ZSCAN if they want them)
+// ---------------------------------------------------------------------------
+
+/** What a collection cursor walks: a Map or Set (keys() is live), or alike. */
+export interface Walkable<K> {
+  keys(): Iterator<K>;
+  has(key: K): boolean;
+}
+
+interface LiveWalk<K> {
+  it: Iterator<K>;
+  /** An element read ahead to learn whether the walk is over. */
+  pending: K | undefined;
+  hasPending: boolean;
+}
+
+/**
+ * The cursors of SCAN, for the hash-table encoding of one collection: each
+ * id names a live iterator over it, so an element present for the whole
+ * walk is returned once; an unknown id (forgotten, made up, already used)
+ * restarts the walk. The table belongs to the collection, so its cursors die
+ * with it; it keeps at most `limit` walks, forgetting the least recently
+ * used.
+ */
+export class LiveCursors<K> {
+  private readonly walks = new Map<number, LiveWalk<K>>();
+
+  constructor(private readonly limit = 1024) {}
+
+  /**
+   * Visit up to `count` elements of `coll` (appended to `out`) from the walk
+   * named by `cursor`. Returns the cursor to reply: 0 when the walk is over.
+   */
+  step(coll: Walkable<K>, cursor: bigint, count: number, out: K[]): number {
+    let w: LiveWalk<K> | undefined;
+    if (cursor !== 0n && cursor < BigInt(ID_SPACE)) {
+      const id = Number(cursor);
+      w = this.walks.get(id);
+      if (w !== undefined) this.walks.delete(id);
+    }
+    if (w === undefined) w = { it: coll.keys(), pending: undefined, hasPending: false };
+    let n = 0;
+    while (n < count) {
+      let k: K;
+      if (w.hasPending) {
+        k = w.pending as K;
+        w.pending = undefined;
+        w.hasPending = false;
+      } else {
+        const r = w.it.next();
+        if (r.done) return 0;
+        k = r.value;
+      }
+      // A read-ahead element may have been deleted since.
+      if (coll.has(k)) {
+        out.push(k);
+        n++;
+      }
+    }
+    const r = w.it.next();
+    if (r.done) return 0;
+    w.pending = r.value;
+    w.hasPending = true;
+    let id = 0;
+    do id = 1 + Math.floor(Math.random() * (ID_SPACE - 1));
+    while (this.walks.has(id));
+    this.walks.set(id, w);
+    // Map order is insertion order: the first walk is the least recently used.
+    if (this.walks.size > this.limit) this.walks.delete(this.walks.keys().next().value as number);
+    return id;
+  }
+}

@@ -1,0 +1,265 @@
+#!/usr/bin/env node
+// Sorted set scaling: how ZRANK and ZRANGE BYSCORE ... LIMIT 0 10 cost grows
+// with the size of the set, on real Redis and on tredis.
+//
+// Both servers are started on free random ports (`--save "" --appendonly no`,
+// see bench/lib.mjs). On each, one sorted set is filled with pipelined ZADDs
+// (100 members per command) up to each size in turn; at each size the two
+// operations are timed on random members / random score bounds, pipelined in
+// batches, and reported as microseconds per operation (the median over the
+// batches). Both servers get the same members and scores (a seeded PRNG).
+//
+// Acceptance: on tredis, ZRANK at 1M members costs at most 3x what it costs
+// at 10k (O(log N) ranks); the script exits with status 1 otherwise.
+
+import net from 'node:net';
+import {
+  parseArgs,
+  redisCommand,
+  tredisCommand,
+  startServer,
+  cleanupAll,
+  RespClient,
+  RespError,
+  encodeCommand,
+  median,
+  textTable,
+  markdownTable,
+  fmtRatio,
+} from './lib.mjs';
+
+const USAGE = `Usage: node bench/zset-scale.mjs [options]
+
+Fills one sorted set to each size with pipelined ZADD, and at each size times
+ZRANK <random member> and ZRANGE key <random min> +inf BYSCORE LIMIT 0 10,
+on Redis and tredis. Prints microseconds per operation.
+
+Options:
+  --sizes LIST     comma separated set sizes (default 10000,100000,1000000)
+  --ops N          timed operations per command and size (default 50000)
+  --batch B        operations per pipelined batch (default 1000)
+  --only NAME      run only redis or only tredis
+  --markdown       print the table as Markdown
+  -h, --help       this help
+
+Environment: TREDIS_CMD, REDIS_CMD as for the other benchmarks (bench/README.md).
+`;
+
+const opts = parseArgs(
+  process.argv.slice(2),
+  { sizes: 'string', ops: 'number', batch: 'number', only: 'string', markdown: 'boolean' },
+  USAGE,
+);
+const sizes = (opts.sizes ?? '10000,100000,1000000').split(',').map((s) => Number(s.trim()));
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  process.stderr.write(`--sizes needs positive integers\n`);
+  process.exit(2);
+}
+sizes.sort((a, b) => a - b);
+const OPS = Math.max(1, Math.floor(opts.ops ?? 50000));
+const BATCH = Math.max(1, Math.floor(opts.batch ?? 1000));
+const KEY = 'zscale';
+const ZADD_PAIRS = 100;
+const WINDOW = 32; // ZADD commands in flight while loading
+
+/** Deterministic PRNG (mulberry32) so both servers get the same data and queries. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const member = (i) => `member:${i}`;
+
+/** Scores: a fixed random permutation of values, so ranks differ from insertion order. */
+function scoreOf(i) {
+  return ((i * 2654435761) % 4294967296) / 4294967296;
+}
+
+async function check(promises, what) {
+  const replies = await Promise.all(promises);
+  for (const r of replies) if (r instanceof RespError) throw new Error(`${what}: ${r.message}`);
+  return replies;
+}
+
+/** ZADD members [from, to) with a bounded pipeline. */
+async function load(c, from, to) {
+  const inflight = [];
+  for (let i = from; i < to; i += ZADD_PAIRS) {
+    const args = ['ZADD', KEY];
+    for (let j = i; j < Math.min(to, i + ZADD_PAIRS); j++) args.push(String(scoreOf(j)), member(j));
+    inflight.push(...c.sendRaw(encodeCommand(args), 1));
+    if (inflight.length >= WINDOW) await check(inflight.splice(0, WINDOW / 2), 'ZADD');
+  }
+  await check(inflight, 'ZADD');
+}
+
+/**
+ * End of the RESP reply starting at buf[p], or -1 when incomplete. Error
+ * replies make `errors` grow. No values are built: the timing loop must
+ * cost the client far less than the server.
+ */
+function skipReply(buf, p, errors) {
+  if (p >= buf.length) return -1;
+  const eol = buf.indexOf(13, p);
+  if (eol < 0 || eol + 1 >= buf.length) return -1;
+  const t = buf[p];
+  const next = eol + 2;
+  if (t === 0x2b || t === 0x3a || t === 0x2c || t === 0x5f) return next; // + : , _
+  if (t === 0x2d) {
+    errors.push(buf.toString('latin1', p + 1, eol));
+    return next;
+  }
+  const n = Number(buf.toString('latin1', p + 1, eol));
+  if (t === 0x24) return n < 0 ? next : next + n + 2 <= buf.length ? next + n + 2 : -1; // $
+  if (t === 0x2a) {
+    let q = next;
+    for (let i = 0; i < n; i++) {
+      q = skipReply(buf, q, errors);
+      if (q < 0) return -1;
+    }
+    return q;
+  }
+  throw new Error(`unexpected reply type ${String.fromCharCode(t)}`);
+}
+
+/** A raw connection that sends a pipelined payload and waits for n replies. */
+class Pipe {
+  static connect(port) {
+    return new Promise((resolve, reject) => {
+      const sock = net.connect(port, '127.0.0.1', () => resolve(new Pipe(sock)));
+      sock.once('error', reject);
+    });
+  }
+
+  constructor(sock) {
+    this.sock = sock;
+    sock.setNoDelay(true);
+    this.buf = Buffer.alloc(0);
+    this.want = 0;
+    this.done = null;
+    this.errors = [];
+    sock.on('data', (d) => {
+      let buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+      let p = 0;
+      while (this.want > 0) {
+        const e = skipReply(buf, p, this.errors);
+        if (e < 0) break;
+        p = e;
+        this.want--;
+      }
+      this.buf = buf.subarray(p);
+      if (this.want === 0 && this.done) {
+        const f = this.done;
+        this.done = null;
+        f();
+      }
+    });
+  }
+
+  run(payload, n) {
+    this.want = n;
+    return new Promise((resolve) => {
+      this.done = resolve;
+      this.sock.write(payload);
+    });
+  }
+
+  close() {
+    this.sock.destroy();
+  }
+}
+
+/** Median microseconds per operation over pipelined batches of makeCmd(rand). */
+async function timeOp(pipe, makeCmd, seed) {
+  const rand = prng(seed);
+  const batch = (n) => {
+    const parts = [];
+    for (let k = 0; k < n; k++) parts.push(encodeCommand(makeCmd(rand)));
+    return Buffer.from(parts.join(''), 'latin1');
+  };
+  await pipe.run(batch(BATCH), BATCH); // warm-up (JIT, caches), not counted
+  const perOp = [];
+  for (let done = 0; done < OPS; done += BATCH) {
+    const n = Math.min(BATCH, OPS - done);
+    const payload = batch(n);
+    const t0 = process.hrtime.bigint();
+    await pipe.run(payload, n);
+    perOp.push(Number(process.hrtime.bigint() - t0) / 1000 / n);
+  }
+  if (pipe.errors.length) throw new Error(`error reply: ${pipe.errors[0]}`);
+  return median(perOp);
+}
+
+async function runServer(name, cmd) {
+  const server = await startServer(name, cmd);
+  const results = new Map();
+  try {
+    const c = await RespClient.connect(server.port);
+    await c.call('FLUSHALL');
+    let loaded = 0;
+    for (const size of sizes) {
+      const t0 = Date.now();
+      await load(c, loaded, size);
+      loaded = size;
+      const card = await c.call('ZCARD', KEY);
+      if (card !== size) throw new Error(`${name}: ZCARD is ${card}, expected ${size}`);
+      process.stderr.write(`${name}: ${size} members loaded (${((Date.now() - t0) / 1000).toFixed(1)} s), timing...\n`);
+      const pipe = await Pipe.connect(server.port);
+      const zrank = await timeOp(pipe, (rand) => ['ZRANK', KEY, member(Math.floor(rand() * size))], 1);
+      const zrange = await timeOp(pipe, (rand) => ['ZRANGE', KEY, String(rand()), '+inf', 'BYSCORE', 'LIMIT', '0', '10'], 2);
+      pipe.close();
+      results.set(size, { zrank, zrange });
+    }
+    c.close();
+  } finally {
+    await server.stop();
+  }
+  return results;
+}
+
+async function main() {
+  const servers = [];
+  if (opts.only !== 'tredis') servers.push(['redis', redisCommand()]);
+  if (opts.only !== 'redis') servers.push(['tredis', tredisCommand()]);
+  const all = {};
+  for (const [name, cmd] of servers) all[name] = await runServer(name, cmd);
+
+  const fmt = (x) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+  const header = ['size'];
+  for (const [name] of servers) header.push(`${name} ZRANK µs`, `${name} ZRANGE µs`);
+  const rows = sizes.map((size) => {
+    const row = [size.toLocaleString('en-US')];
+    for (const [name] of servers) {
+      const r = all[name].get(size);
+      row.push(fmt(r.zrank), fmt(r.zrange));
+    }
+    return row;
+  });
+  const align = header.map((_, i) => (i === 0 ? 'r' : 'r'));
+  console.log(opts.markdown ? markdownTable(header, rows, align) : textTable(header, rows, align));
+
+  const lo = sizes[0];
+  const hi = sizes[sizes.length - 1];
+  let ok = true;
+  for (const [name] of servers) {
+    const rank = all[name].get(hi).zrank / all[name].get(lo).zrank;
+    const range = all[name].get(hi).zrange / all[name].get(lo).zrange;
+    console.log(`${name}: ZRANK ${hi} / ${lo} = ${fmtRatio(rank)}x, ZRANGE BYSCORE LIMIT ${hi} / ${lo} = ${fmtRatio(range)}x`);
+    if (name === 'tredis' && rank > 3) ok = false;
+  }
+  if (all.tredis) console.log(`acceptance (tredis ZRANK at ${hi} <= 3x at ${lo}): ${ok ? 'PASS' : 'FAIL'}`);
+  cleanupAll();
+  process.exit(ok ? 0 : 1);
+}
+
+main().catch((err) => {
+  process.stderr.write(`error: ${err && err.stack ? err.stack : err}\n`);
+  cleanupAll();
+  process.exit(1);
+});
