@@ -197,6 +197,7 @@ function zremrangeGeneric(c: Client, argv: string[], type: number): void {
   if (deleted) {
     db.written(key, EVENTS[type], Notify.zset, deleted);
     if (z.length === 0) deleteEmptied(db, key);
+    else if (sl.sparse) z.compact();
   }
   c.reply.int(deleted);
 }
@@ -312,8 +313,8 @@ export function zpopGeneric(
     r.bulk(key);
     r.array(n);
   }
-  const sl = z.sl;
   for (let i = 0; i < n; i++) {
+    const sl = z.sl; // (a removal may compact the set into a new list)
     const node = max ? sl.tail : sl.first;
     const ele = sl.ele(node);
     const score = sl.score(node);

@@ -130,6 +130,8 @@ export class SkipList {
   private i32: Int32Array;
   /** First unused unit. */
   private top = HEADER_UNITS;
+  /** Units held by live nodes and the header. */
+  private live = HEADER_UNITS;
   /** Head of the free list of records of each level (0: none); next free in the score slot. */
   private readonly freeHead = new Int32Array(SKIPLIST_MAXLEVEL + 1);
   private eles: string[] = [];
@@ -191,6 +193,15 @@ export class SkipList {
     return this.f64.byteLength;
   }
 
+  /**
+   * True when most of a large buffer is free (the list shrank a lot): the
+   * owner may then rebuild it smaller (ZSet.compact()), which renumbers
+   * the nodes.
+   */
+  get sparse(): boolean {
+    return this.f64.length > 16384 && this.live * 8 < this.f64.length;
+  }
+
   // ---- allocation -------------------------------------------------------------
 
   private grow(units: number): void {
@@ -229,6 +240,7 @@ export class SkipList {
     const q = n << 1;
     this.i32[q + I_SLOT] = slot;
     this.i32[q + I_LEVEL] = level;
+    this.live += 3 + 2 * level;
     return n;
   }
 
@@ -240,6 +252,7 @@ export class SkipList {
     const level = this.i32[q + I_LEVEL];
     this.f64[n] = this.freeHead[level];
     this.freeHead[level] = n;
+    this.live -= 3 + 2 * level;
   }
 
   // ---- insert / delete ----------------------------------------------------------
@@ -648,6 +661,7 @@ export class SkipList {
     c.f64 = this.f64.slice();
     c.i32 = new Int32Array(c.f64.buffer);
     c.top = this.top;
+    c.live = this.live;
     c.freeHead.set(this.freeHead);
     c.eles = this.eles.slice();
     c.freeSlots = this.freeSlots.slice();

@@ -114,7 +114,24 @@ export class ZSet extends StoredObject {
     if (n === undefined) return false;
     this.dict.delete(ele);
     this.sl.delete(this.sl.score(n), ele);
+    if (this.sl.sparse) this.compact();
     return true;
+  }
+
+  /**
+   * Rebuild the skiplist into a buffer sized for what is left, once it has
+   * shrunk to a small part of its peak (the freed records are otherwise
+   * kept for reuse). Node ids change: call only between operations.
+   */
+  compact(): void {
+    const old = this.sl;
+    const sl = new SkipList(Math.max(64, old.length * 8));
+    const append = sl.appender();
+    for (let n = old.first; n !== 0; n = old.next(n)) {
+      const e = old.ele(n);
+      this.dict.set(e, append(old.score(n), e));
+    }
+    this.sl = sl;
   }
 
   /** For range deletions: drop the member of a node the skiplist unlinked. */

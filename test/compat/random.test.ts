@@ -76,8 +76,7 @@ describe.skipIf(!REDIS_BIN)('compat random', () => {
 
   // Also creates lists/sets/hashes/zsets so string and keyspace commands meet
   // other types (WRONGTYPE, TYPE, OBJECT ENCODING, SCAN TYPE...).
-  // Needs RPUSH/SADD/HSET/ZADD: enabled with the collections (issue #4).
-  it.skip(`seed 1001 with other value types (RESP2, ${COMMANDS} commands)`, async () => {
+  it(`seed 1001 with other value types (RESP2, ${COMMANDS} commands)`, async () => {
     const failure = await runSeed(1001, 2, true);
     if (failure) expect.fail(failure);
   }, 120000);

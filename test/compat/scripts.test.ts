@@ -1445,13 +1445,10 @@ const rawCases: Record<string, RawCase> = {
 
 const servers = useServers();
 
-// Scripts that need the collection types (issue #4) run once those commands exist.
-const COLLECTIONS_PENDING = 'keyspace: other types and WRONGTYPE (needs RPUSH SADD HSET ZADD)';
-
 describe.skipIf(!REDIS_BIN)('compat scripts', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
-      (name === COLLECTIONS_PENDING ? it.skip : it)(`[RESP${proto}] ${name}`, async () => {
+      it(`[RESP${proto}] ${name}`, async () => {
         const diffs = await runScript(servers, steps, proto);
         if (diffs.length > 0) {
           const shown = diffs.slice(0, 40).map(formatMismatch).join('\n');
