@@ -34,6 +34,11 @@ export class Dict<V> {
   }
 
   set(key: string, value: V): void {
+    // common case: one shard with room, a single Map operation
+    if (this.shards.length === 1 && this.last.size < SHARD_LIMIT) {
+      this.last.set(key, value);
+      return;
+    }
     if (this.shards.length > 1) {
       for (const m of this.shards) {
         if (m.has(key)) {
