@@ -10,6 +10,7 @@
  */
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
+import { removeMembers } from './collection';
 import { Err } from '../protocol/errors';
 import { Notify } from '../store/keyspace';
 import type { Value } from '../store/value';
@@ -112,23 +113,7 @@ function hdel(c: Client, argv: string[]): void {
   const h = asHash(c, db.lookup(key));
   if (h === null) return;
   if (h === undefined) return c.reply.int(0);
-  let deleted = 0;
-  let removed = false;
-  for (let i = 2; i < argv.length; i++) {
-    if (h.delete(argv[i])) {
-      deleted++;
-      if (h.size === 0) {
-        db.delete(key);
-        removed = true;
-        break;
-      }
-    }
-  }
-  if (deleted > 0) {
-    db.written(key, 'hdel', Notify.hash, deleted);
-    if (removed) db.ks.hooks.notify(Notify.generic, 'del', key, db.id);
-  }
-  c.reply.int(deleted);
+  removeMembers(c, key, argv, 2, (f) => h.delete(f), () => h.size === 0, 'hdel', Notify.hash);
 }
 
 function hincrby(c: Client, argv: string[]): void {

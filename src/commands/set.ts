@@ -10,6 +10,7 @@
  */
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
+import { removeMembers } from './collection';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
 import type { Value } from '../store/value';
@@ -136,23 +137,7 @@ function srem(c: Client, argv: string[]): void {
   const set = asSet(c, db.lookup(key));
   if (set === null) return;
   if (set === undefined) return c.reply.int(0);
-  let deleted = 0;
-  let keyRemoved = false;
-  for (let i = 2; i < argv.length; i++) {
-    if (set.remove(argv[i])) {
-      deleted++;
-      if (set.size === 0) {
-        db.delete(key);
-        keyRemoved = true;
-        break;
-      }
-    }
-  }
-  if (deleted > 0) {
-    db.written(key, 'srem', Notify.set, deleted);
-    if (keyRemoved) db.written(key, 'del', Notify.generic, 0);
-  }
-  c.reply.int(deleted);
+  removeMembers(c, key, argv, 2, (m) => set.remove(m), () => set.size === 0, 'srem', Notify.set);
 }
 
 function smove(c: Client, argv: string[]): void {

@@ -7,6 +7,7 @@
  */
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
+import { removeMembers } from './collection';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
 import { BlockedOp, parseTimeout } from '../server/blocking';
@@ -132,21 +133,7 @@ function zrem(c: Client, argv: string[]): void {
   const z = asZset(c, db.lookup(key));
   if (z === null) return;
   if (z === undefined) return c.reply.int(0);
-  let deleted = 0;
-  let removedKey = false;
-  for (let j = 2; j < argv.length; j++) {
-    if (z.remove(argv[j])) deleted++;
-    if (z.length === 0) {
-      db.delete(key);
-      removedKey = true;
-      break;
-    }
-  }
-  if (deleted) {
-    db.written(key, 'zrem', Notify.zset, deleted);
-    if (removedKey) db.ks.hooks.notify(Notify.generic, 'del', key, db.id);
-  }
-  c.reply.int(deleted);
+  removeMembers(c, key, argv, 2, (m) => z.remove(m), () => z.length === 0, 'zrem', Notify.zset);
 }
 
 const RANGE_RANK = 0;
