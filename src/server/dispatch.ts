@@ -43,8 +43,9 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
 
 function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string): void {
   if (cmd) cmd.rejectedCalls++;
+  const replyStart = c.reply.len;
   c.error(msg);
-  afterReply(c, 0);
+  afterReply(c, replyStart);
 }
 
 /** CLIENT PAUSE: hold the client (and the command) until the pause ends. */

@@ -306,6 +306,16 @@ describe('CLIENT REPLY', () => {
   });
 });
 
+describe('CLIENT REPLY SKIP with a rejected command', () => {
+  it('drops only the rejected command\'s error, not earlier pipelined replies', async () => {
+    const c = await RawClient.connect(srv.port);
+    c.write('*2\r\n$4\r\nECHO\r\n$1\r\na\r\n*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$4\r\nSKIP\r\n');
+    c.write('*1\r\n$6\r\nNOSUCH\r\n*2\r\n$4\r\nECHO\r\n$1\r\nb\r\n');
+    expect(await c.readUntil((s) => s.endsWith(bulk('b')))).toBe(bulk('a') + bulk('b'));
+    c.close();
+  });
+});
+
 describe('CLIENT HELP and unknown subcommands', () => {
   it('HELP lists the subcommands like Redis (plus 7.2 SETINFO)', async () => {
     const reply = await r.cmd('CLIENT', 'HELP');
