@@ -12,6 +12,7 @@ import { zsetCommands } from './zset';
 import { hashCommands } from './hash';
 import { setCommands } from './set';
 import { listCommands } from './list';
+import { sortCommands } from './sort';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -26,4 +27,5 @@ export const commandFamilies: CommandSpec[][] = [
   hashCommands,
   setCommands,
   listCommands,
+  sortCommands,
 ];

@@ -129,6 +129,8 @@ export const Err = {
   lMaxlenNegative: "ERR MAXLEN can't be negative",
   lNumkeys: 'ERR numkeys should be greater than 0',
   lCount: 'ERR count should be greater than 0',
+  // sort
+  sortNotDouble: "ERR One or more scores can't be converted into double",
 } as const;
 
 /** Error replies are one line: Redis turns CR/LF inside them into spaces. */
