@@ -5,12 +5,13 @@
  * absolute expiry times, which are relative to the generator's creation time.
  */
 import type { Args } from './harness';
+import { COLL_KEYS, CollectionGen } from './generator-collections';
 
 // ---------------------------------------------------------------------------
 // Deterministic PRNG (mulberry32)
 // ---------------------------------------------------------------------------
 
-class Rng {
+export class Rng {
   private s: number;
   constructor(seed: number) {
     this.s = seed >>> 0;
@@ -64,6 +65,20 @@ const BAD_EXPIRES = ['0', '-1', '-100', 'abc', '', '1.5', '9223372036854775807',
 // Generator
 // ---------------------------------------------------------------------------
 
+const BLOCKING = new Set(['BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP']);
+const RANDOM_WITHOUT_COUNT = new Set(['SPOP', 'SRANDMEMBER', 'HRANDFIELD']);
+
+/**
+ * Whether a mutated command is still checkable: a blocking command may end up
+ * with a timeout of 0 (a junk "0"), and SPOP/SRANDMEMBER/HRANDFIELD without
+ * their count return a random element.
+ */
+function mutable(generated: Args, mutated: Args): boolean {
+  const name = generated[0].toString().toUpperCase();
+  if (BLOCKING.has(name)) return false;
+  return !(RANDOM_WITHOUT_COUNT.has(name) && mutated.length < 3);
+}
+
 export class Gen {
   private r: Rng;
   /** Relative TTLs handed out, in units of 100 s: each used once. */
@@ -73,9 +88,20 @@ export class Gen {
   private readonly weighted: [number, () => Args][];
   private readonly total: number;
 
-  constructor(seed: number, otherTypes: boolean) {
+  private readonly keyPool: readonly string[];
+  private readonly collections: boolean;
+
+  /**
+   * otherTypes: false — strings and keyspace only; true — plus a few commands
+   * creating lists/sets/hashes/zsets; 'collections' — mostly collection
+   * commands (generator-collections.ts) over its small key space, with the
+   * string/keyspace commands at a low weight.
+   */
+  constructor(seed: number, otherTypes: boolean | 'collections') {
     this.r = new Rng(seed);
-    const w: [number, () => Args][] = [
+    this.collections = otherTypes === 'collections';
+    this.keyPool = this.collections ? COLL_KEYS : KEYS;
+    let w: [number, () => Args][] = [
       // strings
       [8, () => ['GET', this.key()]],
       [10, () => this.set()],
@@ -130,7 +156,9 @@ export class Gen {
       [0.5, () => ['ECHO', this.value()]],
       [0.5, () => (this.r.chance(0.5) ? ['PING'] : ['PING', this.value()])],
     ];
-    if (otherTypes) {
+    if (otherTypes === 'collections') {
+      w = [...new CollectionGen(this.r).entries(), ...w.map(([x, g]): [number, () => Args] => [x * 0.1, g])];
+    } else if (otherTypes) {
       w.push(
         [2, () => ['RPUSH', this.key(), this.value(), this.value()]],
         [2, () => ['SADD', this.key(), this.value()]],
@@ -152,10 +180,12 @@ export class Gen {
       }
       x -= wt;
     }
-    let args = f();
+    const generated = f();
+    let args = generated;
     // Generic mutations: drop trailing arguments (arity/syntax errors) or add a junk one.
     if (args.length > 1 && this.r.chance(0.03)) args = args.slice(0, this.r.range(1, args.length - 1));
     else if (this.r.chance(0.03)) args = [...args, this.r.pick(JUNK)];
+    if (this.collections && args !== generated && !mutable(generated, args)) args = generated;
     if (this.r.chance(0.05)) args = [this.mixCase(args[0] as string), ...args.slice(1)];
     return args;
   }
@@ -165,7 +195,7 @@ export class Gen {
   }
 
   private key(): string {
-    return this.r.pick(KEYS);
+    return this.r.pick(this.keyPool);
   }
 
   private keys(min: number, max: number): string[] {

@@ -625,12 +625,36 @@ export class Pair {
     if (t === TIMEOUT || r === TIMEOUT || t === CLOSED || r === CLOSED) return mismatch(t, r);
     if (key === 'RANDOMKEY') return this.randomkey(t, r, mismatch);
     if (key === 'SCAN') return this.scan(args, t, r, mismatch);
-    const [nt, nr] = normalise(args, t, r);
+    const [nt, nr] = await this.unordered(args, ...normalise(args, t, r));
     if (nt === nr) return null;
     const notes: string[] = [];
     if (nt !== t || nr !== r) notes.push(`normalised: tredis ${show(nt)} redis ${show(nr)}`);
     if (nt.length > 300 || nr.length > 300) notes.push(describeDiff(nt, nr));
     return mismatch(t, r, notes.length ? notes.join('\n    ') : undefined);
+  }
+
+  // NORMALISATION 13: replies in hash-table order (or random order) are
+  // compared with their elements sorted (HGETALL: field/value pairs kept
+  // together). HGETALL/HKEYS/HVALS/SMEMBERS and SORT ... BY nosort only when
+  // the key is hashtable-encoded on the real server (checked with OBJECT
+  // ENCODING right after); SINTER/SUNION/SDIFF and the count forms of
+  // SPOP/SRANDMEMBER/HRANDFIELD always.
+  private async unordered(args: Args, t: string, r: string): Promise<[string, string]> {
+    if (t === r || !wellFormed(t) || !wellFormed(r) || t[0] === '-' || r[0] === '-' || args.length < 2) return [t, r];
+    const name = args[0].toString('latin1').toUpperCase();
+    const upper = args.map((a) => a.toString('latin1').toUpperCase());
+    let f: ((n: Node) => Node) | undefined;
+    let checkEncoding = false;
+    if (name === 'HGETALL') [f, checkEncoding] = [sortPairs, true];
+    else if (name === 'HKEYS' || name === 'HVALS' || name === 'SMEMBERS') [f, checkEncoding] = [sortItems, true];
+    else if ((name === 'SORT' || name === 'SORT_RO') && upper.includes('NOSORT')) [f, checkEncoding] = [sortItems, true];
+    else if (name === 'SINTER' || name === 'SUNION' || name === 'SDIFF') f = sortItems;
+    else if ((name === 'SPOP' || name === 'SRANDMEMBER' || name === 'HRANDFIELD') && args.length > 2) {
+      f = (n) => (isAgg(n) && name === 'HRANDFIELD' && upper.includes('WITHVALUES') && !n.items!.some(isAgg) ? sortPairs(n) : sortItems(n));
+    }
+    if (!f) return [t, r];
+    if (checkEncoding && (await this.redis.cmd(['OBJECT', 'ENCODING', args[1]])) !== '$9\r\nhashtable\r\n') return [t, r];
+    return [serialize(f(parseReply(t)[0])), serialize(f(parseReply(r)[0]))];
   }
 
   // NORMALISATION 1: RANDOMKEY → both nil, or both a bulk naming a key that

@@ -31,18 +31,18 @@ const HISTORY = 15;
 
 const servers = useServers();
 
-async function runSeed(seed: number, proto: Proto, otherTypes: boolean): Promise<string | null> {
+async function runSeed(seed: number, proto: Proto, otherTypes: boolean | 'collections', config: string[] = [], commands = COMMANDS): Promise<string | null> {
   const pair = await Pair.open(servers);
   const gen = new Gen(seed, otherTypes);
   const history: string[] = [];
   try {
-    const setup: Args[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL']];
+    const setup: Args[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL'], ...(config.length ? [['CONFIG', 'SET', ...config]] : [])];
     for (const args of setup) {
       const m = await pair.step(args, -1);
       if (m) return `seed ${seed}: setup differs\n${formatMismatch(m)}`;
     }
     const reports: string[] = [];
-    for (let i = 0; i < COMMANDS; i++) {
+    for (let i = 0; i < commands; i++) {
       const args = gen.next();
       const m = await pair.step(args, i);
       if (m) {
@@ -61,9 +61,26 @@ async function runSeed(seed: number, proto: Proto, otherTypes: boolean): Promise
     }
     return reports.length ? reports.join('\n\n') : null;
   } finally {
+    if (config.length) await pair.both(['CONFIG', 'SET', ...DEFAULT_THRESHOLDS]);
     pair.close();
   }
 }
+
+/** Encoding thresholds (Redis 7.0 defaults) and the low ones some collection seeds use. */
+const DEFAULT_THRESHOLDS = ['hash-max-listpack-entries', '512', 'hash-max-listpack-value', '64', 'zset-max-listpack-entries', '128', 'zset-max-listpack-value', '64', 'set-max-intset-entries', '512'];
+const LOW_THRESHOLDS = ['hash-max-listpack-entries', '4', 'hash-max-listpack-value', '16', 'zset-max-listpack-entries', '4', 'zset-max-listpack-value', '16', 'set-max-intset-entries', '4'];
+const MID_THRESHOLDS = ['hash-max-listpack-entries', '8', 'zset-max-listpack-entries', '6', 'set-max-intset-entries', '3'];
+
+/** Collection seeds: [seed, protocol, CONFIG SET arguments]. */
+const COLLECTION_SEEDS: [number, Proto, string[]][] = [
+  [2001, 2, []],
+  [2002, 3, LOW_THRESHOLDS],
+  [2003, 2, LOW_THRESHOLDS],
+  [2004, 3, []],
+  [2005, 2, MID_THRESHOLDS],
+  [2006, 3, LOW_THRESHOLDS],
+];
+const COLLECTION_COMMANDS = Number(process.env.COMPAT_COLLECTION_COMMANDS ?? 6000);
 
 describe.skipIf(!REDIS_BIN)('compat random', () => {
   SEEDS.forEach((seed, i) => {
@@ -80,6 +97,16 @@ describe.skipIf(!REDIS_BIN)('compat random', () => {
     const failure = await runSeed(1001, 2, true);
     if (failure) expect.fail(failure);
   }, 120000);
+
+  // Hashes, lists, sets, sorted sets, SORT, blocking pops (tiny timeouts),
+  // OBJECT ENCODING across the encoding thresholds (generator-collections.ts).
+  for (const [seed, proto, config] of COLLECTION_SEEDS) {
+    const label = config.length ? `CONFIG SET ${config.filter((_, i) => i % 2 === 0).length} thresholds` : 'default thresholds';
+    it(`collections seed ${seed} (RESP${proto}, ${label}, ${COLLECTION_COMMANDS} commands)`, async () => {
+      const failure = await runSeed(seed, proto, 'collections', config, COLLECTION_COMMANDS);
+      if (failure) expect.fail(failure);
+    }, 120000);
+  }
 });
 
 if (!REDIS_BIN) {
