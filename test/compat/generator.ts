@@ -1,7 +1,9 @@
 /**
  * Seeded random command generator for the differential test (random.test.ts):
  * string and keyspace commands with edge values, wrong arguments and junk
- * options, over ~20 keys and 4 databases. Deterministic for a seed except for
+ * options, over ~20 keys and 4 databases; in 'collections' mode mostly hash,
+ * list, set, sorted-set and SORT commands (generator-collections.ts) over ten
+ * keys whose types collide. Deterministic for a seed except for
  * absolute expiry times, which are relative to the generator's creation time.
  */
 import type { Args } from './harness';

@@ -635,7 +635,9 @@ export class Pair {
 
   // NORMALISATION 13: replies in hash-table order (or random order) are
   // compared with their elements sorted (HGETALL: field/value pairs kept
-  // together). HGETALL/HKEYS/HVALS/SMEMBERS and SORT ... BY nosort only when
+  // together). HGETALL/HKEYS/HVALS/SMEMBERS and a SORT that does not sort
+  // (BY nosort, or any BY pattern without "*"; sorted per element group when
+  // there are GETs) only when
   // the key is hashtable-encoded on the real server (checked with OBJECT
   // ENCODING right after); SINTER/SUNION/SDIFF and the count forms of
   // SPOP/SRANDMEMBER/HRANDFIELD always.
@@ -647,7 +649,7 @@ export class Pair {
     let checkEncoding = false;
     if (name === 'HGETALL') [f, checkEncoding] = [sortPairs, true];
     else if (name === 'HKEYS' || name === 'HVALS' || name === 'SMEMBERS') [f, checkEncoding] = [sortItems, true];
-    else if ((name === 'SORT' || name === 'SORT_RO') && upper.includes('NOSORT')) [f, checkEncoding] = [sortItems, true];
+    else if ((name === 'SORT' || name === 'SORT_RO') && sortDontsort(args)) [f, checkEncoding] = [sortGroups(Math.max(1, upper.filter((a) => a === 'GET').length)), true];
     else if (name === 'SINTER' || name === 'SUNION' || name === 'SDIFF') f = sortItems;
     else if ((name === 'SPOP' || name === 'SRANDMEMBER' || name === 'HRANDFIELD') && args.length > 2) {
       f = (n) => (isAgg(n) && name === 'HRANDFIELD' && upper.includes('WITHVALUES') && !n.items!.some(isAgg) ? sortPairs(n) : sortItems(n));
@@ -680,6 +682,39 @@ export class Pair {
     const b = JSON.stringify(rk);
     return a === b ? null : mismatch(t, r, `SCAN union: tredis ${show(a)} redis ${show(b)}`);
   }
+}
+
+/**
+ * SORT with a BY pattern that has no "*" (e.g. BY nosort) does not sort
+ * (sort.c: dontsort; a later BY does not undo it): on a hashtable set the
+ * elements come in hash order. Arguments are walked as Redis parses them.
+ */
+function sortDontsort(args: Args): boolean {
+  const a = args.map((x) => x.toString('latin1'));
+  let dontsort = false;
+  for (let j = 2; j < a.length; ) {
+    const u = a[j].toUpperCase();
+    const left = a.length - j - 1;
+    if (u === 'ASC' || u === 'DESC' || u === 'ALPHA') j++;
+    else if (u === 'LIMIT' && left >= 2) j += 3;
+    else if ((u === 'STORE' || u === 'GET') && left >= 1) j += 2;
+    else if (u === 'BY' && left >= 1) {
+      if (!a[j + 1].includes('*')) dontsort = true;
+      j += 2;
+    } else return false; // syntax error
+  }
+  return dontsort;
+}
+
+/** Sort an array in groups of `size` elements (SORT ... GET p1 GET p2: one group per element). */
+function sortGroups(size: number): (n: Node) => Node {
+  return (n) => {
+    if (!isAgg(n) || n.items!.length % size !== 0) return n;
+    const groups: Node[][] = [];
+    for (let i = 0; i < n.items!.length; i += size) groups.push(n.items!.slice(i, i + size));
+    const key = (g: Node[]) => g.map(serialize).join('');
+    return { ...n, items: groups.sort((x, y) => cmpStr(key(x), key(y))).flat() };
+  };
 }
 
 function scanShape(s: string): boolean {

@@ -1,6 +1,9 @@
 /**
  * Seeded random differential test: thousands of string and keyspace commands
- * (valid ones, edge values, wrong arguments, junk options) over a small key
+ * (seeds 1..6, 1001), or of hash/list/set/zset/SORT commands (collection
+ * seeds 2001..2006; some set low encoding thresholds with CONFIG SET on both
+ * servers first and reset the defaults at the end) — valid ones, edge values,
+ * wrong arguments, junk options — over a small key
  * space and a few databases, sent to a real redis-server and to tredis; every
  * reply is compared (see NORMALISATIONS.md). Stops a seed at its first
  * difference and prints the seed, index, command, both replies and the
@@ -8,6 +11,8 @@
  *
  *   COMPAT_SEEDS=7,8,9      seeds to run (default 1..6; odd positions use RESP3)
  *   COMPAT_COMMANDS=5000    commands per seed (default 15000)
+ *   COMPAT_COLLECTION_SEEDS=3001,3002  collection seeds (default 2001..2006)
+ *   COMPAT_COLLECTION_COMMANDS=20000   commands per collection seed (default 20000)
  *   COMPAT_MAX_DIFFS=20     keep going after a difference, report up to this
  *                           many per seed (default 1; later ones may be
  *                           consequences of earlier ones)
@@ -31,7 +36,7 @@ const HISTORY = 15;
 
 const servers = useServers();
 
-async function runSeed(seed: number, proto: Proto, otherTypes: boolean | 'collections', config: string[] = [], commands = COMMANDS): Promise<string | null> {
+async function runSeed(seed: number, proto: Proto, otherTypes: boolean | 'collections', config: string[] = [], commands = COMMANDS, variant = 0): Promise<string | null> {
   const pair = await Pair.open(servers);
   const gen = new Gen(seed, otherTypes);
   const history: string[] = [];
@@ -48,7 +53,7 @@ async function runSeed(seed: number, proto: Proto, otherTypes: boolean | 'collec
       if (m) {
         reports.push(
           [
-            `seed ${seed} (RESP${proto}) differs at command #${i} (reproduce: COMPAT_SEEDS=${seed} npx vitest run test/compat/random.test.ts)`,
+            `seed ${seed} (RESP${proto}) differs at command #${i} (reproduce: ${otherTypes === 'collections' ? `COMPAT_COLLECTION_SEEDS=${seed}/${variant}` : `COMPAT_SEEDS=${seed}`} npx vitest run test/compat/random.test.ts)`,
             formatMismatch(m),
             `previous ${history.length} commands:`,
             ...history.map((h) => `    ${h}`),
@@ -71,8 +76,13 @@ const DEFAULT_THRESHOLDS = ['hash-max-listpack-entries', '512', 'hash-max-listpa
 const LOW_THRESHOLDS = ['hash-max-listpack-entries', '4', 'hash-max-listpack-value', '16', 'zset-max-listpack-entries', '4', 'zset-max-listpack-value', '16', 'set-max-intset-entries', '4'];
 const MID_THRESHOLDS = ['hash-max-listpack-entries', '8', 'zset-max-listpack-entries', '6', 'set-max-intset-entries', '3'];
 
-/** Collection seeds: [seed, protocol, CONFIG SET arguments]. */
-const COLLECTION_SEEDS: [number, Proto, string[]][] = [
+/**
+ * Collection seeds: [seed, protocol, CONFIG SET arguments].
+ * COMPAT_COLLECTION_SEEDS=3001,3002 runs other seeds instead (protocol and
+ * thresholds cycle through the list below by position; "3005/4" takes those
+ * of entry 4).
+ */
+const DEFAULT_COLLECTION_SEEDS: [number, Proto, string[]][] = [
   [2001, 2, []],
   [2002, 3, LOW_THRESHOLDS],
   [2003, 2, LOW_THRESHOLDS],
@@ -80,7 +90,14 @@ const COLLECTION_SEEDS: [number, Proto, string[]][] = [
   [2005, 2, MID_THRESHOLDS],
   [2006, 3, LOW_THRESHOLDS],
 ];
-const COLLECTION_COMMANDS = Number(process.env.COMPAT_COLLECTION_COMMANDS ?? 6000);
+const COLLECTION_SEEDS: [number, Proto, string[]][] = process.env.COMPAT_COLLECTION_SEEDS
+  ? process.env.COMPAT_COLLECTION_SEEDS.split(',').filter(Boolean).map((x, i) => {
+      const [seed, variant] = x.split('/').map(Number);
+      const d = DEFAULT_COLLECTION_SEEDS[(variant ?? i) % DEFAULT_COLLECTION_SEEDS.length];
+      return [seed, d[1], d[2]];
+    })
+  : DEFAULT_COLLECTION_SEEDS;
+const COLLECTION_COMMANDS = Number(process.env.COMPAT_COLLECTION_COMMANDS ?? 20000);
 
 describe.skipIf(!REDIS_BIN)('compat random', () => {
   SEEDS.forEach((seed, i) => {
@@ -101,9 +118,10 @@ describe.skipIf(!REDIS_BIN)('compat random', () => {
   // Hashes, lists, sets, sorted sets, SORT, blocking pops (tiny timeouts),
   // OBJECT ENCODING across the encoding thresholds (generator-collections.ts).
   for (const [seed, proto, config] of COLLECTION_SEEDS) {
+    const variant = DEFAULT_COLLECTION_SEEDS.findIndex(([, p, c]) => p === proto && c === config);
     const label = config.length ? `CONFIG SET ${config.filter((_, i) => i % 2 === 0).length} thresholds` : 'default thresholds';
     it(`collections seed ${seed} (RESP${proto}, ${label}, ${COLLECTION_COMMANDS} commands)`, async () => {
-      const failure = await runSeed(seed, proto, 'collections', config, COLLECTION_COMMANDS);
+      const failure = await runSeed(seed, proto, 'collections', config, COLLECTION_COMMANDS, variant);
       if (failure) expect.fail(failure);
     }, 120000);
   }
