@@ -9,6 +9,8 @@ import { formatDouble } from '../util/numbers';
 
 const CRLF = 0x0a0d; // little-endian "\r\n" for writeUInt16LE
 const INITIAL_SIZE = 16 * 1024;
+/** Bulk payloads up to this many bytes are copied in JS rather than via latin1Write. */
+const SMALL_BULK = 8;
 
 /** Preformatted headers for small counts: "*N\r\n", "$N\r\n", ":N\r\n". */
 function headerTable(prefix: string, n: number): Buffer[] {
@@ -114,11 +116,14 @@ export class Reply {
     b[p++] = 0x24;
     if (n < 10) b[p++] = 48 + n;
     else p += b.latin1Write(String(n), p);
-    b.writeUInt16LE(CRLF, p);
-    p += 2;
-    if (n > 0) p += b.latin1Write(s, p);
-    b.writeUInt16LE(CRLF, p);
-    this.len = p + 2;
+    b[p++] = 13;
+    b[p++] = 10;
+    // short strings: a JS loop beats the call into latin1Write
+    if (n <= SMALL_BULK) for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+    else p += b.latin1Write(s, p);
+    b[p++] = 13;
+    b[p++] = 10;
+    this.len = p;
   }
 
   bulkBuffer(v: Buffer): void {
