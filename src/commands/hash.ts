@@ -17,17 +17,8 @@ import type { Value } from '../store/value';
 import { DEFAULT_MAX_LISTPACK_ENTRIES, DEFAULT_MAX_LISTPACK_VALUE, HashValue } from '../store/hash';
 import { parseCursor } from '../store/scan';
 import { compileGlob, isMatchAll } from '../util/glob';
-import {
-  HASH_NOT_FLOAT,
-  INCR_NAN_OR_INF,
-  INT64_MAX,
-  INT64_MIN,
-  NAN_OR_INF,
-  NOT_FLOAT,
-  hincrByFloat,
-  toInt64,
-  toSafeInt,
-} from '../util/numbers';
+import { INT64_MAX, INT64_MIN, toInt64, toSafeInt } from '../util/numbers';
+import { HASH_NOT_FLOAT, INCR_NAN_OR_INF, NAN_OR_INF, NOT_FLOAT, hincrByFloat } from '../util/longdouble';
 
 // ---- helpers ------------------------------------------------------------------
 

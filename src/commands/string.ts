@@ -15,7 +15,8 @@ import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
 import { EmbString, RawString, stringOf } from '../store/value';
 import { clock } from '../server/clock';
-import { INT64_MAX, INT64_MIN, NAN_OR_INF, NOT_FLOAT, incrByFloat, toInt64, toSafeInt } from '../util/numbers';
+import { INT64_MAX, INT64_MIN, toInt64, toSafeInt } from '../util/numbers';
+import { NAN_OR_INF, NOT_FLOAT, incrByFloat } from '../util/longdouble';
 import { lcsLength, lcsTableBytes, lcsWithMatches } from '../store/lcs';
 
 

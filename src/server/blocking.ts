@@ -30,7 +30,7 @@ import { updateClock } from './clock';
 import type { Db } from '../store/keyspace';
 import { Value, typeOf, TypeName } from '../store/value';
 import { Err } from '../protocol/errors';
-import { parseLongDouble, LongDouble } from '../util/numbers';
+import { parseLongDouble, LongDouble } from '../util/longdouble';
 
 /** How a blocked client is served once one of its keys is ready. */
 export interface BlockedOp {

@@ -14,24 +14,19 @@
  * RANDOM_* come from scripts/gen-incrbyfloat-cases.mjs (seed 41).
  */
 import { describe, expect, it } from 'vitest';
+import { formatDouble, isInt64Str, strtod, toDouble, toInt64, toSafeInt } from '../../src/util/numbers';
 import {
-  formatDouble,
   formatLongDouble,
   hincrByFloat,
   incrByFloat,
-  isInt64Str,
   ldAdd,
   ldFromNumber,
   parseLongDouble,
-  strtod,
-  toDouble,
-  toInt64,
-  toSafeInt,
   HASH_NOT_FLOAT,
   INCR_NAN_OR_INF,
   NAN_OR_INF,
   NOT_FLOAT,
-} from '../../src/util/numbers';
+} from '../../src/util/longdouble';
 
 type Reply = string | { error: string };
 
