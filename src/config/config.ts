@@ -20,7 +20,7 @@ import {
   parseCommandLine,
   type LoadTarget,
 } from './parse';
-import { overwriteConfigFile, readOldConfig, RewriteState } from './rewrite';
+import { overwriteConfigFile, readOldConfig, rewriteParam, RewriteState, type RewriteSink } from './rewrite';
 import {
   lookupParam,
   PARAMS,
@@ -37,10 +37,8 @@ import {
   fastValue,
   formatParam,
   isDefaultRaw,
-  rewriteParam,
   setParam,
   type RawValue,
-  type RewriteSink,
   type SetContext,
 } from './values';
 

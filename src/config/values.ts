@@ -68,14 +68,14 @@ export type SetResult = { ok: true; raw: RawValue; changed: boolean } | { ok: fa
 
 const fail = (err: string): SetResult => ({ ok: false, err });
 
-const CLIENT_CLASS_NAMES = ['normal', 'slave', 'pubsub'] as const;
-const OBUF_DEFAULTS: RawObufLimits = [
+export const CLIENT_CLASS_NAMES = ['normal', 'slave', 'pubsub'] as const;
+export const OBUF_DEFAULTS: RawObufLimits = [
   { hard: 0n, soft: 0n, seconds: 0n },
   { hard: 268435456n, soft: 67108864n, seconds: 60n },
   { hard: 33554432n, soft: 8388608n, seconds: 60n },
 ];
-const OOM_DEFAULTS = [0, 200, 800];
-const DEFAULT_BIND = ['*', '-::*'];
+export const OOM_DEFAULTS = [0, 200, 800];
+export const DEFAULT_BIND = ['*', '-::*'];
 const CONFIG_BINDADDR_MAX = 16;
 const NET_HOST_STR_LEN = 256;
 const SDS_STRINGS = new Set(['requirepass', 'masterauth']);
@@ -606,116 +606,4 @@ export function defaultRaw(def: ParamDef, cwd: string): RawValue {
 export function isDefaultRaw(def: ParamDef, raw: RawValue, cwd: string): boolean {
   if (def.kind === 'special' && def.special === 'dir') return true;
   return formatParam(def, raw) === formatParam(def, defaultRaw(def, cwd));
-}
-
-// ------------------------------------------------------------- rewrite
-
-/** The subset of the CONFIG REWRITE state a parameter needs. */
-export interface RewriteSink {
-  rewriteLine(option: string, line: string, force: boolean): void;
-  markProcessed(option: string): void;
-}
-
-/** Emits the CONFIG REWRITE line(s) of one parameter (its `rewrite` interface). */
-export function rewriteParam(def: ParamDef, raw: RawValue, sink: RewriteSink, cwd: string): void {
-  const name = def.name;
-  switch (def.kind) {
-    case 'bool': {
-      sink.rewriteLine(name, `${name} ${raw ? 'yes' : 'no'}`, raw !== (def.default === 'yes'));
-      return;
-    }
-    case 'num': {
-      const v = raw as bigint;
-      const dv = BigInt(def.default);
-      const force = v !== dv;
-      if (def.percent && v < 0n) sink.rewriteLine(name, `${name} ${-v}%`, force);
-      else if (def.memory) sink.rewriteLine(name, `${name} ${formatMemory(v)}`, force);
-      else if (def.octal) sink.rewriteLine(name, `${name} ${BigInt.asUintN(64, v).toString(8)}`, force);
-      else sink.rewriteLine(name, `${name} ${v}`, force);
-      return;
-    }
-    case 'enum': {
-      const dv = defaultRaw(def, cwd) as number;
-      sink.rewriteLine(name, `${name} ${enumName(def, raw as number)}`, raw !== dv);
-      return;
-    }
-    case 'string': {
-      const v = raw as string | null;
-      if (v === null) {
-        sink.markProcessed(name);
-        return;
-      }
-      const force = !(!def.nullDefault && v === def.default);
-      sink.rewriteLine(name, `${name} ${catRepr(v)}`, force);
-      return;
-    }
-    case 'special':
-      rewriteSpecial(def, raw, sink);
-  }
-}
-
-function rewriteSpecial(def: SpecialDef, raw: RawValue, sink: RewriteSink): void {
-  const name = def.name;
-  switch (def.special) {
-    case 'dir':
-      sink.rewriteLine(name, `${name} ${catRepr(raw as string)}`, true);
-      return;
-    case 'save': {
-      const pts = raw as RawSavePoint[];
-      if (pts.length === 0) sink.rewriteLine(name, 'save ""', true);
-      else for (const p of pts) sink.rewriteLine(name, `save ${p.seconds} ${p.changes}`, true);
-      sink.markProcessed(name);
-      return;
-    }
-    case 'client-output-buffer-limit': {
-      const l = raw as RawObufLimits;
-      for (let j = 0; j < 3; j++) {
-        const d = OBUF_DEFAULTS[j];
-        const force = l[j].hard !== d.hard || l[j].soft !== d.soft || l[j].seconds !== d.seconds;
-        const cls = j === 1 ? 'replica' : CLIENT_CLASS_NAMES[j];
-        sink.rewriteLine(
-          name,
-          `${name} ${cls} ${formatMemory(l[j].hard)} ${formatMemory(l[j].soft)} ${l[j].seconds}`,
-          force,
-        );
-      }
-      return;
-    }
-    case 'oom-score-adj-values': {
-      const v = raw as number[];
-      const force = v.some((x, i) => x !== OOM_DEFAULTS[i]);
-      sink.rewriteLine(name, `${name} ${v.join(' ')}`, force);
-      return;
-    }
-    case 'notify-keyspace-events': {
-      const flags = raw as number;
-      sink.rewriteLine(name, `${name} ${catRepr(keyspaceEventsFlagsToString(flags))}`, flags !== 0);
-      return;
-    }
-    case 'bind': {
-      const addrs = raw as string[];
-      const isDefault = addrs.length === DEFAULT_BIND.length && addrs.every((a, i) => a === DEFAULT_BIND[i]);
-      if (isDefault) {
-        sink.markProcessed(name);
-        return;
-      }
-      sink.rewriteLine(name, `${name} ${addrs.length ? addrs.join(' ') : '""'}`, true);
-      return;
-    }
-    case 'replicaof': {
-      const r = raw as { host: string; port: number } | null;
-      if (r === null) {
-        sink.markProcessed(name);
-        return;
-      }
-      sink.rewriteLine(name, `${name} ${r.host} ${r.port}`, true);
-      return;
-    }
-    case 'latency-tracking-info-percentiles': {
-      const v = raw as number[];
-      const line = v.length === 0 ? `${name} ""` : `${name} ${v.map(formatPercentile).join(' ')}`;
-      sink.rewriteLine(name, line, true);
-      return;
-    }
-  }
 }
