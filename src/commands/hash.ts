@@ -10,7 +10,7 @@
  */
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
-import { removeMembers } from './collection';
+import { parseScanOptions, removeMembers, replyEmptyScan } from './collection';
 import { Err } from '../protocol/errors';
 import { Notify } from '../store/keyspace';
 import type { Value } from '../store/value';
@@ -19,19 +19,9 @@ import { parseCursor } from '../store/scan';
 import { compileGlob, isMatchAll } from '../util/glob';
 import { INT64_MAX, INT64_MIN, toInt64, toSafeInt } from '../util/numbers';
 import { HASH_NOT_FLOAT, INCR_NAN_OR_INF, NAN_OR_INF, NOT_FLOAT, hincrByFloat } from '../util/longdouble';
+import { optIs, parseLL } from './args';
 
 // ---- helpers ------------------------------------------------------------------
-
-/**
- * Case-insensitive match of an option against a lowercase word, as
- * strcasecmp() sees it: the argument ends at its first NUL byte.
- */
-function optIs(a: string, w: string): boolean {
-  const n = w.length;
-  if (a.length < n || (a.length > n && a.charCodeAt(n) !== 0)) return false;
-  for (let i = 0; i < n; i++) if ((a.charCodeAt(i) | 32) !== w.charCodeAt(i)) return false;
-  return true;
-}
 
 /** Encoding limits, read from the config table on each write. */
 let maxEntries = DEFAULT_MAX_LISTPACK_ENTRIES;
@@ -58,12 +48,6 @@ function createHash(c: Client, key: string): HashValue {
   db.setKey(key, h);
   db.ks.hooks.notify(Notify.newKey, 'new', key, db.id);
   return h;
-}
-
-/** string2ll() as a safe number, a bigint beyond 2^53, or null. */
-function parseLL(s: string): number | bigint | null {
-  const v = toSafeInt(s);
-  return v !== null ? v : toInt64(s);
 }
 
 // ---- writes -----------------------------------------------------------------------
@@ -306,27 +290,11 @@ function hscan(c: Client, argv: string[]): void {
   if (cursor === null) return c.error(Err.invalidCursor);
   const h = asHash(c, c.db.lookupRead(argv[1]));
   if (h === null) return;
+  if (h === undefined) return replyEmptyScan(c);
+  const opts = parseScanOptions(c, argv);
+  if (opts === null) return;
+  const { count, match } = opts;
   const r = c.reply;
-  if (h === undefined) {
-    r.array(2);
-    r.bulk('0');
-    return r.array(0);
-  }
-  let count = 10;
-  let match: ((s: string) => boolean) | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasArg = i + 1 < argv.length;
-    if (hasArg && optIs(argv[i], 'count')) {
-      const n = parseLL(argv[i + 1]);
-      if (n === null) return c.error(Err.notInteger);
-      if (n < 1) return c.error(Err.syntax);
-      count = Number(n);
-    } else if (hasArg && optIs(argv[i], 'match')) {
-      match = isMatchAll(argv[i + 1]) ? null : compileGlob(argv[i + 1]);
-    } else {
-      return c.error(Err.syntax);
-    }
-  }
   const out: string[] = [];
   const next = h.scan(cursor, count, out);
   let n = out.length;

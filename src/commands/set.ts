@@ -10,7 +10,7 @@
  */
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
-import { removeMembers } from './collection';
+import { parseScanOptions, removeMembers, replyEmptyScan } from './collection';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
 import type { Value } from '../store/value';
@@ -18,6 +18,7 @@ import { SetValue, scanSet } from '../store/set';
 import { parseCursor } from '../store/scan';
 import { compileGlob, isMatchAll } from '../util/glob';
 import { INT64_MIN, toInt64, toSafeInt } from '../util/numbers';
+import { optIs, parseLL } from './args';
 
 // ---- helpers ------------------------------------------------------------------
 
@@ -46,23 +47,9 @@ function addKey(db: Db, key: string, v: SetValue): void {
   db.ks.hooks.notify(Notify.newKey, 'new', key, db.id);
 }
 
-/** string2ll() as a safe number, a bigint beyond 2^53, or null. */
-function parseLL(s: string): number | bigint | null {
-  const v = toSafeInt(s);
-  return v !== null ? v : toInt64(s);
-}
-
 /** A parsed non-negative count as a number (beyond 2^53 no set is that big). */
 function countOf(n: number | bigint): number {
   return typeof n === 'number' ? n : Number.MAX_SAFE_INTEGER;
-}
-
-/** strcasecmp(a, w) === 0 for a lowercase word, with a ending at its first NUL. */
-function optIs(a: string, w: string): boolean {
-  const n = w.length;
-  if (a.length < n || (a.length > n && a.charCodeAt(n) !== 0)) return false;
-  for (let i = 0; i < n; i++) if ((a.charCodeAt(i) | 32) !== w.charCodeAt(i)) return false;
-  return true;
 }
 
 /** atoi(): leading blanks, a sign, digits, anything after ignored (key extraction). */
@@ -513,27 +500,10 @@ function sscan(c: Client, argv: string[]): void {
   if (cursor === null) return c.error(Err.invalidCursor);
   const set = asSet(c, c.db.lookupRead(argv[1]));
   if (set === null) return;
-  if (set === undefined) {
-    c.reply.array(2);
-    c.reply.bulk('0');
-    c.reply.array(0);
-    return;
-  }
-  let count = 10;
-  let match: ((s: string) => boolean) | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasArg = i + 1 < argv.length;
-    if (hasArg && optIs(argv[i], 'count')) {
-      const n = parseLL(argv[i + 1]);
-      if (n === null) return c.error(Err.notInteger);
-      if (n < 1) return c.error(Err.syntax);
-      count = countOf(n);
-    } else if (hasArg && optIs(argv[i], 'match')) {
-      match = isMatchAll(argv[i + 1]) ? null : compileGlob(argv[i + 1]);
-    } else {
-      return c.error(Err.syntax);
-    }
-  }
+  if (set === undefined) return replyEmptyScan(c);
+  const opts = parseScanOptions(c, argv);
+  if (opts === null) return;
+  const { count, match } = opts;
   const page = scanSet(set, cursor, count);
   let members = page.members;
   if (match !== null) members = members.filter(match);

@@ -18,6 +18,7 @@ import { clock } from '../server/clock';
 import { INT64_MAX, INT64_MIN, toInt64, toSafeInt } from '../util/numbers';
 import { NAN_OR_INF, NOT_FLOAT, incrByFloat } from '../util/longdouble';
 import { lcsLength, lcsTableBytes, lcsWithMatches } from '../store/lcs';
+import { optIs, parseLL } from './args';
 
 
 /** Longest string V8 can hold; Redis's 512MB limit is 24 bytes more. */
@@ -26,27 +27,6 @@ const MAX_JS_STRING = bufferConstants.MAX_STRING_LENGTH;
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/**
- * Case-insensitive match of an option against a lowercase word, comparing
- * as C strings do in Redis: the argument is cut at its first NUL byte, so
- * "NX\0junk" is NX.
- */
-function optIs(a: string, w: string): boolean {
-  const n = w.length;
-  const al = a.length;
-  if (al < n || (al > n && a.charCodeAt(n) !== 0)) return false;
-  for (let i = 0; i < n; i++) {
-    if ((a.charCodeAt(i) | 32) !== w.charCodeAt(i)) return false;
-  }
-  return true;
-}
-
-/** string2ll(): a safe integer as a number, beyond 2^53 a bigint, or null. */
-function parseLL(s: string): number | bigint | null {
-  const v = toSafeInt(s);
-  return v !== null ? v : toInt64(s);
-}
 
 /** Redis's lookupKeyWrite() side effect before a write: drop a stale key. */
 function expireStale(db: Db, key: string): void {

@@ -10,20 +10,9 @@ import type { Value } from '../store/value';
 import { ZSet, ZsetLimits } from '../store/zset';
 import { LEX_MAX, LEX_MIN, LEX_STR, LexRange, ScoreRange, SkipList } from '../store/skiplist';
 import { strtod, toInt64, toSafeInt } from '../util/numbers';
+import { optIs } from './args';
 
-/**
- * strcasecmp(arg, word) == 0 as Redis compares options: the argument is a
- * C string, so it ends at its first NUL byte ("nx\0junk" is NX).
- */
-export function optIs(a: string, w: string): boolean {
-  const n = w.length;
-  const al = a.length;
-  if (al < n || (al > n && a.charCodeAt(n) !== 0)) return false;
-  for (let i = 0; i < n; i++) {
-    if ((a.charCodeAt(i) | 32) !== w.charCodeAt(i)) return false;
-  }
-  return true;
-}
+export { optIs };
 
 /**
  * string2ll() as a JS number (values beyond 2^53 are rounded, which keeps

@@ -7,7 +7,7 @@
  */
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
-import { removeMembers } from './collection';
+import { parseScanOptions, removeMembers, replyEmptyScan } from './collection';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
 import { BlockedOp, parseTimeout } from '../server/blocking';
@@ -534,28 +534,11 @@ function zscan(c: Client, argv: string[]): void {
   if (cursor === null) return c.error(Err.invalidCursor);
   const z = asZset(c, c.db.lookupRead(argv[1]));
   if (z === null) return;
+  if (z === undefined) return replyEmptyScan(c);
+  const opts = parseScanOptions(c, argv);
+  if (opts === null) return;
+  const { count, match } = opts;
   const r = c.reply;
-  if (z === undefined) {
-    r.array(2);
-    r.bulk('0');
-    r.array(0);
-    return;
-  }
-  let count = 10;
-  let match: ((s: string) => boolean) | null = null;
-  for (let i = 3; i < argv.length; i += 2) {
-    const hasArg = i + 1 < argv.length;
-    if (hasArg && optIs(argv[i], 'count')) {
-      const n = longArg(c, argv[i + 1]);
-      if (n === null) return;
-      if (n < 1) return c.error(Err.syntax);
-      count = n;
-    } else if (hasArg && optIs(argv[i], 'match')) {
-      match = isMatchAll(argv[i + 1]) ? null : compileGlob(argv[i + 1]);
-    } else {
-      return c.error(Err.syntax);
-    }
-  }
   const out: string[] = [];
   let next = 0;
   if (z.listpack) {
