@@ -29,10 +29,6 @@ function intArg(c: Client, s: string, msg?: string): number | null {
   return null;
 }
 
-/** dbAdd() fires "new" for the key it creates (RENAME, MOVE, COPY). */
-function notifyNew(db: Db, key: string): void {
-  db.ks.hooks.notify(Notify.newKey, 'new', key, db.id);
-}
 
 /** The key's expire if logically passed, without deleting it (keyIsExpired). */
 function isExpired(db: Db, key: string, now: number): boolean {
@@ -154,7 +150,6 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     db.delete(dst);
   }
   db.setKey(dst, v);
-  notifyNew(db, dst);
   if (expire !== -1) db.setExpire(dst, expire);
   db.delete(src);
   db.written(src, 'rename_from', Notify.generic);
@@ -185,7 +180,6 @@ function move(c: Client, argv: string[]): void {
   const expire = src.getExpire(key);
   if (dst.lookup(key) !== undefined) return c.reply.int(0);
   dst.setKey(key, v);
-  notifyNew(dst, key);
   if (expire !== -1) dst.setExpire(key, expire);
   src.delete(key);
   src.written(key, 'move_from', Notify.generic);
@@ -226,7 +220,6 @@ function copy(c: Client, argv: string[]): void {
   const copied: Value = dupValue(v);
   if (replacing) dst.delete(newkey);
   dst.setKey(newkey, copied);
-  notifyNew(dst, newkey);
   if (expire !== -1) dst.setExpire(newkey, expire);
   dst.written(newkey, 'copy_to', Notify.generic);
   c.reply.int(1);

@@ -46,7 +46,6 @@ function createHash(c: Client, key: string): HashValue {
   const h = new HashValue();
   const db = c.db;
   db.setKey(key, h);
-  db.ks.hooks.notify(Notify.newKey, 'new', key, db.id);
   return h;
 }
 

@@ -80,7 +80,6 @@ function whereArg(c: Client, s: string): boolean | null {
 function createList(db: Db, key: string, hint: number): List {
   const list = new List(hint);
   db.setKey(key, list);
-  db.ks.hooks.notify(Notify.newKey, 'new', key, db.id);
   return list;
 }
 

@@ -44,7 +44,6 @@ function asSet(c: Client, v: Value | undefined): SetValue | undefined | null {
 /** dbAdd(): store a new key and fire "new". */
 function addKey(db: Db, key: string, v: SetValue): void {
   db.setKey(key, v);
-  db.ks.hooks.notify(Notify.newKey, 'new', key, db.id);
 }
 
 /** A parsed non-negative count as a number (beyond 2^53 no set is that big). */

@@ -313,9 +313,8 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
     for (let g = 0; g < gets.length; g++) out.pushTail(lookupByPattern(db, gets[g], ele) ?? '');
   }
   if (outLen > 0) {
-    const existed = db.lookup(storeKey) !== undefined;
+    db.expireIfNeeded(storeKey); // a logically expired destination is a new key
     db.setKey(storeKey, out);
-    if (!existed) db.ks.hooks.notify(Notify.newKey, 'new', storeKey, db.id);
     db.written(storeKey, 'sortstore', Notify.list, outLen);
   } else {
     // dbDelete(): no expiry check first, an expired key is deleted as is

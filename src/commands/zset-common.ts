@@ -57,7 +57,6 @@ export function asZset(c: Client, v: Value | undefined): ZSet | undefined | null
 /** dbAdd(): store a new key and fire the "new" event Redis sends for it. */
 export function dbAdd(db: Db, key: string, v: Value): void {
   db.setKey(key, v);
-  db.ks.hooks.notify(Notify.newKey, 'new', key, db.id);
 }
 
 /**

@@ -105,6 +105,10 @@ export class Server implements KeyspaceHooks {
     // WATCH and client tracking attach here (transactions issue).
   }
 
+  notifyEnabled(cls: number): boolean {
+    return (this.settings.notifyKeyspaceEvents & cls) !== 0;
+  }
+
   notify(cls: number, event: string, key: string, dbid: number): void {
     const flags = this.settings.notifyKeyspaceEvents;
     if (flags === 0 || (flags & cls) === 0) return;

@@ -37,6 +37,8 @@ export const Notify = {
 export interface KeyspaceHooks {
   /** A key's value changed (WATCH invalidation, client tracking). */
   keyModified(db: Db, key: string): void;
+  /** Whether notify-keyspace-events selects this class (cheap pre-check). */
+  notifyEnabled(cls: number): boolean;
   /** Keyspace event; the hook checks notify-keyspace-events. */
   notify(cls: number, event: string, key: string, dbid: number): void;
   /** A key was removed because it expired: propagate DEL/UNLINK. */
@@ -118,9 +120,17 @@ export class Db {
     return this.lookup(key) !== undefined;
   }
 
-  /** Store a value (add or overwrite). Clears the TTL unless keepTtl. */
+  /**
+   * Store a value (add or overwrite). Clears the TTL unless keepTtl. Adding a
+   * key fires the "new" event here, once, as Redis's dbAdd does; the lookup
+   * needed to tell only happens when someone listens for it.
+   */
   setKey(key: string, value: Value, keepTtl = false): void {
-    this.dict.set(key, value);
+    const hooks = this.ks.hooks;
+    if (hooks.notifyEnabled(Notify.newKey) && !this.dict.has(key)) {
+      this.dict.set(key, value);
+      hooks.notify(Notify.newKey, 'new', key, this.id);
+    } else this.dict.set(key, value);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
   }
