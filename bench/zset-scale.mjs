@@ -37,7 +37,7 @@ on Redis and tredis. Prints microseconds per operation.
 
 Options:
   --sizes LIST     comma separated set sizes (default 10000,100000,1000000)
-  --ops N          timed operations per command and size (default 50000)
+  --ops N          timed operations per command and size (default 200000)
   --batch B        operations per pipelined batch (default 1000)
   --only NAME      run only redis or only tredis
   --markdown       print the table as Markdown
@@ -57,7 +57,8 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
   process.exit(2);
 }
 sizes.sort((a, b) => a - b);
-const OPS = Math.max(1, Math.floor(opts.ops ?? 50000));
+const OPS = Math.max(1, Math.floor(opts.ops ?? 200000));
+const WARMUP_BATCHES = 10;
 const BATCH = Math.max(1, Math.floor(opts.batch ?? 1000));
 const KEY = 'zscale';
 const ZADD_PAIRS = 100;
@@ -184,7 +185,9 @@ async function timeOp(pipe, makeCmd, seed) {
     for (let k = 0; k < n; k++) parts.push(encodeCommand(makeCmd(rand)));
     return Buffer.from(parts.join(''), 'latin1');
   };
-  await pipe.run(batch(BATCH), BATCH); // warm-up (JIT, caches), not counted
+  // Warm-up (JIT, caches, GC work left from loading), not counted: a single
+  // batch left the smallest size noisy by up to 1.5x between runs.
+  for (let k = 0; k < WARMUP_BATCHES; k++) await pipe.run(batch(BATCH), BATCH);
   const perOp = [];
   for (let done = 0; done < OPS; done += BATCH) {
     const n = Math.min(BATCH, OPS - done);

@@ -74,7 +74,7 @@ function skipNodes(sl: SkipList, ln: number, offset: number, reverse: boolean): 
     while (n !== 0 && offset-- > 0) n = reverse ? sl.prev(n) : sl.next(n);
     return n;
   }
-  const rank = sl.rankOf(sl.score(ln), sl.ele(ln));
+  const rank = sl.rankOf(ln);
   return sl.byRank(reverse ? rank - offset : rank + offset);
 }
 
@@ -260,7 +260,7 @@ function zcount(c: Client, argv: string[]): void {
   const first = sl.firstInRange(scoreRange);
   if (first === 0) return c.reply.int(0);
   const last = sl.lastInRange(scoreRange);
-  c.reply.int(sl.rankOf(sl.score(last), sl.ele(last)) - sl.rankOf(sl.score(first), sl.ele(first)) + 1);
+  c.reply.int(sl.rankOf(last) - sl.rankOf(first) + 1);
 }
 
 function zlexcount(c: Client, argv: string[]): void {
@@ -275,9 +275,9 @@ function zlexcount(c: Client, argv: string[]): void {
   } else {
     let n = sl.firstInLexRange(lexRange);
     if (n !== 0) {
-      count = sl.length - (sl.rankOf(sl.score(n), sl.ele(n)) - 1);
+      count = sl.length - (sl.rankOf(n) - 1);
       n = sl.lastInLexRange(lexRange);
-      if (n !== 0) count -= sl.length - sl.rankOf(sl.score(n), sl.ele(n));
+      if (n !== 0) count -= sl.length - sl.rankOf(n);
     }
   }
   c.reply.int(count);

@@ -395,11 +395,17 @@ export class SkipList {
 
   // ---- ranks --------------------------------------------------------------------
 
-  /** 1-based rank of (score, ele), or 0 when absent. */
-  rankOf(score: number, ele: string): number {
+  /**
+   * 1-based rank of node n. The search compares scores only, and members
+   * only between equal scores; it ends on reaching n by id, so the usual
+   * final member comparison (a cache miss per level at large sizes) is
+   * never made.
+   */
+  rankOf(n: number): number {
     const i32 = this.i32;
     const f64 = this.f64;
     const eles = this.eles;
+    const score = f64[n];
     let rank = 0;
     let x = 0;
     for (let i = this.level - 1; i >= 0; i--) {
@@ -408,11 +414,12 @@ export class SkipList {
         const f = i32[l];
         if (f === 0) break;
         const s = f64[x + F_LINKS + 2 * i];
-        if (s > score || (s === score && eles[i32[(f << 1) + I_SLOT]] > ele)) break;
+        if (s > score) break;
+        if (s === score && f !== n && eles[i32[(f << 1) + I_SLOT]] > eles[i32[(n << 1) + I_SLOT]]) break;
         rank += i32[l + 1];
         x = f;
+        if (x === n) return rank;
       }
-      if (x !== 0 && f64[x] === score && eles[i32[(x << 1) + I_SLOT]] === ele) return rank;
     }
     return 0;
   }

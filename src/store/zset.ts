@@ -69,7 +69,7 @@ export class ZSet extends StoredObject {
   rank(ele: string, reverse: boolean): number {
     const n = this.dict.get(ele);
     if (n === undefined) return -1;
-    const r = this.sl.rankOf(this.sl.score(n), ele);
+    const r = this.sl.rankOf(n);
     return reverse ? this.sl.length - r : r - 1;
   }
 
