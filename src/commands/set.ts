@@ -19,6 +19,7 @@ import { parseCursor } from '../store/scan';
 import { compileGlob, isMatchAll } from '../util/glob';
 import { INT64_MIN, toInt64, toSafeInt } from '../util/numbers';
 import { optIs, parseLL } from './args';
+import { propagateAs } from './propagate';
 
 // ---- helpers ------------------------------------------------------------------
 
@@ -83,20 +84,6 @@ function storeEmpty(c: Client, dst: string): void {
   const db = c.db;
   c.reply.int(0);
   if (db.delete(dst)) db.written(dst, 'del', Notify.generic);
-}
-
-/**
- * Propagate a write as several commands (alsoPropagate()): more than one is
- * wrapped in MULTI/EXEC as Redis 7.0 does, and the command itself is not.
- */
-function propagateAll(c: Client, cmds: string[][]): void {
-  const srv = c.server;
-  const id = c.db.id;
-  const wrap = cmds.length > 1;
-  if (wrap) srv.propagate(id, ['MULTI']);
-  for (let i = 0; i < cmds.length; i++) srv.propagate(id, cmds[i]);
-  if (wrap) srv.propagate(id, ['EXEC']);
-  c.preventPropagate = true;
 }
 
 // ---- SADD / SREM / SMOVE ------------------------------------------------------
@@ -241,7 +228,7 @@ function spopWithCount(c: Client, argv: string[]): void {
     });
     db.overwrite(key, kept!);
   }
-  propagateAll(c, srems);
+  propagateAs(c, srems);
 }
 
 function srandmember(c: Client, argv: string[]): void {

@@ -48,6 +48,81 @@ export class OwnString extends RawString {
   }
 }
 
+/**
+ * A string value held as mutable bytes, for the commands that edit a string
+ * in place (SETBIT, BITFIELD, PFADD...): a JS string would be rebuilt whole
+ * on every change. Bytes past `len` are spare capacity (zero), grown by
+ * doubling like an sds. Readers see the latin1 string through `s`, built on
+ * demand and cached until the next change. Redis reports such values raw.
+ */
+export class ByteString extends StoredObject {
+  readonly type = 'string' as const;
+  private cached: string | null = null;
+
+  constructor(
+    public buf: Buffer,
+    public len: number = buf.length,
+  ) {
+    super();
+  }
+
+  static fromString(s: string, capacity = s.length): ByteString {
+    const buf = Buffer.alloc(Math.max(capacity, s.length));
+    buf.latin1Write(s, 0);
+    const b = new ByteString(buf, s.length);
+    b.cached = s;
+    return b;
+  }
+
+  encoding(): string {
+    return 'raw';
+  }
+
+  get s(): string {
+    if (this.cached === null) this.cached = this.buf.latin1Slice(0, this.len);
+    return this.cached;
+  }
+
+  /** The live bytes (a view: valid until the next grow). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.len);
+  }
+
+  /** Make the length at least n, new bytes zero. Call before writing past len. */
+  grow(n: number): void {
+    if (n <= this.len) return;
+    if (n > this.buf.length) {
+      // sds greedy growth: double below 1 MB, then 1 MB at a time
+      const cap = n < 1024 * 1024 ? n * 2 : n + 1024 * 1024;
+      const nb = Buffer.alloc(cap);
+      this.buf.copy(nb, 0, 0, this.len);
+      this.buf = nb;
+    }
+    this.len = n;
+    this.cached = null;
+  }
+
+  /** Forget the cached string: call after changing bytes in place. */
+  changed(): void {
+    this.cached = null;
+  }
+
+  dup(): ByteString {
+    return new ByteString(Buffer.from(this.buf.subarray(0, this.len)), this.len);
+  }
+}
+
+/**
+ * A string value as mutable bytes for an in-place edit: the same object
+ * when it already is one, otherwise a new ByteString with the content
+ * (which the caller must store in place of the old value).
+ */
+export function toByteString(v: Value): ByteString | undefined {
+  if (v instanceof ByteString) return v;
+  const s = stringOf(v);
+  return s === undefined ? undefined : ByteString.fromString(s);
+}
+
 export type Value = string | StoredObject;
 
 
@@ -58,7 +133,7 @@ export function typeOf(v: Value): TypeName {
 /** String payload of a string value, or undefined for other types. */
 export function stringOf(v: Value): string | undefined {
   if (typeof v === 'string') return v;
-  if (v instanceof RawString) return v.s;
+  if (v instanceof RawString || v instanceof ByteString) return v.s;
   return undefined;
 }
 
