@@ -13,7 +13,6 @@
 // Acceptance: on tredis, ZRANK at 1M members costs at most 3x what it costs
 // at 10k (O(log N) ranks); the script exits with status 1 otherwise.
 
-import net from 'node:net';
 import {
   parseArgs,
   redisCommand,
@@ -22,6 +21,7 @@ import {
   cleanupAll,
   RespClient,
   RespError,
+  Pipe,
   encodeCommand,
   median,
   textTable,
@@ -99,82 +99,6 @@ async function load(c, from, to) {
     if (inflight.length >= WINDOW) await check(inflight.splice(0, WINDOW / 2), 'ZADD');
   }
   await check(inflight, 'ZADD');
-}
-
-/**
- * End of the RESP reply starting at buf[p], or -1 when incomplete. Error
- * replies make `errors` grow. No values are built: the timing loop must
- * cost the client far less than the server.
- */
-function skipReply(buf, p, errors) {
-  if (p >= buf.length) return -1;
-  const eol = buf.indexOf(13, p);
-  if (eol < 0 || eol + 1 >= buf.length) return -1;
-  const t = buf[p];
-  const next = eol + 2;
-  if (t === 0x2b || t === 0x3a || t === 0x2c || t === 0x5f) return next; // + : , _
-  if (t === 0x2d) {
-    errors.push(buf.toString('latin1', p + 1, eol));
-    return next;
-  }
-  const n = Number(buf.toString('latin1', p + 1, eol));
-  if (t === 0x24) return n < 0 ? next : next + n + 2 <= buf.length ? next + n + 2 : -1; // $
-  if (t === 0x2a) {
-    let q = next;
-    for (let i = 0; i < n; i++) {
-      q = skipReply(buf, q, errors);
-      if (q < 0) return -1;
-    }
-    return q;
-  }
-  throw new Error(`unexpected reply type ${String.fromCharCode(t)}`);
-}
-
-/** A raw connection that sends a pipelined payload and waits for n replies. */
-class Pipe {
-  static connect(port) {
-    return new Promise((resolve, reject) => {
-      const sock = net.connect(port, '127.0.0.1', () => resolve(new Pipe(sock)));
-      sock.once('error', reject);
-    });
-  }
-
-  constructor(sock) {
-    this.sock = sock;
-    sock.setNoDelay(true);
-    this.buf = Buffer.alloc(0);
-    this.want = 0;
-    this.done = null;
-    this.errors = [];
-    sock.on('data', (d) => {
-      let buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
-      let p = 0;
-      while (this.want > 0) {
-        const e = skipReply(buf, p, this.errors);
-        if (e < 0) break;
-        p = e;
-        this.want--;
-      }
-      this.buf = buf.subarray(p);
-      if (this.want === 0 && this.done) {
-        const f = this.done;
-        this.done = null;
-        f();
-      }
-    });
-  }
-
-  run(payload, n) {
-    this.want = n;
-    return new Promise((resolve) => {
-      this.done = resolve;
-      this.sock.write(payload);
-    });
-  }
-
-  close() {
-    this.sock.destroy();
-  }
 }
 
 /** Median microseconds per operation over pipelined batches of makeCmd(rand). */
