@@ -1,0 +1,170 @@
+/**
+ * Stream IDs (store/stream-id.ts) and the stream value (store/stream.ts):
+ * ID parsing with Redis's string2ull rules, order, increments, keys; node
+ * layout, ranges both ways, deletion, trimming, copies.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_ID,
+  SeqGiven,
+  StreamId,
+  ZERO_ID,
+  compareIds,
+  decrId,
+  formatId,
+  idFromBigInts,
+  idFromKey,
+  idKey,
+  idFromNumbers,
+  incrId,
+  lastSeqGiven,
+  parseId,
+} from '../../src/store/stream-id';
+import { DEFAULT_STREAM_LIMITS, Stream, StreamLimits } from '../../src/store/stream';
+
+const id = (s: string): StreamId => {
+  const v = parseId(s);
+  if (v === null) throw new Error(`bad id ${s}`);
+  return v;
+};
+
+function add(st: Stream, n: number, fields: (i: number) => string[] = (i) => ['f', `v${i}`], lim = DEFAULT_STREAM_LIMITS): void {
+  for (let i = 0; i < n; i++) {
+    const fv = fields(i);
+    st.append(incrId(st.lastId)!, fv, 0, fv.length, lim);
+  }
+}
+
+describe('stream ids', () => {
+  it('parses full, partial and special forms', () => {
+    expect(formatId(id('1-2'))).toBe('1-2');
+    expect(formatId(parseId('5')!)).toBe('5-0');
+    expect(lastSeqGiven).toBe(SeqGiven.Missing);
+    expect(formatId(parseId('5', true)!)).toBe('5-18446744073709551615');
+    expect(parseId('-')).toBe(ZERO_ID);
+    expect(parseId('+')).toBe(MAX_ID);
+    expect(parseId('-', false, true)).toBeNull();
+    expect(parseId('+', false, true)).toBeNull();
+    expect(formatId(id('18446744073709551615-18446744073709551615'))).toBe('18446744073709551615-18446744073709551615');
+    expect(parseId('18446744073709551616-0')).toBeNull();
+    expect(parseId('1-*')).toBeNull();
+    expect(formatId(parseId('7-*', false, false, true)!)).toBe('7-0');
+    expect(lastSeqGiven).toBe(SeqGiven.Auto);
+  });
+
+  it('follows string2ull: strtoull forms accepted, string2ll negatives refused', () => {
+    expect(formatId(id('007-01'))).toBe('7-1');
+    expect(formatId(id('+5'))).toBe('5-0');
+    expect(formatId(id(' 5'))).toBe('5-0');
+    expect(formatId(id('1- 2'))).toBe('1-2');
+    expect(parseId('1--2')).toBeNull();
+    expect(formatId(id('1--0'))).toBe('1-0');
+    expect(parseId('')).toBeNull();
+    expect(parseId('1-')).toBeNull();
+    expect(parseId('-1')).toBeNull();
+    expect(parseId('abc')).toBeNull();
+    expect(parseId('1-2x')).toBeNull();
+    expect(parseId('1'.repeat(128))).toBeNull();
+    // below INT64_MIN string2ll fails and strtoull negates modulo 2^64
+    expect(formatId(id('1--18446744073709551615'))).toBe('1-1');
+  });
+
+  it('orders, increments and decrements across the halves', () => {
+    expect(compareIds(id('1-2'), id('1-3'))).toBe(-1);
+    expect(compareIds(id('2-0'), id('1-99'))).toBe(1);
+    expect(compareIds(id('4294967296-0'), id('4294967295-18446744073709551615'))).toBe(1);
+    expect(formatId(incrId(id('1-18446744073709551615'))!)).toBe('2-0');
+    expect(incrId(MAX_ID)).toBeNull();
+    expect(formatId(decrId(id('2-0'))!)).toBe('1-18446744073709551615');
+    expect(decrId(ZERO_ID)).toBeNull();
+    expect(formatId(idFromNumbers(1700000000000, 3))).toBe('1700000000000-3');
+    expect(formatId(idFromBigInts(2n ** 64n - 1n, 5n))).toBe('18446744073709551615-5');
+  });
+
+  it('keys sort like ids and round-trip', () => {
+    const ids = ['0-1', '1-0', '4294967296-5', '18446744073709551615-0', '3-18446744073709551615'].map(id);
+    const byKey = [...ids].sort((a, b) => (idKey(a) < idKey(b) ? -1 : idKey(a) > idKey(b) ? 1 : 0));
+    const byId = [...ids].sort(compareIds);
+    expect(byKey.map(formatId)).toEqual(byId.map(formatId));
+    for (const x of ids) expect(formatId(idFromKey(idKey(x)))).toBe(formatId(x));
+  });
+});
+
+describe('stream value', () => {
+  it('appends, reads and ranges both ways across nodes', () => {
+    const st = new Stream();
+    add(st, 250);
+    expect(st.length).toBe(250);
+    expect(st.nodeCount).toBe(3);
+    expect(formatId(st.firstId)).toBe('0-1');
+    expect(formatId(st.lastId)).toBe('0-250');
+    expect(st.get(id('0-100'))).toEqual(['f', 'v99']);
+    expect(st.has(id('0-251'))).toBe(false);
+    const r = st.range(id('0-99'), id('0-102'));
+    expect(r.map((e) => formatId(e.id))).toEqual(['0-99', '0-100', '0-101', '0-102']);
+    const rr = st.range(id('0-99'), id('0-102'), 3, true);
+    expect(rr.map((e) => formatId(e.id))).toEqual(['0-102', '0-101', '0-100']);
+    expect(st.range(ZERO_ID, MAX_ID).length).toBe(250);
+    expect(st.range(ZERO_ID, MAX_ID, 0, true).length).toBe(250);
+    expect(st.range(id('0-5'), id('0-4')).length).toBe(0);
+    expect(st.firstEntry()!.fields).toEqual(['f', 'v0']);
+    expect(formatId(st.lastEntry()!.id)).toBe('0-250');
+  });
+
+  it('keeps master fields and per-entry fields apart', () => {
+    const st = new Stream();
+    add(st, 4, (i) => (i % 2 === 0 ? ['a', `${i}`, 'b', 'x'] : ['c', `${i}`]));
+    expect(st.range(ZERO_ID, MAX_ID).map((e) => e.fields)).toEqual([
+      ['a', '0', 'b', 'x'],
+      ['c', '1'],
+      ['a', '2', 'b', 'x'],
+      ['c', '3'],
+    ]);
+  });
+
+  it('starts a node when the modelled listpack bytes would reach the limit', () => {
+    const st = new Stream();
+    const lim: StreamLimits = { maxEntries: 0, maxBytes: 1000 };
+    add(st, 50, () => ['field', 'x'.repeat(100)], lim);
+    expect(st.nodeCount).toBeGreaterThan(5);
+  });
+
+  it('deletes entries and drops emptied nodes', () => {
+    const st = new Stream();
+    add(st, 150);
+    expect(st.delete(id('0-1'))).toBe(true);
+    expect(st.delete(id('0-1'))).toBe(false);
+    expect(formatId(st.firstId)).toBe('0-2');
+    expect(formatId(st.maxDeletedId)).toBe('0-1');
+    for (let i = 2; i <= 100; i++) st.delete(idFromNumbers(0, i));
+    expect(st.nodeCount).toBe(1);
+    expect(st.length).toBe(50);
+    expect(formatId(st.firstId)).toBe('0-101');
+    expect(st.range(ZERO_ID, MAX_ID, 0, true).length).toBe(50);
+  });
+
+  it('trims exactly and by whole nodes', () => {
+    const st = new Stream();
+    add(st, 250);
+    const spec = { strategy: 'maxlen' as const, maxlen: 120, minid: ZERO_ID, approx: true, limit: 0 };
+    expect(st.trim(spec)).toBe(100);
+    expect(st.length).toBe(150);
+    expect(st.trim({ ...spec, approx: false })).toBe(30);
+    expect(st.length).toBe(120);
+    expect(formatId(st.firstId)).toBe('0-131');
+    expect(st.trim({ ...spec, strategy: 'minid', minid: id('0-140'), approx: false })).toBe(9);
+    expect(formatId(st.firstId)).toBe('0-140');
+    expect(formatId(st.maxDeletedId)).toBe('0-0');
+  });
+
+  it('copies deeply', () => {
+    const st = new Stream();
+    add(st, 10);
+    const c = st.dup();
+    add(c, 5);
+    c.delete(id('0-1'));
+    expect(st.length).toBe(10);
+    expect(c.length).toBe(14);
+    expect(st.has(id('0-1'))).toBe(true);
+  });
+});
