@@ -27,6 +27,7 @@ import {
   Pipe,
   encodeCommand,
   median,
+  prng,
   textTable,
   markdownTable,
   fmtInt,
@@ -61,18 +62,6 @@ const ROUNDS = Math.max(1, Math.floor(opts.rounds ?? 3));
 const N = Math.max(1, Math.floor(opts.n ?? 100000));
 const PIPELINE = Math.max(1, Math.floor(opts.pipeline ?? 1));
 const ONLY = opts.only ? new Set(opts.only.split(',').map((s) => s.trim().toLowerCase())) : null;
-
-/** Deterministic PRNG (mulberry32): both servers get the same data and queries. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Send commands with a bounded pipeline; fail on any error reply. */
 async function load(c, commands, window = 64) {

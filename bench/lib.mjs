@@ -706,3 +706,15 @@ export class Pipe {
     this.sock.destroy();
   }
 }
+
+/** Deterministic PRNG (mulberry32): both servers get the same data and queries. */
+export function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -24,6 +24,7 @@ import {
   Pipe,
   encodeCommand,
   median,
+  prng,
   textTable,
   markdownTable,
   fmtRatio,
@@ -63,18 +64,6 @@ const BATCH = Math.max(1, Math.floor(opts.batch ?? 1000));
 const KEY = 'zscale';
 const ZADD_PAIRS = 100;
 const WINDOW = 32; // ZADD commands in flight while loading
-
-/** Deterministic PRNG (mulberry32) so both servers get the same data and queries. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const member = (i) => `member:${i}`;
 

@@ -1,9 +1,12 @@
 /**
  * Test helpers: a tredis server started in-process on a random port, an
- * ioredis client for it, and a raw socket client for exact-byte checks.
+ * ioredis client for it, a raw socket client for exact-byte checks, a
+ * per-file server fixture that records propagation and keyspace events, and
+ * a seeded PRNG.
  */
 import net from 'node:net';
 import Redis from 'ioredis';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 // Tests run against the compiled server, as users do.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const tredis = require('../dist/index.js') as typeof import('../src/index');
@@ -135,4 +138,69 @@ export function replyLength(s: string, p = 0): number {
     default:
       return 0;
   }
+}
+
+export { prng } from './prng';
+
+/** Every keyspace event class and the 'n' (new key) events. */
+export const ALL_EVENTS = 0xffff;
+
+export interface ServerFixture {
+  /** Set by the fixture's beforeAll. */
+  srv: Running;
+  /** A raw connection to srv. */
+  r: RawClient;
+  /** Commands propagated during the current test (emptied in place before each). */
+  readonly propagated: string[][];
+  /** Keyspace events recorded after captureEvents(), as "event key". */
+  readonly events: string[];
+  /** Start recording keyspace events of the classes in `flags` (those `keep` accepts). */
+  captureEvents(flags?: number, keep?: (event: string) => boolean): void;
+  /** Run commands on r in order, returning their raw replies. */
+  run(...cmds: string[][]): Promise<string[]>;
+  /** One command on r, written as a space separated line. */
+  cmd(line: string): Promise<string>;
+}
+
+/**
+ * One server for a test file with a raw client, recording what it propagates
+ * ([dbid, ...argv] with `withDb`, else argv) and, once captureEvents() is
+ * called, the keyspace events it fires. Before each test all dbs are flushed
+ * and recording starts over. Registers its own vitest hooks; call it at the
+ * top of the file, before the file's own hooks.
+ */
+export function useServerFixture(opts: { withDb?: boolean } = {}): ServerFixture {
+  const fx = {
+    propagated: [] as string[][],
+    events: [] as string[],
+    captureEvents(flags = ALL_EVENTS, keep?: (event: string) => boolean): void {
+      fx.srv.server.settings.notifyKeyspaceEvents = flags;
+      fx.srv.server.keyspaceEventSink = (_cls: number, ev: string, key: string) => {
+        if (!keep || keep(ev)) fx.events.push(`${ev} ${key}`);
+      };
+    },
+    async run(...cmds: string[][]): Promise<string[]> {
+      const out: string[] = [];
+      for (const c of cmds) out.push(await fx.r.cmd(...c));
+      return out;
+    },
+    cmd: (line: string) => fx.r.cmd(...line.split(' ')),
+  } as ServerFixture;
+  beforeAll(async () => {
+    fx.srv = await startTredis();
+    fx.r = await RawClient.connect(fx.srv.port);
+    fx.srv.server.addPropagateSink((dbid, argv) => fx.propagated.push(opts.withDb ? [String(dbid), ...argv] : [...argv]));
+  });
+  afterAll(async () => {
+    fx.r.close();
+    await fx.srv.close();
+  });
+  beforeEach(() => {
+    for (const d of fx.srv.server.keyspace.dbs) d.flush();
+    fx.srv.server.settings.notifyKeyspaceEvents = 0;
+    fx.srv.server.keyspaceEventSink = null;
+    fx.propagated.length = 0;
+    fx.events.length = 0;
+  });
+  return fx;
 }

@@ -9,8 +9,8 @@
  * MONITOR); only the timeout precision differs (Redis fires timeouts on
  * its event loop tick, tredis on a timer).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RawClient, Running, client, encode, replyLength, startTredis } from '../helpers';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RawClient, Running, client, encode, replyLength, useServerFixture } from '../helpers';
 
 const OK = '+OK\r\n';
 const NULLARR = '*-1\r\n';
@@ -19,27 +19,15 @@ const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
 const arr = (...items: string[]) => `*${items.length}\r\n${items.map(bulk).join('')}`;
 const kv = (k: string, v: string) => arr(k, v);
 
+const fx = useServerFixture({ withDb: true });
+const { propagated } = fx;
 let srv: Running;
 let r: RawClient;
-let propagated: string[][] = [];
 const extra: RawClient[] = [];
-
-beforeAll(async () => {
-  srv = await startTredis();
-  r = await RawClient.connect(srv.port);
-  srv.server.addPropagateSink((dbid, argv) => propagated.push([String(dbid), ...argv]));
-});
-
-afterAll(async () => {
-  r.close();
-  await srv.close();
-});
-
+beforeAll(() => ({ srv, r } = fx));
 beforeEach(async () => {
   for (const c of extra.splice(0)) c.close();
   await waitFor(() => srv.server.blocking.count === 0);
-  for (const d of srv.server.keyspace.dbs) d.flush();
-  propagated = [];
 });
 
 async function waitFor(pred: () => boolean, ms = 5000): Promise<void> {
@@ -227,7 +215,7 @@ describe('BLMOVE / BRPOPLPUSH', () => {
     await send(a, 'BLMOVE a b RIGHT LEFT 0', 1);
     await send(b, 'BRPOPLPUSH b c 0', 2);
     await send(c, 'BLPOP c 0', 3);
-    propagated = [];
+    propagated.length = 0;
     expect(await cmd('RPUSH a x')).toBe(int(1));
     expect(await reply(a)).toBe(bulk('x'));
     expect(await reply(b)).toBe(bulk('x'));
@@ -268,7 +256,7 @@ describe('propagation of served clients', () => {
     await send(cs[1], 'BRPOP p1 0', 2);
     await send(cs[2], 'BLMPOP 0 1 p2 RIGHT COUNT 5', 3);
     await send(cs[3], 'BLMPOP 0 1 p3 LEFT', 4);
-    propagated = [];
+    propagated.length = 0;
     await cmd('RPUSH p1 a b c');
     await cmd('RPUSH p2 a b c');
     await cmd('RPUSH p3 a b');
@@ -289,7 +277,7 @@ describe('propagation of served clients', () => {
     await a.cmd('SELECT', '2');
     await send(a, 'BLPOP k 0', 1);
     await r.cmd('SELECT', '2');
-    propagated = [];
+    propagated.length = 0;
     await cmd('RPUSH k v');
     await r.cmd('SELECT', '0');
     expect(await reply(a)).toBe(kv('k', 'v'));

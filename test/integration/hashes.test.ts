@@ -8,7 +8,7 @@
  * gives in hash order (hashtable encoding) are checked for their properties.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RawClient, Running, startTredis } from '../helpers';
+import { RawClient, Running, useServerFixture } from '../helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { encodingOf } = require('../../dist/store/value.js');
@@ -36,48 +36,21 @@ const RANGE = err('ERR value is out of range');
 const RANGE_LONG = err('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
 const arity = (cmd: string) => err(`ERR wrong number of arguments for '${cmd}' command`);
 
+const fx = useServerFixture();
+const { propagated, events, run, captureEvents } = fx;
 let srv: Running;
 let r: RawClient;
 let r3: RawClient;
-let propagated: string[][] = [];
-let events: string[] = [];
+beforeAll(async () => {
+  ({ srv, r } = fx);
+  r3 = await RawClient.connect(srv.port);
+  await r3.cmd('HELLO', '3');
+});
+afterAll(() => r3.close());
+beforeEach(() => r.cmd('CONFIG', 'SET', 'hash-max-listpack-entries', '512', 'hash-max-listpack-value', '64'));
 
 const db = () => srv.server.keyspace.dbs[0];
 const enc = (key: string) => encodingOf(db().lookup(key));
-
-beforeAll(async () => {
-  srv = await startTredis();
-  r = await RawClient.connect(srv.port);
-  r3 = await RawClient.connect(srv.port);
-  await r3.cmd('HELLO', '3');
-  srv.server.addPropagateSink((_dbid, argv) => propagated.push([...argv]));
-});
-
-afterAll(async () => {
-  r.close();
-  r3.close();
-  await srv.close();
-});
-
-beforeEach(async () => {
-  for (const d of srv.server.keyspace.dbs) d.flush();
-  await r.cmd('CONFIG', 'SET', 'hash-max-listpack-entries', '512', 'hash-max-listpack-value', '64');
-  srv.server.settings.notifyKeyspaceEvents = 0;
-  srv.server.keyspaceEventSink = null;
-  propagated = [];
-  events = [];
-});
-
-function captureEvents(): void {
-  srv.server.settings.notifyKeyspaceEvents = 0xffff;
-  srv.server.keyspaceEventSink = (_cls, event, key) => events.push(`${event} ${key}`);
-}
-
-async function run(...cmds: string[][]): Promise<string[]> {
-  const out: string[] = [];
-  for (const c of cmds) out.push(await r.cmd(...c));
-  return out;
-}
 
 /** Parse a flat RESP2 array of bulks (no nesting). */
 function parseBulks(s: string): string[] {

@@ -7,8 +7,8 @@
  * were read from a 7.0.15 replica's MONITOR, keyspace events from a
  * psubscribe. Blocking behaviour itself is in blocking.test.ts.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RawClient, Running, startTredis } from '../helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RawClient, Running, useServerFixture } from '../helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { keyspaceEventsStringToFlags } = require('../../dist/config/notify.js');
@@ -18,34 +18,12 @@ const int = (n: number | string) => `:${n}\r\n`;
 const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
 const arr = (...items: string[]) => `*${items.length}\r\n${items.map(bulk).join('')}`;
 
+const fx = useServerFixture({ withDb: true });
+const { propagated, events } = fx;
 let srv: Running;
 let r: RawClient;
-let propagated: string[][] = [];
-let events: string[] = [];
-
-beforeAll(async () => {
-  srv = await startTredis();
-  r = await RawClient.connect(srv.port);
-  srv.server.addPropagateSink((dbid, argv) => propagated.push([String(dbid), ...argv]));
-});
-
-afterAll(async () => {
-  r.close();
-  await srv.close();
-});
-
-beforeEach(async () => {
-  for (const d of srv.server.keyspace.dbs) d.flush();
-  srv.server.settings.notifyKeyspaceEvents = 0;
-  srv.server.keyspaceEventSink = null;
-  propagated = [];
-  events = [];
-});
-
-function captureEvents(): void {
-  srv.server.settings.notifyKeyspaceEvents = keyspaceEventsStringToFlags('KEA') | keyspaceEventsStringToFlags('n');
-  srv.server.keyspaceEventSink = (_cls: number, ev: string, key: string) => events.push(`${ev} ${key}`);
-}
+beforeAll(() => ({ srv, r } = fx));
+const captureEvents = () => fx.captureEvents(keyspaceEventsStringToFlags('KEA') | keyspaceEventsStringToFlags('n'));
 
 const cmd = (line: string) => r.cmd(...line.split(' '));
 
@@ -412,7 +390,7 @@ describe('propagation', () => {
 
   it('does not propagate what changed nothing', async () => {
     await cmd('RPUSH l a b');
-    propagated = [];
+    propagated.length = 0;
     expect(await cmd('LTRIM l 0 -1')).toBe(OK);
     expect(await cmd('LREM l 0 zz')).toBe(int(0));
     expect(await cmd('LPUSHX nokey a')).toBe(int(0));

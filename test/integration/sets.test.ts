@@ -6,8 +6,8 @@
  * events from a psubscribe, encodings from OBJECT ENCODING. Replies in
  * hash order (hashtable sets) are compared sorted; intset replies exactly.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RawClient, Running, replyLength, startTredis } from '../helpers';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ALL_EVENTS, RawClient, Running, replyLength, useServerFixture } from '../helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { encodingOf } = require('../../dist/store/value.js');
@@ -27,50 +27,17 @@ const WRONGTYPE = err('WRONGTYPE Operation against a key holding the wrong kind 
 const POSITIVE = err('ERR value is out of range, must be positive');
 const EMPTY = '*0\r\n';
 
+const fx = useServerFixture();
+const { propagated, events, run, cmd } = fx;
 let srv: Running;
 let r: RawClient;
-let propagated: string[][] = [];
-let events: string[] = [];
+beforeAll(() => ({ srv, r } = fx));
+beforeEach(() => r.cmd('CONFIG', 'SET', 'set-max-intset-entries', '512'));
+const captureEvents = () => fx.captureEvents(ALL_EVENTS, (event) => event !== 'keymiss');
 
 const db = () => srv.server.keyspace.dbs[0];
 const enc = (key: string) => encodingOf(db().lookup(key));
 const stats = () => srv.server.keyspace.stats;
-
-beforeAll(async () => {
-  srv = await startTredis();
-  r = await RawClient.connect(srv.port);
-  srv.server.addPropagateSink((_dbid, argv) => propagated.push([...argv]));
-});
-
-afterAll(async () => {
-  r.close();
-  await srv.close();
-});
-
-beforeEach(async () => {
-  for (const d of srv.server.keyspace.dbs) d.flush();
-  await r.cmd('CONFIG', 'SET', 'set-max-intset-entries', '512');
-  srv.server.settings.notifyKeyspaceEvents = 0;
-  srv.server.keyspaceEventSink = null;
-  propagated = [];
-  events = [];
-});
-
-/** Record keyspace events as "event key". */
-function captureEvents(): void {
-  srv.server.settings.notifyKeyspaceEvents = 0xffff;
-  srv.server.keyspaceEventSink = (_cls, event, key) => {
-    if (event !== 'keymiss') events.push(`${event} ${key}`);
-  };
-}
-
-async function run(...cmds: string[][]): Promise<string[]> {
-  const out: string[] = [];
-  for (const c of cmds) out.push(await r.cmd(...c));
-  return out;
-}
-
-const cmd = (line: string) => r.cmd(...line.split(' '));
 
 /** The bulk strings of a flat array/set reply, from offset p of the header. */
 function items(reply: string, p = 0): string[] {
@@ -434,12 +401,12 @@ describe('SPOP', () => {
 
   it('count below the size: SREMs in MULTI/EXEC, both strategies', async () => {
     await r.cmd('SADD', 's', ...Array.from({ length: 10 }, (_, i) => String(i + 1)));
-    propagated = [];
+    propagated.length = 0;
     // few of many: random pops
     const first = items(await cmd('SPOP s 3'));
     expect(first.length).toBe(3);
     expect(propagated).toEqual([['MULTI'], ...first.map((m) => ['SREM', 's', m]), ['EXEC']]);
-    propagated = [];
+    propagated.length = 0;
     // most of the set: the rest of the old set, in intset order
     const second = items(await cmd('SPOP s 6'));
     expect(second.length).toBe(6);

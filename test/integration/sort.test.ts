@@ -10,40 +10,18 @@
  * errno before strtod(), so on a real server a stale ERANGE makes later
  * SORTs on the same connection fail too, which is not reproducible.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RawClient, Running, startTredis } from '../helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RawClient, Running, useServerFixture } from '../helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { keyspaceEventsStringToFlags } = require('../../dist/config/notify.js');
 
+const fx = useServerFixture({ withDb: true });
+const { propagated, events } = fx;
 let srv: Running;
 let r: RawClient;
-let propagated: string[][] = [];
-let events: string[] = [];
-
-beforeAll(async () => {
-  srv = await startTredis();
-  r = await RawClient.connect(srv.port);
-  srv.server.addPropagateSink((dbid, argv) => propagated.push([String(dbid), ...argv]));
-});
-
-afterAll(async () => {
-  r.close();
-  await srv.close();
-});
-
-beforeEach(async () => {
-  for (const d of srv.server.keyspace.dbs) d.flush();
-  srv.server.settings.notifyKeyspaceEvents = 0;
-  srv.server.keyspaceEventSink = null;
-  propagated = [];
-  events = [];
-});
-
-function captureEvents(): void {
-  srv.server.settings.notifyKeyspaceEvents = keyspaceEventsStringToFlags('KEA') | keyspaceEventsStringToFlags('n');
-  srv.server.keyspaceEventSink = (_cls: number, ev: string, key: string) => events.push(`${ev} ${key}`);
-}
+beforeAll(() => ({ srv, r } = fx));
+const captureEvents = () => fx.captureEvents(keyspaceEventsStringToFlags('KEA') | keyspaceEventsStringToFlags('n'));
 
 const cmd = (line: string) => r.cmd(...line.split(' '));
 const SCORE_ERR = "-ERR One or more scores can't be converted into double\r\n";
@@ -317,7 +295,7 @@ describe('SORT / SORT_RO', () => {
   it('STORE: events, dirty and propagation as Redis', async () => {
     await cmd('RPUSH l 3 1 2');
     captureEvents();
-    propagated = [];
+    propagated.length = 0;
     expect(await cmd('SORT l STORE d')).toBe(':3\r\n');
     expect(await cmd('SORT l STORE d')).toBe(':3\r\n');
     expect(await cmd('SORT l LIMIT 5 5 STORE d')).toBe(':0\r\n');

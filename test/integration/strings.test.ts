@@ -9,8 +9,8 @@
  * object so they don't depend on other command families.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RawClient, Running, startTredis } from '../helpers';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { RawClient, Running, useServerFixture } from '../helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { StoredObject, encodingOf } = require('../../dist/store/value.js');
@@ -39,49 +39,20 @@ class FakeList extends StoredObject {
   }
 }
 
+const fx = useServerFixture();
+const { propagated, events, run, captureEvents } = fx;
 let srv: Running;
 let r: RawClient;
-let propagated: string[][] = [];
-let events: string[] = [];
+beforeAll(() => ({ srv, r } = fx));
+beforeEach(() => {
+  srv.server.settings.protoMaxBulkLen = 512 * 1024 * 1024;
+  srv.server.settings.lazyfreeLazyUserDel = false;
+  srv.server.settings.lazyfreeLazyExpire = false;
+});
 
 const db = () => srv.server.keyspace.dbs[0];
 const enc = (key: string) => encodingOf(db().lookup(key));
 const stats = () => srv.server.keyspace.stats;
-
-beforeAll(async () => {
-  srv = await startTredis();
-  r = await RawClient.connect(srv.port);
-  srv.server.addPropagateSink((_dbid, argv) => propagated.push([...argv]));
-});
-
-afterAll(async () => {
-  r.close();
-  await srv.close();
-});
-
-beforeEach(() => {
-  for (const d of srv.server.keyspace.dbs) d.flush();
-  srv.server.settings.notifyKeyspaceEvents = 0;
-  srv.server.settings.protoMaxBulkLen = 512 * 1024 * 1024;
-  srv.server.settings.lazyfreeLazyUserDel = false;
-  srv.server.settings.lazyfreeLazyExpire = false;
-  srv.server.keyspaceEventSink = null;
-  propagated = [];
-  events = [];
-});
-
-/** Record keyspace events as "event key". */
-function captureEvents(): void {
-  srv.server.settings.notifyKeyspaceEvents = 0xffff;
-  srv.server.keyspaceEventSink = (_cls, event, key) => events.push(`${event} ${key}`);
-}
-
-/** Run commands, returning their raw replies. */
-async function run(...cmds: string[][]): Promise<string[]> {
-  const out: string[] = [];
-  for (const c of cmds) out.push(await r.cmd(...c));
-  return out;
-}
 
 /** The expire stored for a key, as a TTL in ms from now (-1 none). */
 function pttl(key: string): number {
@@ -904,7 +875,7 @@ describe('propagation', () => {
       ['MSET', 'k1', 'v', 'k2', 'v', 'k3', 'v', 'k5', 'v', 'k6', 'v', 'k7', 'v', 'k8', 'v'],
       ['SET', 'k4', 'v', 'EX', '100'],
     );
-    propagated = [];
+    propagated.length = 0;
     await run(
       ['GETEX', 'k1', 'EX', '100'],
       ['GETEX', 'k2', 'PXAT', '99999999999999'],
@@ -941,7 +912,7 @@ describe('propagation', () => {
     await run(['MSET', 'a', '1', 'b', '2']);
     srv.server.settings.lazyfreeLazyUserDel = true;
     srv.server.settings.lazyfreeLazyExpire = true;
-    propagated = [];
+    propagated.length = 0;
     await run(['GETDEL', 'a'], ['GETEX', 'b', 'PXAT', '1']);
     expect(propagated).toEqual([
       ['UNLINK', 'a'],

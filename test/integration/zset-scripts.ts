@@ -4,6 +4,7 @@
  * tredis and compared byte for byte, plus a seeded random script.
  */
 import type { Args } from '../compat/harness';
+import { prng } from '../helpers';
 
 /** "ZADD k 1 a" → args; "..." is one literal argument (may be empty), \0 a NUL byte. */
 function cmd(line: string): Args {
@@ -465,17 +466,6 @@ export const scripts: Record<string, Args[]> = {
   ),
 };
 
-/** A seeded PRNG (mulberry32), so the random script is the same every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Random operations over three keys that grow past 128 members (skiplist)

@@ -7,18 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { List } from '../../src/store/list';
 import { timeoutMs } from '../../src/server/blocking';
+import { prng as rng } from '../prng';
 
-/** A small deterministic PRNG (mulberry32) so failures replay. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Internal buffer, for checking that free slots hold '' and capacity bounds. */
 function buf(l: List): string[] {

@@ -20,6 +20,7 @@ import {
 } from '../../src/store/skiplist';
 import { ZADD_IN_GT, ZADD_IN_INCR, ZADD_IN_NX, ZADD_OUT_ADDED, ZADD_OUT_NAN, ZADD_OUT_NOP, ZADD_OUT_UPDATED, ZSet, listpackScoreString } from '../../src/store/zset';
 import { formatDouble } from '../../src/util/numbers';
+import { prng } from '../prng';
 
 type Pair = [number, string];
 
@@ -81,17 +82,6 @@ function checkInvariants(sl: SkipList): void {
   }
 }
 
-/** A deterministic PRNG for reproducible random operations. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const range = (min: number, max: number, minex = false, maxex = false): ScoreRange => ({ min, max, minex, maxex });
 
