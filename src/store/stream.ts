@@ -561,20 +561,38 @@ export class Stream extends StoredObject {
 }
 
 /**
- * Nodes of a compressed trie over the nodes' 16-byte keys: the root, one
- * node per key and one per distinct branching prefix.
+ * rax->numnodes for the nodes' 16-byte big-endian keys, in the shape rax
+ * gives a set of equal-length keys: the root holds the common prefix; a
+ * branching point is one node holding each child edge's first byte; the
+ * rest of an edge (when any) is one more node; each key end is a node.
  */
 function raxNodeEstimate(nodes: StreamNode[]): number {
   const n = nodes.length;
   if (n === 0) return 1;
-  let total = 1 + n;
-  for (let i = 1; i < n; i++) {
-    // consecutive keys differing first at byte d share a split node there,
-    // unless the previous pair split at the same depth under the same prefix
-    const d = firstDiffByte(nodes[i - 1], nodes[i]);
-    if (i === 1 || firstDiffByte(nodes[i - 2], nodes[i]) < d) total++;
+  if (n === 1) return 2;
+  const top = firstDiffByte(nodes[0], nodes[n - 1]);
+  return 1 + (top > 0 ? 1 : 0) + raxBelow(nodes, 0, n, top);
+}
+
+/** Nodes under the branching point at depth `d` shared by nodes[lo, hi). */
+function raxBelow(nodes: StreamNode[], lo: number, hi: number, d: number): number {
+  let total = 0;
+  let i = lo;
+  while (i < hi) {
+    // the run of keys with the same byte at depth d is one child
+    const b = keyByte(nodes[i], d);
+    let j = i + 1;
+    while (j < hi && keyByte(nodes[j], d) === b) j++;
+    const childDepth = j - i === 1 ? 16 : firstDiffByte(nodes[i], nodes[j - 1]);
+    total += 1 + (childDepth - d >= 2 ? 1 : 0);
+    if (j - i > 1) total += raxBelow(nodes, i, j, childDepth);
+    i = j;
   }
   return total;
+}
+
+function keyByte(node: StreamNode, d: number): number {
+  return (node.ids[d >> 2] >>> (8 * (3 - (d & 3)))) & 255;
 }
 
 function firstDiffByte(a: StreamNode, b: StreamNode): number {
