@@ -13,6 +13,7 @@ import { hashCommands } from './hash';
 import { setCommands } from './set';
 import { listCommands } from './list';
 import { sortCommands } from './sort';
+import { bitmapCommands } from './bitops';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -28,4 +29,5 @@ export const commandFamilies: CommandSpec[][] = [
   setCommands,
   listCommands,
   sortCommands,
+  bitmapCommands,
 ];

@@ -131,6 +131,14 @@ export const Err = {
   lCount: 'ERR count should be greater than 0',
   // sort
   sortNotDouble: "ERR One or more scores can't be converted into double",
+  // bitmaps
+  bitOffset: 'ERR bit offset is not an integer or out of range',
+  bitValue: 'ERR bit is not an integer or out of range',
+  bitposBit: 'ERR The bit argument must be 1 or 0.',
+  bitopNot: 'ERR BITOP NOT must be called with a single source key.',
+  bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  bitfieldOverflow: 'ERR Invalid OVERFLOW type specified',
+  bitfieldRo: 'ERR BITFIELD_RO only supports the GET subcommand',
 } as const;
 
 /** Error replies are one line: Redis turns CR/LF inside them into spaces. */
