@@ -13,6 +13,7 @@ import { hashCommands } from './hash';
 import { setCommands } from './set';
 import { listCommands } from './list';
 import { sortCommands } from './sort';
+import { geoCommands } from './geo';
 import { bitmapCommands } from './bitops';
 
 export const commandFamilies: CommandSpec[][] = [
@@ -29,5 +30,6 @@ export const commandFamilies: CommandSpec[][] = [
   setCommands,
   listCommands,
   sortCommands,
+  geoCommands,
   bitmapCommands,
 ];

@@ -131,6 +131,21 @@ export const Err = {
   lCount: 'ERR count should be greater than 0',
   // sort
   sortNotDouble: "ERR One or more scores can't be converted into double",
+  // geo (the coordinates come preformatted as printf's %f)
+  geoLonLat: (lon: string, lat: string) => `ERR invalid longitude,latitude pair ${lon},${lat}`,
+  geoUnit: 'ERR unsupported unit provided. please use M, KM, FT, MI',
+  geoNeedRadius: 'ERR need numeric radius',
+  geoRadiusNegative: 'ERR radius cannot be negative',
+  geoNeedWidth: 'ERR need numeric width',
+  geoNeedHeight: 'ERR need numeric height',
+  geoBoxNegative: 'ERR height or width cannot be negative',
+  geoMember: 'ERR could not decode requested zset member',
+  geoCount: 'ERR COUNT must be > 0',
+  geoAnyNeedsCount: 'ERR the ANY argument requires COUNT argument',
+  geoStoreWith: (what: string) => `ERR ${what} is not compatible with WITHDIST, WITHHASH and WITHCOORD options`,
+  /** %s of the command name as sent: it stops at a NUL byte. */
+  geoFromOne: (cmd: string) => sanitize(`ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for ${cstr(cmd)}`),
+  geoByOne: (cmd: string) => sanitize(`ERR exactly one of BYRADIUS and BYBOX can be specified for ${cstr(cmd)}`),
   // bitmaps
   bitOffset: 'ERR bit offset is not an integer or out of range',
   bitValue: 'ERR bit is not an integer or out of range',

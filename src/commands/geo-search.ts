@@ -1,0 +1,415 @@
+/**
+ * Geo searches (Redis 7.0 georadiusGeneric): GEORADIUS, GEORADIUSBYMEMBER,
+ * their _RO forms, GEOSEARCH and GEOSEARCHSTORE.
+ *
+ * The search covers the 9 geohash cells Redis picks (store/geohash.ts
+ * searchArea); each cell is a score interval [min, max) of the sorted set,
+ * walked on the skiplist from its first node in range, so the cost follows
+ * the members near the centre, not the size of the set. Every candidate is
+ * decoded and kept if its exact distance (circle) or its latitude and
+ * longitude distances (box) fit, then sorted by distance when asked (a
+ * stable sort, as glibc's qsort) and replied or stored.
+ */
+import type { CommandSpec } from '../server/command';
+import type { Client } from '../server/client';
+import { Err } from '../protocol/errors';
+import { Notify } from '../store/keyspace';
+import { ZSet } from '../store/zset';
+import { ScoreRange, valueLteMax } from '../store/skiplist';
+import {
+  GEO_LAT_MAX,
+  GEO_LAT_MIN,
+  GEO_LONG_MAX,
+  GEO_LONG_MIN,
+  GeoShape,
+  SHAPE_BOX,
+  SHAPE_CIRCLE,
+  cellRange,
+  cellScores,
+  decodeScore,
+  formatFixed,
+  formatHuman,
+  newSearchArea,
+  newShape,
+  searchArea,
+  shapeDistance,
+  withinShape,
+  xy,
+} from '../store/geohash';
+import { toDouble } from '../util/numbers';
+import { asZset, deleteResult, optIs, parseLong, storeResult, zsetLimits } from './zset-common';
+
+const RADIUS_COORDS = 1; // GEORADIUS: centre from arguments
+const RADIUS_MEMBER = 2; // GEORADIUSBYMEMBER: centre from a member
+const RADIUS_NOSTORE = 4; // the _RO forms
+const GEOSEARCH = 8;
+const GEOSEARCHSTORE = 16;
+
+const SORT_NONE = 0;
+const SORT_ASC = 1;
+const SORT_DESC = 2;
+
+// ---- argument helpers (shared with geo.ts) -------------------------------------------
+
+/** Longitude and latitude of the last parseLonLat(). */
+export const lonLat = new Float64Array(2);
+
+/**
+ * extractLongLatOrReply(): two floats within the GEO limits, into lonLat;
+ * false after replying the error.
+ */
+export function parseLonLat(c: Client, lonArg: string, latArg: string): boolean {
+  const lon = toDouble(lonArg);
+  if (lon === null) {
+    c.error(Err.notFloat);
+    return false;
+  }
+  const lat = toDouble(latArg);
+  if (lat === null) {
+    c.error(Err.notFloat);
+    return false;
+  }
+  if (lon < GEO_LONG_MIN || lon > GEO_LONG_MAX || lat < GEO_LAT_MIN || lat > GEO_LAT_MAX) {
+    c.error(Err.geoLonLat(formatFixed(lon, 6), formatFixed(lat, 6)));
+    return false;
+  }
+  lonLat[0] = lon;
+  lonLat[1] = lat;
+  return true;
+}
+
+/** extractUnitOrReply(): meters per unit, or -1 after replying the error. */
+export function parseUnit(c: Client, u: string): number {
+  if (optIs(u, 'm')) return 1;
+  if (optIs(u, 'km')) return 1000;
+  if (optIs(u, 'ft')) return 0.3048;
+  if (optIs(u, 'mi')) return 1609.34;
+  c.error(Err.geoUnit);
+  return -1;
+}
+
+/** A distance as Redis replies it: a bulk string with 4 decimals, in either protocol. */
+export function replyDistance(c: Client, d: number): void {
+  c.reply.bulk(formatFixed(d, 4));
+}
+
+/** A coordinate: %.17Lf trimmed; a bulk string in RESP2, a double in RESP3. */
+export function replyCoord(c: Client, d: number): void {
+  const s = formatHuman(d);
+  if (c.reply.proto === 3) c.reply.raw(',' + s + '\r\n');
+  else c.reply.bulk(s);
+}
+
+
+/** extractDistanceOrReply(): radius and unit into the shape; false after an error. */
+function parseRadius(c: Client, radiusArg: string, unitArg: string, shape: GeoShape): boolean {
+  const d = toDouble(radiusArg);
+  if (d === null) {
+    c.error(Err.geoNeedRadius);
+    return false;
+  }
+  if (d < 0) {
+    c.error(Err.geoRadiusNegative);
+    return false;
+  }
+  const conv = parseUnit(c, unitArg);
+  if (conv < 0) return false;
+  shape.radius = d;
+  shape.conversion = conv;
+  return true;
+}
+
+/** extractBoxOrReply(): width, height and unit into the shape; false after an error. */
+function parseBox(c: Client, wArg: string, hArg: string, unitArg: string, shape: GeoShape): boolean {
+  const w = toDouble(wArg);
+  if (w === null) {
+    c.error(Err.geoNeedWidth);
+    return false;
+  }
+  const h = toDouble(hArg);
+  if (h === null) {
+    c.error(Err.geoNeedHeight);
+    return false;
+  }
+  if (h < 0 || w < 0) {
+    c.error(Err.geoBoxNegative);
+    return false;
+  }
+  const conv = parseUnit(c, unitArg);
+  if (conv < 0) return false;
+  shape.width = w;
+  shape.height = h;
+  shape.conversion = conv;
+  return true;
+}
+
+/** longLatFromMember(): the member's decoded position as the shape's centre. */
+function centreFromMember(z: ZSet, member: string, shape: GeoShape): boolean {
+  const score = z.score(member);
+  if (score === undefined) return false;
+  decodeScore(score);
+  shape.lon = xy[0];
+  shape.lat = xy[1];
+  return true;
+}
+
+// ---- the search ----------------------------------------------------------------------
+
+/** Results of the running search (reused; a search never nests). */
+const resMember: string[] = [];
+const resScore: number[] = [];
+const resLon: number[] = [];
+const resLat: number[] = [];
+const resDist: number[] = [];
+let used = 0;
+
+const range: ScoreRange = { min: 0, max: 0, minex: false, maxex: true };
+const cells = newSearchArea();
+
+/** geoGetPointsInRange(): members of one cell within the shape; stops at `limit` results. */
+function pointsInRange(z: ZSet, min: number, max: number, shape: GeoShape, limit: number): void {
+  range.min = min;
+  range.max = max;
+  const sl = z.sl;
+  let n = sl.firstInRange(range);
+  while (n !== 0) {
+    const score = sl.score(n);
+    if (!valueLteMax(score, range)) break;
+    decodeScore(score);
+    const lon = xy[0];
+    const lat = xy[1];
+    if (withinShape(shape, lon, lat)) {
+      resMember[used] = sl.ele(n);
+      resScore[used] = score;
+      resLon[used] = lon;
+      resLat[used] = lat;
+      resDist[used] = shapeDistance;
+      used++;
+    }
+    if (used && limit && used >= limit) break;
+    n = sl.next(n);
+  }
+}
+
+/** membersOfAllNeighbors(): the 9 cells in order, skipping a cell equal to the one just searched. */
+function searchCells(z: ZSet, shape: GeoShape, limit: number): void {
+  let last = 0;
+  for (let i = 0; i < 9; i++) {
+    if (!cells.used[i]) continue;
+    // with huge radii neighbours coincide; Redis compares with the last searched
+    // cell only, and not when that was the centre (index 0)
+    if (last !== 0 && cells.lat[i] === cells.lat[last] && cells.lon[i] === cells.lon[last]) continue;
+    if (used && limit && used >= limit) break;
+    cellScores(cells, i);
+    pointsInRange(z, cellRange.min, cellRange.max, shape, limit);
+    last = i;
+  }
+}
+
+let order: number[] = [];
+
+function sortResults(sort: number): void {
+  order.length = used;
+  for (let i = 0; i < used; i++) order[i] = i;
+  const d = resDist;
+  order.sort(sort === SORT_ASC ? (a, b) => (d[a] > d[b] ? 1 : d[a] < d[b] ? -1 : 0) : (a, b) => (d[a] < d[b] ? 1 : d[a] > d[b] ? -1 : 0));
+}
+
+// ---- the command -----------------------------------------------------------------------
+
+const shape = newShape();
+
+/** georadiusGeneric(). */
+function georadiusGeneric(c: Client, argv: string[], srcIdx: number, flags: number): void {
+  const db = c.db;
+  const z = asZset(c, db.lookupRead(argv[srcIdx]));
+  if (z === null) return;
+  let storeKey: string | null = null;
+  let storeDist = false;
+
+  let base: number;
+  shape.type = SHAPE_CIRCLE;
+  shape.lon = shape.lat = shape.radius = shape.width = shape.height = 0;
+  shape.conversion = 1;
+  if (flags & RADIUS_COORDS) {
+    base = 6;
+    if (!parseLonLat(c, argv[2], argv[3])) return;
+    shape.lon = lonLat[0];
+    shape.lat = lonLat[1];
+    if (!parseRadius(c, argv[4], argv[5], shape)) return;
+  } else if (flags & RADIUS_MEMBER) {
+    base = 5;
+    // without the key only the options are checked (the reply depends on STORE)
+    if (z !== undefined) {
+      if (!centreFromMember(z, argv[2], shape)) return c.error(Err.geoMember);
+      if (!parseRadius(c, argv[3], argv[4], shape)) return;
+    }
+  } else {
+    base = 2;
+    if (flags & GEOSEARCHSTORE) {
+      base = 3;
+      storeKey = argv[1];
+    }
+  }
+
+  let withDist = false;
+  let withHash = false;
+  let withCoord = false;
+  let fromMember = false;
+  let fromLoc = false;
+  let byRadius = false;
+  let byBox = false;
+  let sort = SORT_NONE;
+  let any = false;
+  let count = 0;
+  const argc = argv.length;
+  const search = (flags & GEOSEARCH) !== 0;
+  const canStore = !(flags & RADIUS_NOSTORE) && !search;
+  for (let i = base; i < argc; i++) {
+    const a = argv[i];
+    const left = argc - i - 1; // arguments after this one
+    if (optIs(a, 'withdist')) withDist = true;
+    else if (optIs(a, 'withhash')) withHash = true;
+    else if (optIs(a, 'withcoord')) withCoord = true;
+    else if (optIs(a, 'any')) any = true;
+    else if (optIs(a, 'asc')) sort = SORT_ASC;
+    else if (optIs(a, 'desc')) sort = SORT_DESC;
+    else if (optIs(a, 'count') && left >= 1) {
+      const n = parseLong(argv[i + 1]);
+      if (n === null) return c.error(Err.notInteger);
+      if (n <= 0) return c.error(Err.geoCount);
+      count = n;
+      i++;
+    } else if (optIs(a, 'store') && left >= 1 && canStore) {
+      storeKey = argv[i + 1];
+      storeDist = false;
+      i++;
+    } else if (optIs(a, 'storedist') && left >= 1 && canStore) {
+      storeKey = argv[i + 1];
+      storeDist = true;
+      i++;
+    } else if (optIs(a, 'storedist') && search && flags & GEOSEARCHSTORE) {
+      storeDist = true;
+    } else if (optIs(a, 'frommember') && left >= 1 && search && !fromLoc) {
+      if (z !== undefined && !centreFromMember(z, argv[i + 1], shape)) return c.error(Err.geoMember);
+      fromMember = true;
+      i++;
+    } else if (optIs(a, 'fromlonlat') && left >= 2 && search && !fromMember) {
+      if (!parseLonLat(c, argv[i + 1], argv[i + 2])) return;
+      shape.lon = lonLat[0];
+      shape.lat = lonLat[1];
+      fromLoc = true;
+      i += 2;
+    } else if (optIs(a, 'byradius') && left >= 2 && search && !byBox) {
+      if (!parseRadius(c, argv[i + 1], argv[i + 2], shape)) return;
+      shape.type = SHAPE_CIRCLE;
+      byRadius = true;
+      i += 2;
+    } else if (optIs(a, 'bybox') && left >= 3 && search && !byRadius) {
+      if (!parseBox(c, argv[i + 1], argv[i + 2], argv[i + 3], shape)) return;
+      shape.type = SHAPE_BOX;
+      byBox = true;
+      i += 3;
+    } else {
+      return c.error(Err.syntax);
+    }
+  }
+
+  if (storeKey !== null && (withDist || withHash || withCoord)) {
+    return c.error(Err.geoStoreWith(flags & GEOSEARCHSTORE ? 'GEOSEARCHSTORE' : 'STORE option in GEORADIUS'));
+  }
+  if (search && !(fromMember || fromLoc)) return c.error(Err.geoFromOne(argv[0]));
+  if (search && !(byRadius || byBox)) return c.error(Err.geoByOne(argv[0]));
+  if (any && !count) return c.error(Err.geoAnyNeedsCount);
+
+  if (z === undefined) {
+    if (storeKey !== null) {
+      deleteResult(db, storeKey);
+      c.reply.int(0);
+    } else {
+      c.reply.array(0);
+    }
+    return;
+  }
+
+  // COUNT returns the closest ones: sorted ascending unless asked otherwise (not with ANY)
+  if (count !== 0 && sort === SORT_NONE && !any) sort = SORT_ASC;
+
+  searchArea(shape, cells);
+  used = 0;
+  searchCells(z, shape, any ? count : 0);
+  const found = used;
+  // drop the references kept from earlier searches
+  resMember.length = found;
+
+  if (found === 0 && storeKey === null) {
+    c.reply.array(0);
+    return;
+  }
+  const returned = count === 0 || found < count ? found : count;
+  if (sort !== SORT_NONE) {
+    sortResults(sort);
+  } else {
+    order.length = found;
+    for (let i = 0; i < found; i++) order[i] = i;
+  }
+  const conv = shape.conversion;
+
+  if (storeKey === null) {
+    const r = c.reply;
+    const opts = (withDist ? 1 : 0) + (withCoord ? 1 : 0) + (withHash ? 1 : 0);
+    r.array(returned);
+    for (let k = 0; k < returned; k++) {
+      const i = order[k];
+      if (opts) r.array(opts + 1);
+      r.bulk(resMember[i]);
+      if (withDist) replyDistance(c, resDist[i] / conv);
+      if (withHash) r.int(Math.trunc(resScore[i]));
+      if (withCoord) {
+        r.array(2);
+        replyCoord(c, resLon[i]);
+        replyCoord(c, resLat[i]);
+      }
+    }
+    resMember.length = 0;
+    if (order.length > 1024) order = [];
+    return;
+  }
+
+  if (returned === 0) {
+    deleteResult(db, storeKey);
+    c.reply.int(0);
+    return;
+  }
+  // the stored set lists the members by score (geohash or distance)
+  const pairs: { s: number; e: string }[] = new Array(returned);
+  let maxlen = 0;
+  for (let k = 0; k < returned; k++) {
+    const i = order[k];
+    const e = resMember[i];
+    if (e.length > maxlen) maxlen = e.length;
+    pairs[k] = { s: storeDist ? resDist[i] / conv : resScore[i], e };
+  }
+  resMember.length = 0;
+  pairs.sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : a.e < b.e ? -1 : a.e > b.e ? 1 : 0));
+  const limits = zsetLimits(c);
+  const listpack = returned <= limits.entries && maxlen <= limits.value;
+  const eles = new Array<string>(returned);
+  const scores = new Array<number>(returned);
+  for (let k = 0; k < returned; k++) {
+    eles[k] = pairs[k].e;
+    scores[k] = pairs[k].s;
+  }
+  storeResult(db, storeKey, ZSet.fromSorted(eles, scores, listpack));
+  c.reply.int(returned);
+  db.written(storeKey, flags & GEOSEARCH ? 'geosearchstore' : 'georadiusstore', Notify.zset, returned);
+}
+
+export const geoSearchCommands: CommandSpec[] = [
+  { name: 'georadius', handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_COORDS) },
+  { name: 'georadius_ro', handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_COORDS | RADIUS_NOSTORE) },
+  { name: 'georadiusbymember', handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_MEMBER) },
+  { name: 'georadiusbymember_ro', handler: (c, argv) => georadiusGeneric(c, argv, 1, RADIUS_MEMBER | RADIUS_NOSTORE) },
+  { name: 'geosearch', handler: (c, argv) => georadiusGeneric(c, argv, 1, GEOSEARCH) },
+  { name: 'geosearchstore', handler: (c, argv) => georadiusGeneric(c, argv, 2, GEOSEARCH | GEOSEARCHSTORE) },
+];
