@@ -428,11 +428,10 @@ function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): v
     }
     const w = bs!;
     const old = f.signed ? readSigned(w.buf, w.len, f.offset, f.bits) : readUnsigned(w.buf, w.len, f.offset, f.bits);
-    let target: bigint;
-    if (f.op === OP_INCRBY) target = old + f.value;
-    // An unsigned SET takes the value as C's uint64_t: -1 overflows upwards.
-    else target = f.signed ? f.value : BigInt.asUintN(64, f.value);
-    const stored = fieldResult(f.signed, f.bits, target, f.overflow);
+    const stored =
+      f.op === OP_INCRBY
+        ? fieldResult(f.signed, f.bits, old, f.value, f.overflow)
+        : fieldResult(f.signed, f.bits, f.signed ? f.value : BigInt.asUintN(64, f.value), 0n, f.overflow);
     if (stored === null) {
       r.nullBulk(); // OVERFLOW FAIL: nothing written
       continue;

@@ -13,7 +13,7 @@ import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
-import { EmbString, RawString, stringOf } from '../store/value';
+import { ByteString, EmbString, RawString, stringOf } from '../store/value';
 import { clock } from '../server/clock';
 import { INT64_MAX, INT64_MIN, toInt64, toSafeInt } from '../util/numbers';
 import { NAN_OR_INF, NOT_FLOAT, incrByFloat } from '../util/longdouble';
@@ -393,6 +393,16 @@ function append(c: Client, argv: string[]): void {
     // A new key holds the argument as sent (int/embstr/raw by content).
     db.setKey(key, add);
     total = add.length;
+  } else if (v instanceof ByteString) {
+    // A bitmap (or other byte-edited value) grows in place, sds-style.
+    const old = v.len;
+    total = old + add.length;
+    if (!checkStringLength(c, total)) return;
+    if (add.length !== 0) {
+      v.grow(total);
+      v.buf.latin1Write(add, old);
+      v.changed();
+    }
   } else {
     const s = typeof v === 'string' ? v : stringOf(v);
     if (s === undefined) return c.error(Err.wrongType);
@@ -407,6 +417,7 @@ function append(c: Client, argv: string[]): void {
 function strlen(c: Client, argv: string[]): void {
   const v = c.db.lookupRead(argv[1]);
   if (v === undefined) return c.reply.int(0);
+  if (v instanceof ByteString) return c.reply.int(v.len);
   const s = typeof v === 'string' ? v : stringOf(v);
   if (s === undefined) return c.error(Err.wrongType);
   c.reply.int(s.length);
@@ -419,11 +430,12 @@ function getrange(c: Client, argv: string[]): void {
   if (b === null) return c.error(Err.notInteger);
   const v = c.db.lookupRead(argv[1]);
   if (v === undefined) return c.reply.bulk('');
-  const s = typeof v === 'string' ? v : stringOf(v);
+  const bytes = v instanceof ByteString ? v : null;
+  const s = bytes !== null ? '' : typeof v === 'string' ? v : stringOf(v);
   if (s === undefined) return c.error(Err.wrongType);
   // Exact comparison (number/bigint mix) before any precision is lost.
   if (a < 0 && b < 0 && a > b) return c.reply.bulk('');
-  const n = s.length;
+  const n = bytes !== null ? bytes.len : s.length;
   // Past this point only the position relative to [0, n) matters.
   let start = typeof a === 'bigint' ? Number(a) : a;
   let end = typeof b === 'bigint' ? Number(b) : b;
@@ -433,6 +445,12 @@ function getrange(c: Client, argv: string[]): void {
   if (end < 0) end = 0;
   if (end >= n) end = n - 1;
   if (start > end || n === 0) return c.reply.bulk('');
+  if (bytes !== null) {
+    // A part of a byte buffer is copied out without building the whole string.
+    if (start === 0 && end === n - 1) c.reply.bulk(bytes.s);
+    else c.reply.bulkBuffer(bytes.buf.subarray(start, end + 1));
+    return;
+  }
   c.reply.bulk(start === 0 && end === n - 1 ? s : s.slice(start, end + 1));
 }
 
@@ -445,25 +463,33 @@ function setrange(c: Client, argv: string[]): void {
   const offset = typeof o === 'bigint' ? Number(o) : o;
   const db = c.db;
   const v = db.lookup(key);
-  let ns: string;
+  const endPos = offset + val.length;
+  // The result is a ByteString edited in place from then on (Redis's sds is
+  // patched in place too; both report raw).
+  let bs: ByteString;
   if (v === undefined) {
     if (val.length === 0) return c.reply.int(0);
-    if (!checkStringLength(c, offset + val.length)) return;
-    ns = offset > 0 ? '\0'.repeat(offset) + val : val;
-    db.setKey(key, new RawString(ns));
+    if (!checkStringLength(c, endPos)) return;
+    bs = new ByteString(Buffer.alloc(endPos), endPos);
+    db.setKey(key, bs);
+  } else if (v instanceof ByteString) {
+    if (val.length === 0) return c.reply.int(v.len);
+    if (!checkStringLength(c, endPos)) return;
+    bs = v;
+    bs.grow(endPos);
   } else {
     const s = typeof v === 'string' ? v : stringOf(v);
     if (s === undefined) return c.error(Err.wrongType);
     if (val.length === 0) return c.reply.int(s.length);
-    if (!checkStringLength(c, offset + val.length)) return;
-    const n = s.length;
-    const endPos = offset + val.length;
-    if (offset >= n) ns = (offset > n ? s + '\0'.repeat(offset - n) : s) + val;
-    else ns = (offset > 0 ? s.slice(0, offset) + val : val) + (endPos < n ? s.slice(endPos) : '');
-    db.overwrite(key, new RawString(ns));
+    if (!checkStringLength(c, endPos)) return;
+    bs = ByteString.fromString(s, Math.max(s.length, endPos));
+    bs.grow(endPos);
+    db.overwrite(key, bs);
   }
+  bs.buf.latin1Write(val, offset);
+  bs.changed();
   db.written(key, 'setrange', Notify.string);
-  c.reply.int(ns.length);
+  c.reply.int(bs.len);
 }
 
 // ---------------------------------------------------------------------------

@@ -283,19 +283,38 @@ export function writeField(buf: Uint8Array, offset: number, bits: number, value:
   }
 }
 
-/** Result of a BITFIELD SET or INCRBY on a field: the value to store, or null (FAIL). */
-export function fieldResult(signed: boolean, bits: number, sum: bigint, overflow: number): bigint | null {
+/**
+ * The value a BITFIELD SET (incr 0) or INCRBY stores in a `bits`-wide field,
+ * or null when it overflows under OVERFLOW FAIL. `value` is the current
+ * field (INCRBY) or the argument (SET; for an unsigned field taken as C's
+ * uint64_t, so -1 overflows upwards).
+ *
+ * The overflow test is Redis's, including its int64 wrap-around: the
+ * headroom max - value is computed in 64 bits, so a signed SET of a value
+ * within 2^(bits-1) of INT64_MIN looks like an overflow upwards and SAT
+ * stores the maximum, as Redis does.
+ */
+export function fieldResult(signed: boolean, bits: number, value: bigint, incr: bigint, overflow: number): bigint | null {
+  let dir = 0;
   let max: bigint;
   let min: bigint;
   if (signed) {
     max = (1n << BigInt(bits - 1)) - 1n;
     min = -max - 1n;
+    const maxIncr = BigInt.asIntN(64, max - value);
+    const minIncr = BigInt.asIntN(64, min - value);
+    if (value > max || (bits !== 64 && incr > maxIncr) || (value >= 0n && incr > 0n && incr > maxIncr)) dir = 1;
+    else if (value < min || (bits !== 64 && incr < minIncr) || (value < 0n && incr < 0n && incr < minIncr)) dir = -1;
   } else {
     max = (1n << BigInt(bits)) - 1n;
     min = 0n;
+    const maxIncr = BigInt.asIntN(64, max - value);
+    const minIncr = BigInt.asIntN(64, -value);
+    if (value > max || (incr > 0n && incr > maxIncr)) dir = 1;
+    else if (incr < 0n && incr < minIncr) dir = -1;
   }
-  if (sum >= min && sum <= max) return sum;
+  if (dir === 0) return value + incr;
   if (overflow === OVERFLOW_FAIL) return null;
-  if (overflow === OVERFLOW_SAT) return sum > max ? max : min;
-  return signed ? BigInt.asIntN(bits, sum) : BigInt.asUintN(bits, sum);
+  if (overflow === OVERFLOW_SAT) return dir > 0 ? max : min;
+  return signed ? BigInt.asIntN(bits, value + incr) : BigInt.asUintN(bits, value + incr);
 }
