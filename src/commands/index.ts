@@ -13,6 +13,7 @@ import { hashCommands } from './hash';
 import { setCommands } from './set';
 import { listCommands } from './list';
 import { sortCommands } from './sort';
+import { hyperloglogCommands } from './hyperloglog';
 import { geoCommands } from './geo';
 import { bitmapCommands } from './bitops';
 
@@ -32,4 +33,5 @@ export const commandFamilies: CommandSpec[][] = [
   sortCommands,
   geoCommands,
   bitmapCommands,
+  hyperloglogCommands,
 ];

@@ -154,6 +154,16 @@ export const Err = {
   bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
   bitfieldOverflow: 'ERR Invalid OVERFLOW type specified',
   bitfieldRo: 'ERR BITFIELD_RO only supports the GET subcommand',
+  // HyperLogLog
+  /** A string that is not in the HLL format (Redis sends it with its own "-WRONGTYPE" code). */
+  hllNotHll: 'WRONGTYPE Key is not a valid HyperLogLog string value.',
+  hllCorrupted: 'INVALIDOBJ Corrupted HLL object detected',
+  pfdebugNoKey: 'ERR The specified key does not exist',
+  pfdebugNotSparse: 'ERR HLL encoding is not sparse',
+  /** Redis formats the name with %s: the text stops at a NUL byte. */
+  pfdebugUnknown: (sub: string) => sanitize(`ERR Unknown PFDEBUG subcommand '${cstr(sub)}'`),
+  /** PFSELFTEST found a fault (the detail is tredis's own wording). */
+  pfSelftestFailed: (detail: string) => `TESTFAILED ${detail}`,
 } as const;
 
 /** Error replies are one line: Redis turns CR/LF inside them into spaces. */
