@@ -16,6 +16,8 @@ import { sortCommands } from './sort';
 import { hyperloglogCommands } from './hyperloglog';
 import { geoCommands } from './geo';
 import { bitmapCommands } from './bitops';
+import { streamGroupCommands } from './stream-groups';
+import { streamInfoCommands } from './stream-info';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -34,4 +36,6 @@ export const commandFamilies: CommandSpec[][] = [
   geoCommands,
   bitmapCommands,
   hyperloglogCommands,
+  streamGroupCommands,
+  streamInfoCommands,
 ];

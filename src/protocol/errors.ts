@@ -164,6 +164,35 @@ export const Err = {
   pfdebugUnknown: (sub: string) => sanitize(`ERR Unknown PFDEBUG subcommand '${cstr(sub)}'`),
   /** PFSELFTEST found a fault (the detail is tredis's own wording). */
   pfSelftestFailed: (detail: string) => `TESTFAILED ${detail}`,
+  // stream consumer groups and XINFO (%s texts stop at a NUL byte, as Redis prints them)
+  /** streamGenericParseIDOrReply()'s error (shared by every stream command). */
+  invalidStreamId: 'ERR Invalid stream ID specified as stream command argument',
+  xgroupNoKey:
+    'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+  busyGroup: 'BUSYGROUP Consumer Group name already exists',
+  entriesReadRange: 'ERR value for ENTRIESREAD must be positive or -1',
+  noGroupForKey: (group: string, key: string) => sanitize(`NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`),
+  noKeyOrGroup: (key: string, group: string) => sanitize(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`),
+  noKeyOrGroupXreadgroup: (key: string, group: string) =>
+    sanitize(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}' in XREADGROUP with GROUP option`),
+  /** Redis 7.0.15 names XREAD and '$' here for XREADGROUP too. */
+  xreadgroupUnbalanced: "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+  xreadgroupNoGroup: 'ERR Missing GROUP option for XREADGROUP',
+  xreadgroupDollar:
+    'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+  /** A blocked XREADGROUP whose group was destroyed. */
+  blockedGroupGone: 'NOGROUP the consumer group this client was blocked on no longer exists',
+  /** A blocked XREADGROUP whose key was deleted or replaced by another type. */
+  blockedStreamGone: 'UNBLOCKED the stream key no longer exists',
+  xInvalidStartInterval: 'ERR invalid start ID for the interval',
+  xInvalidEndInterval: 'ERR invalid end ID for the interval',
+  xclaimMinIdle: 'ERR Invalid min-idle-time argument for XCLAIM',
+  xclaimIdle: 'ERR Invalid IDLE option argument for XCLAIM',
+  xclaimTime: 'ERR Invalid TIME option argument for XCLAIM',
+  xclaimRetryCount: 'ERR Invalid RETRYCOUNT option argument for XCLAIM',
+  xclaimOption: (opt: string) => sanitize(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`),
+  xautoclaimMinIdle: 'ERR Invalid min-idle-time argument for XAUTOCLAIM',
+  xautoclaimCount: 'ERR COUNT must be > 0',
 } as const;
 
 /** Error replies are one line: Redis turns CR/LF inside them into spaces. */

@@ -1,0 +1,124 @@
+/**
+ * Helpers shared by the consumer group commands (stream-groups.ts,
+ * stream-readgroup.ts, stream-claim.ts, stream-info.ts): argument parsing
+ * as t_stream.c does it, the group write path, consumer creation and the
+ * commands Redis propagates for deliveries and claims.
+ */
+import type { Client } from '../server/client';
+import { Err } from '../protocol/errors';
+import { Db, Notify } from '../store/keyspace';
+import type { Value } from '../store/value';
+import { Stream } from '../store/stream';
+import { StreamId, formatId, parseId } from '../store/stream-id';
+import { ConsumerGroup, Consumer, Nack } from '../store/stream-groups';
+import { parseLL } from './args';
+import { clock } from '../server/clock';
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/** The stream held by v: undefined if v is, null after replying WRONGTYPE. */
+export function asStream(c: Client, v: Value | undefined): Stream | null | undefined {
+  if (v === undefined || v instanceof Stream) return v;
+  c.error(Err.wrongType);
+  return null;
+}
+
+/** A group change: the event and the dirty count, without touching WATCH (see the file comment). */
+export function groupWritten(db: Db, key: string, event: string, dirty = 1): void {
+  db.ks.hooks.notify(Notify.stream, event, key, db.id);
+  db.ks.dirty += dirty;
+}
+
+/** streamParseStrictIDOrReply(): no "-"/"+", a bare ms means seq 0. Null after replying. */
+export function strictId(c: Client, s: string): StreamId | null {
+  const id = parseId(s, false, true);
+  if (id === null) c.error(Err.invalidStreamId);
+  return id;
+}
+
+/**
+ * streamParseIntervalIDOrReply(): "(" makes the bound exclusive (the rest
+ * parsed strictly); a bare ms gets seq 0 or the maximum (`endBound`).
+ */
+export function intervalId(c: Client, s: string, endBound: boolean): { id: StreamId; ex: boolean } | null {
+  const ex = s.length > 1 && s.charCodeAt(0) === 40; /* ( */
+  const id = ex ? parseId(s.slice(1), endBound, true) : parseId(s, endBound, false);
+  if (id === null) {
+    c.error(Err.invalidStreamId);
+    return null;
+  }
+  return { id, ex };
+}
+
+/** getLongLongFromObjectOrReply() as a number (clamped past 2^53, which no count reaches). */
+export function longLong(c: Client, s: string, msg: string = Err.notInteger): number | null {
+  const v = parseLL(s);
+  if (v === null) {
+    c.error(msg);
+    return null;
+  }
+  return typeof v === 'bigint' ? Number(v) : v;
+}
+
+/** An entry as Redis replies it: [id, [field, value, ...]]. */
+export function replyEntry(c: Client, id: StreamId, fields: readonly string[]): void {
+  const r = c.reply;
+  r.array(2);
+  r.bulk(formatId(id));
+  r.array(fields.length);
+  for (let i = 0; i < fields.length; i++) r.bulk(fields[i]);
+}
+
+/** The group named in argv for a command that requires key and group; null after the NOGROUP reply. */
+export function lookupGroup(c: Client, s: Stream | undefined, key: string, name: string): ConsumerGroup | null {
+  const g = s?.groups?.get(name);
+  if (g === undefined) {
+    c.error(Err.noKeyOrGroup(key, name));
+    return null;
+  }
+  return g;
+}
+
+/** streamCreateConsumer() with its event and dirty count. */
+export function createConsumer(db: Db, key: string, g: ConsumerGroup, name: string): Consumer {
+  const consumer = g.createConsumer(name, clock.ms)!;
+  groupWritten(db, key, 'xgroup-createconsumer');
+  return consumer;
+}
+
+/** streamLookupConsumer(SLC_DEFAULT), creating it when missing: its seen time is refreshed. */
+export function touchConsumer(db: Db, key: string, g: ConsumerGroup, name: string): { consumer: Consumer; created: boolean } {
+  const found = g.consumers.get(name);
+  if (found !== undefined) {
+    found.seenTime = clock.ms;
+    return { consumer: found, created: false };
+  }
+  return { consumer: createConsumer(db, key, g, name), created: true };
+}
+
+/** The XCLAIM Redis propagates for a delivery or claim (streamPropagateXCLAIM). */
+export function xclaimArgv(key: string, g: ConsumerGroup, idArg: string, nack: Nack): string[] {
+  return [
+    'XCLAIM',
+    key,
+    g.name,
+    nack.consumer!.name,
+    '0',
+    idArg,
+    'TIME',
+    String(nack.deliveryTime),
+    'RETRYCOUNT',
+    String(nack.deliveryCount),
+    'FORCE',
+    'JUSTID',
+    'LASTID',
+    formatId(g.lastId),
+  ];
+}
+
+/** streamPropagateGroupID(). */
+export function setidArgv(key: string, g: ConsumerGroup): string[] {
+  return ['XGROUP', 'SETID', key, g.name, formatId(g.lastId), 'ENTRIESREAD', String(g.entriesRead)];
+}
