@@ -208,11 +208,121 @@ function searchCells(z: ZSet, shape: GeoShape, limit: number): void {
 
 let order: number[] = [];
 
-function sortResults(sort: number): void {
+/** Comparison of results a and b by distance (sort_gp_asc / sort_gp_desc). */
+let cmpDist: (a: number, b: number) => number = () => 0;
+const ascDist = (a: number, b: number): number => (resDist[a] > resDist[b] ? 1 : resDist[a] === resDist[b] ? 0 : -1);
+const descDist = (a: number, b: number): number => -ascDist(a, b);
+
+/**
+ * Sort the results: the whole list with a stable sort (glibc's qsort is a
+ * merge sort), or, when only the first `returned` are needed, Redis's
+ * partial quicksort, whose order among equal distances is its own.
+ */
+function sortResults(sort: number, returned: number): void {
   order.length = used;
   for (let i = 0; i < used; i++) order[i] = i;
-  const d = resDist;
-  order.sort(sort === SORT_ASC ? (a, b) => (d[a] > d[b] ? 1 : d[a] < d[b] ? -1 : 0) : (a, b) => (d[a] < d[b] ? 1 : d[a] > d[b] ? -1 : 0));
+  cmpDist = sort === SORT_ASC ? ascDist : descDist;
+  if (returned === used) order.sort(cmpDist);
+  else partialQsort(0, used, returned - 1);
+}
+
+function swap(i: number, j: number): void {
+  const t = order[i];
+  order[i] = order[j];
+  order[j] = t;
+}
+
+function vecswap(i: number, j: number, n: number): void {
+  for (let k = 0; k < n; k++) swap(i + k, j + k);
+}
+
+function med3(a: number, b: number, c: number): number {
+  const cmp = cmpDist;
+  const o = order;
+  return cmp(o[a], o[b]) < 0
+    ? cmp(o[b], o[c]) < 0
+      ? b
+      : cmp(o[a], o[c]) < 0
+        ? c
+        : a
+    : cmp(o[b], o[c]) > 0
+      ? b
+      : cmp(o[a], o[c]) < 0
+        ? a
+        : c;
+}
+
+function insertionSort(a: number, n: number): void {
+  const o = order;
+  for (let m = a + 1; m < a + n; m++) {
+    for (let l = m; l > a && cmpDist(o[l - 1], o[l]) > 0; l--) swap(l, l - 1);
+  }
+}
+
+/**
+ * pqsort(): the Bentley-McIlroy quicksort (3-way partition, median of 3 or
+ * of 9 pivots, insertion sort below 7 elements) that only sorts the parts
+ * overlapping positions 0..rlast, over order[a .. a+n). Unlike BSD's qsort,
+ * Redis's version has no switch to insertion sort after a pass without
+ * swaps (checked against redis-server: the order of equal distances shows it).
+ */
+function partialQsort(a: number, n: number, rlast: number): void {
+  const o = order;
+  const cmp = cmpDist;
+  for (;;) {
+    if (n < 7) return insertionSort(a, n);
+    let pm = a + (n >>> 1);
+    if (n > 7) {
+      let pl = a;
+      let pn = a + n - 1;
+      if (n > 40) {
+        const d = (n / 8) | 0;
+        pl = med3(pl, pl + d, pl + 2 * d);
+        pm = med3(pm - d, pm, pm + d);
+        pn = med3(pn - 2 * d, pn - d, pn);
+      }
+      pm = med3(pl, pm, pn);
+    }
+    swap(a, pm);
+    let pa = a + 1;
+    let pb = pa;
+    let pc = a + n - 1;
+    let pd = pc;
+    for (;;) {
+      let r: number;
+      while (pb <= pc && (r = cmp(o[pb], o[a])) <= 0) {
+        if (r === 0) {
+          swap(pa, pb);
+          pa++;
+        }
+        pb++;
+      }
+      while (pb <= pc && (r = cmp(o[pc], o[a])) >= 0) {
+        if (r === 0) {
+          swap(pc, pd);
+          pd--;
+        }
+        pc--;
+      }
+      if (pb > pc) break;
+      swap(pb, pc);
+      pb++;
+      pc--;
+    }
+    const pn = a + n;
+    let r = Math.min(pa - a, pb - pa);
+    vecswap(a, pb - r, r);
+    r = Math.min(pd - pc, pn - pd - 1);
+    vecswap(pb, pn - r, r);
+    // only the parts that start at or before the last wanted position
+    if ((r = pb - pa) > 1 && a <= rlast) partialQsort(a, r, rlast);
+    if ((r = pd - pc) > 1) {
+      a = pn - r;
+      n = r;
+      if (a <= rlast) continue;
+    }
+    return;
+  }
 }
 
 // ---- the command -----------------------------------------------------------------------
@@ -348,7 +458,7 @@ function georadiusGeneric(c: Client, argv: string[], srcIdx: number, flags: numb
   }
   const returned = count === 0 || found < count ? found : count;
   if (sort !== SORT_NONE) {
-    sortResults(sort);
+    sortResults(sort, returned);
   } else {
     order.length = found;
     for (let i = 0; i < found; i++) order[i] = i;
