@@ -141,17 +141,13 @@ function parseBitOffset(c: Client, arg: string, bits: number): number {
 }
 
 /**
- * A start/end index of BITCOUNT/BITPOS (a long long), or null after
- * replying the error. Values beyond 2^53 keep their sign and size class,
- * which is all the clamping that follows needs.
+ * A start/end index of BITCOUNT/BITPOS (a long long, exact: a bigint beyond
+ * 2^53), or null after replying the error.
  */
-function parseIndex(c: Client, arg: string): number | null {
+function parseIndex(c: Client, arg: string): number | bigint | null {
   const v = parseLL(arg);
-  if (v === null) {
-    c.error(Err.notInteger);
-    return null;
-  }
-  return Number(v);
+  if (v === null) c.error(Err.notInteger);
+  return v;
 }
 
 /** BIT/BYTE unit argument: 1 for BIT, 0 for BYTE, -1 after a syntax error. */
@@ -168,7 +164,10 @@ function parseUnit(c: Client, arg: string): number {
  */
 let rangeStart = 0;
 let rangeEnd = 0;
-function clampRange(start: number, end: number, total: number): void {
+function clampRange(first: number | bigint, last: number | bigint, total: number): void {
+  // Past 2^53 only the sign and the size relative to `total` matter.
+  let start = Number(first);
+  let end = Number(last);
   if (start < 0) start = total + start;
   if (end < 0) end = total + end;
   if (start < 0) start = 0;
@@ -264,7 +263,7 @@ function bitpos(c: Client, argv: string[]): void {
     const start = parseIndex(c, argv[3]);
     if (start === null) return;
     if (argc === 6 && (isBit = parseUnit(c, argv[5])) < 0) return;
-    let end: number;
+    let end: number | bigint;
     if (argc >= 5) {
       const e = parseIndex(c, argv[4]);
       if (e === null) return;
