@@ -43,19 +43,77 @@ const M_LO_0 = M_LO & 0xffff;
 const M_LO_1 = M_LO >>> 16;
 const SEED = 0xadc83b19;
 
-// Results of mulM() and of hashElement(): module slots, so the hot path allocates nothing.
-let rHi = 0;
-let rLo = 0;
-
-/** (hi:lo) * M mod 2^64 into rHi:rLo. */
-function mulM(hi: number, lo: number): void {
+/**
+ * High 32 bits of the 64-bit product lo * M_LO (unsigned), from 16-bit
+ * limbs so every partial product is exact in a double.
+ */
+function mulHiMLo(lo: number): number {
   const a0 = lo & 0xffff;
   const a1 = lo >>> 16;
-  const p00 = a0 * M_LO_0;
-  const mid = a1 * M_LO_0 + a0 * M_LO_1 + (p00 >>> 16);
-  const carry = a1 * M_LO_1 + Math.floor(mid / 65536);
-  rLo = Math.imul(lo, M_LO) >>> 0;
-  rHi = (carry + Math.imul(hi, M_LO) + Math.imul(lo, M_HI)) >>> 0;
+  const mid = a1 * M_LO_0 + a0 * M_LO_1 + ((a0 * M_LO_0) >>> 16);
+  return a1 * M_LO_1 + Math.floor(mid / 65536);
+}
+
+// A 64-bit product (hi:lo) * M mod 2^64 is, on halves:
+//   hi' = mulHiMLo(lo) + hi * M_LO + lo * M_HI (mod 2^32),  lo' = lo * M_LO (mod 2^32)
+// written out where needed, so the halves stay in locals (module or object
+// slots would box the doubles on every store: measured 30% slower).
+
+/** The result of murmur64a(). */
+const H = new Uint32Array(2);
+const HI = 0;
+const LO = 1;
+
+/**
+ * MurmurHash64A (seed 0xadc83b19) of a latin1 string into H, reading the
+ * input as Redis's does: 8-byte little-endian blocks, then the tail.
+ */
+function murmur64a(s: string): void {
+  const len = s.length;
+  let hHi = (mulHiMLo(len) + Math.imul(len, M_HI)) >>> 0;
+  let hLo = (Math.imul(len, M_LO) ^ SEED) >>> 0;
+  let t: number;
+  const blocksEnd = len & ~7;
+  for (let i = 0; i < blocksEnd; i += 8) {
+    let kLo = (s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24)) >>> 0;
+    let kHi = (s.charCodeAt(i + 4) | (s.charCodeAt(i + 5) << 8) | (s.charCodeAt(i + 6) << 16) | (s.charCodeAt(i + 7) << 24)) >>> 0;
+    // k *= M
+    t = (mulHiMLo(kLo) + Math.imul(kHi, M_LO) + Math.imul(kLo, M_HI)) >>> 0;
+    kLo = Math.imul(kLo, M_LO) >>> 0;
+    kHi = t;
+    // k ^= k >> 47; k *= M
+    kLo = (kLo ^ (kHi >>> 15)) >>> 0;
+    t = (mulHiMLo(kLo) + Math.imul(kHi, M_LO) + Math.imul(kLo, M_HI)) >>> 0;
+    kLo = Math.imul(kLo, M_LO) >>> 0;
+    kHi = t;
+    // h ^= k; h *= M
+    hHi = (hHi ^ kHi) >>> 0;
+    hLo = (hLo ^ kLo) >>> 0;
+    t = (mulHiMLo(hLo) + Math.imul(hHi, M_LO) + Math.imul(hLo, M_HI)) >>> 0;
+    hLo = Math.imul(hLo, M_LO) >>> 0;
+    hHi = t;
+  }
+  const tail = len & 7;
+  if (tail !== 0) {
+    // The last 1..7 bytes, little endian, xored in (the order does not matter).
+    for (let j = 0; j < tail; j++) {
+      const c = s.charCodeAt(blocksEnd + j);
+      if (j < 4) hLo ^= c << (8 * j);
+      else hHi ^= c << (8 * (j - 4));
+    }
+    hLo >>>= 0;
+    hHi >>>= 0;
+    t = (mulHiMLo(hLo) + Math.imul(hHi, M_LO) + Math.imul(hLo, M_HI)) >>> 0;
+    hLo = Math.imul(hLo, M_LO) >>> 0;
+    hHi = t;
+  }
+  // h ^= h >> 47; h *= M; h ^= h >> 47
+  hLo = (hLo ^ (hHi >>> 15)) >>> 0;
+  t = (mulHiMLo(hLo) + Math.imul(hHi, M_LO) + Math.imul(hLo, M_HI)) >>> 0;
+  hLo = Math.imul(hLo, M_LO) >>> 0;
+  hHi = t;
+  H[HI] = hHi;
+  H[LO] = (hLo ^ (hHi >>> 15)) >>> 0;
 }
 
 /** Register index and run length of the last hashed element. */
@@ -66,46 +124,10 @@ function ctz(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
 
-/**
- * MurmurHash64A of a latin1 string into the two halves rHi:rLo; kept as
- * Redis's MurmurHash64A reads input: 8-byte little-endian blocks, then the tail.
- */
-function murmur64a(s: string): void {
-  const len = s.length;
-  mulM(0, len);
-  let hHi = rHi;
-  let hLo = (rLo ^ SEED) >>> 0;
-  const blocksEnd = len & ~7;
-  for (let i = 0; i < blocksEnd; i += 8) {
-    const kLo = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24);
-    const kHi = s.charCodeAt(i + 4) | (s.charCodeAt(i + 5) << 8) | (s.charCodeAt(i + 6) << 16) | (s.charCodeAt(i + 7) << 24);
-    mulM(kHi, kLo);
-    mulM(rHi, rLo ^ (rHi >>> 15));
-    mulM(hHi ^ rHi, hLo ^ rLo);
-    hHi = rHi;
-    hLo = rLo;
-  }
-  const tail = len & 7;
-  if (tail !== 0) {
-    // The last 1..7 bytes, little endian, xored in (the order does not matter).
-    for (let j = 0; j < tail; j++) {
-      const c = s.charCodeAt(blocksEnd + j);
-      if (j < 4) hLo ^= c << (8 * j);
-      else hHi ^= c << (8 * (j - 4));
-    }
-    mulM(hHi, hLo);
-    hHi = rHi;
-    hLo = rLo;
-  }
-  hLo ^= hHi >>> 15;
-  mulM(hHi, hLo);
-  rLo = (rLo ^ (rHi >>> 15)) >>> 0;
-}
-
 /** The 64-bit MurmurHash64A of s as a BigInt (tests and PFSELFTEST). */
 export function murmurHash64A(s: string): bigint {
   murmur64a(s);
-  return (BigInt(rHi) << 32n) | BigInt(rLo);
+  return (BigInt(H[HI]) << 32n) | BigInt(H[LO]);
 }
 
 /**
@@ -115,10 +137,12 @@ export function murmurHash64A(s: string): bigint {
  */
 export function hashElement(s: string): void {
   murmur64a(s);
-  hashed.index = rLo & HLL_P_MASK;
-  const low = rLo >>> HLL_P;
+  const lo = H[LO];
+  const hi = H[HI];
+  hashed.index = lo & HLL_P_MASK;
+  const low = lo >>> HLL_P;
   if (low !== 0) hashed.count = ctz(low) + 1;
-  else if (rHi !== 0) hashed.count = 32 - HLL_P + ctz(rHi) + 1;
+  else if (hi !== 0) hashed.count = 32 - HLL_P + ctz(hi) + 1;
   else hashed.count = HLL_Q + 1;
 }
 

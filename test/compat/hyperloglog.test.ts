@@ -6,6 +6,7 @@
  * values made by hand (SET of HLL bytes) and corrupted ones.
  */
 import { describe, expect, it } from 'vitest';
+import { prng as rng } from '../prng';
 import { Args, Pair, REDIS_BIN, SKIP_MESSAGE, Step, formatMismatch, runScript, showCmd, useServers } from './harness';
 
 const servers = useServers();
@@ -15,18 +16,6 @@ function cmd(line: string): Args {
 }
 function S(...steps: (string | Step)[]): Step[] {
   return steps.map((s) => (typeof s === 'string' ? cmd(s) : s));
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A random element: binary bytes, text or a number, 0..40 bytes. */
