@@ -68,7 +68,9 @@ function loadBytes(c: Client, key: string, v: Value): boolean {
   const s = typeof v === 'string' ? v : stringOf(v);
   if (s === undefined) return false;
   if (s.length >= CONVERT_MIN) {
-    const bs = ByteString.fromString(s);
+    // Without the string cached: the bytes are the value from now on (GET
+    // rebuilds the string once, on demand).
+    const bs = new ByteString(Buffer.from(s, 'latin1'), s.length);
     c.db.overwrite(key, bs);
     readBuf = bs.buf;
     readLen = bs.len;
