@@ -109,16 +109,27 @@ function firstBitInByte(b: number, bit: number): number {
   return v === 0 ? -1 : Math.clz32(v) - 24;
 }
 
+/** Runs of 0x00 / 0xff are skipped by native compares against these. */
+const SKIP_CHUNK = 65536;
+const ZERO_CHUNK = Buffer.alloc(SKIP_CHUNK);
+const ONES_CHUNK = Buffer.alloc(SKIP_CHUNK, 0xff);
+
 /**
  * First byte index in [from, to) that holds a bit equal to `bit` (a byte
  * other than 0x00 when looking for 1, other than 0xff when looking for 0),
- * or -1. Whole words of 0x00 / 0xff are skipped 32 bits at a time.
+ * or -1. Long runs of 0x00 / 0xff are skipped 64 KB at a time by a native
+ * compare, then 32 bits at a time.
  */
 function firstByteWithBit(buf: Uint8Array, from: number, to: number, bit: number): number {
   const skip = bit ? 0 : 0xff;
   let i = from;
-  if (to - from >= WORD_MIN) {
-    const a = alignUp(buf, from);
+  if (to - i >= 2 * SKIP_CHUNK) {
+    const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    const ref = bit ? ZERO_CHUNK : ONES_CHUNK;
+    while (to - i >= SKIP_CHUNK && b.compare(ref, 0, SKIP_CHUNK, i, i + SKIP_CHUNK) === 0) i += SKIP_CHUNK;
+  }
+  if (to - i >= WORD_MIN) {
+    const a = alignUp(buf, i);
     for (; i < a; i++) if (buf[i] !== skip) return i;
     const n = (to - a) >> 2;
     const w = words(buf, a, n);
@@ -192,6 +203,49 @@ function alignedBytes(src: Uint8Array): Uint8Array {
   return copy;
 }
 
+/** o[0, n) = a op b, 32 bits at a time (unrolled: the loop is the whole cost). */
+function combine2(op: number, o: Int32Array, a: Int32Array, b: Int32Array, n: number): void {
+  const n4 = n & ~3;
+  let i = 0;
+  if (op === BITOP_AND) {
+    for (; i < n4; i += 4) {
+      o[i] = a[i] & b[i];
+      o[i + 1] = a[i + 1] & b[i + 1];
+      o[i + 2] = a[i + 2] & b[i + 2];
+      o[i + 3] = a[i + 3] & b[i + 3];
+    }
+    for (; i < n; i++) o[i] = a[i] & b[i];
+  } else if (op === BITOP_OR) {
+    for (; i < n4; i += 4) {
+      o[i] = a[i] | b[i];
+      o[i + 1] = a[i + 1] | b[i + 1];
+      o[i + 2] = a[i + 2] | b[i + 2];
+      o[i + 3] = a[i + 3] | b[i + 3];
+    }
+    for (; i < n; i++) o[i] = a[i] | b[i];
+  } else {
+    for (; i < n4; i += 4) {
+      o[i] = a[i] ^ b[i];
+      o[i + 1] = a[i + 1] ^ b[i + 1];
+      o[i + 2] = a[i + 2] ^ b[i + 2];
+      o[i + 3] = a[i + 3] ^ b[i + 3];
+    }
+    for (; i < n; i++) o[i] = a[i] ^ b[i];
+  }
+}
+
+/** o[0, n) = a op b byte by byte, for the edges words don't cover. */
+function combineBytes(op: number, o: Uint8Array, a: Uint8Array, b: Uint8Array, from: number, to: number): void {
+  for (let i = from; i < to; i++) o[i] = op === BITOP_AND ? a[i] & b[i] : op === BITOP_OR ? a[i] | b[i] : a[i] ^ b[i];
+}
+
+/** out[0, n) = a op b (word-wise over the aligned part). */
+function combine(op: number, out: Uint8Array, a: Uint8Array, b: Uint8Array, n: number): void {
+  const nw = n >> 2;
+  combine2(op, words(out, 0, nw), words(a, 0, nw), words(b, 0, nw), nw);
+  combineBytes(op, out, a, b, nw * 4, n);
+}
+
 /**
  * out = op(srcs), where out is zero-filled and as long as the longest
  * source, and a source shorter than out counts as zero-padded. NOT takes
@@ -208,26 +262,30 @@ export function bitop(op: number, srcs: Uint8Array[], out: Uint8Array): void {
     for (let i = nw * 4; i < len; i++) out[i] = ~src[i] & 0xff;
     return;
   }
-  // AND: everything past the shortest source is zero.
-  let span = len;
-  if (op === BITOP_AND) for (const s of srcs) if (s.length < span) span = s.length;
-  out.set(op === BITOP_AND ? srcs[0].subarray(0, span) : srcs[0]);
-  for (let j = 1; j < srcs.length; j++) {
+  if (srcs.length === 1) {
+    out.set(srcs[0]);
+    return;
+  }
+  if (op === BITOP_AND) {
+    // Everything past the shortest source is zero (out already is).
+    let span = len;
+    for (const s of srcs) if (s.length < span) span = s.length;
+    if (span === 0) return;
+    combine(op, out, alignedBytes(srcs[0]), alignedBytes(srcs[1]), span);
+    for (let j = 2; j < srcs.length; j++) combine(op, out, out, alignedBytes(srcs[j]), span);
+    return;
+  }
+  // OR / XOR: the first two over their common part, the rest of the longer
+  // one copied (x op 0 = x), then each further source over its own length.
+  const a = alignedBytes(srcs[0]);
+  const b = alignedBytes(srcs[1]);
+  const common = Math.min(a.length, b.length);
+  combine(op, out, a, b, common);
+  if (a.length > common) out.set(a.subarray(common), common);
+  else if (b.length > common) out.set(b.subarray(common), common);
+  for (let j = 2; j < srcs.length; j++) {
     const src = alignedBytes(srcs[j]);
-    const n = op === BITOP_AND ? span : src.length;
-    const nw = n >> 2;
-    const s = words(src, 0, nw);
-    const o = words(out, 0, nw);
-    if (op === BITOP_AND) {
-      for (let i = 0; i < nw; i++) o[i] &= s[i];
-      for (let i = nw * 4; i < n; i++) out[i] &= src[i];
-    } else if (op === BITOP_OR) {
-      for (let i = 0; i < nw; i++) o[i] |= s[i];
-      for (let i = nw * 4; i < n; i++) out[i] |= src[i];
-    } else {
-      for (let i = 0; i < nw; i++) o[i] ^= s[i];
-      for (let i = nw * 4; i < n; i++) out[i] ^= src[i];
-    }
+    combine(op, out, out, src, src.length);
   }
 }
 

@@ -152,6 +152,25 @@ describe('findBit', () => {
   });
 });
 
+describe('findBit over long runs (64 KB native skipping)', () => {
+  it('finds the first differing bit anywhere in a long run, on Buffers and plain views', () => {
+    const n = 300_000;
+    for (const shift of [0, 1, 3]) {
+      for (const bit of [0, 1]) {
+        const fill = bit ? 0x00 : 0xff;
+        for (const at of [0, 65535, 65536, 131071, 131072, 200_001, n - 1]) {
+          const backing = new Uint8Array(n + shift).fill(fill);
+          const v = shift ? backing.subarray(shift) : Buffer.from(backing.buffer, 0, n);
+          v[at] = bit ? 0x04 : 0xfb;
+          expect(findBit(v, 0, n * 8 - 1, bit)).toBe(at * 8 + 5);
+          expect(findBit(v, 11, n * 8 - 1, bit)).toBe(at === 0 ? -1 : at * 8 + 5);
+          expect(findBit(v, at * 8 + 6, n * 8 - 1, bit)).toBe(-1);
+        }
+      }
+    }
+  });
+});
+
 describe('getBit / setBit', () => {
   it('reads and writes bits MSB first, zero past the end', () => {
     const b = new Uint8Array(9);
