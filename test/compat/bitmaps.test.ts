@@ -441,6 +441,14 @@ const scripts: Record<string, Step[]> = {
     'BITFIELD_RO',
   ),
   'BITFIELD field grid': fieldGrid(),
+  'command metadata': S(
+    'COMMAND INFO setbit getbit bitcount bitpos bitop bitfield bitfield_ro',
+    'COMMAND DOCS bitfield',
+    'COMMAND GETKEYS BITOP AND d a b c',
+    'COMMAND GETKEYS BITFIELD k GET u8 0',
+    'COMMAND GETKEYS BITFIELD_RO k GET u8 0',
+    'COMMAND GETKEYS SETBIT k 0 1',
+  ),
   'bitmaps and string commands': S(
     'SETBIT k 7 1',
     'APPEND k abc',
