@@ -84,7 +84,7 @@ export class BitmapGen {
       const x = r.next();
       if (x < 0.35 || (readOnly && x < 0.9)) out.push(r.pick(['GET', 'get']), this.fieldType(), this.fieldOffset());
       else if (x < 0.6) out.push(r.pick(['SET', 'set']), this.fieldType(), this.fieldOffset(), this.fieldValue());
-      else if (x < 0.85) out.push(r.pick(['INCRBY', 'incrby']), this.fieldType(), this.fieldOffset(), this.fieldValue());
+      else if (x < 0.78) out.push(r.pick(['INCRBY', 'incrby']), this.fieldType(), this.fieldOffset(), this.fieldValue());
       else if (x < 0.98) out.push('OVERFLOW', r.chance(0.95) ? r.pick(OVERFLOWS) : 'FOO');
       else out.push(r.pick(['FOO', 'GET', 'OVERFLOW']));
     }
@@ -134,6 +134,8 @@ export class BitmapGen {
     if (x < 93) return ['OBJECT', 'ENCODING', this.key()];
     if (x < 95) return ['EXISTS', this.key()];
     if (x < 97) return ['LPUSH', 'l', r.pick(['a', 'b'])];
+    // 'l' is often overwritten by a string (BITOP, SET...): make it a list again.
+    if (x < 98.5) return ['DEL', 'l'];
     return ['DEL', this.key()];
   }
 }
