@@ -25,13 +25,18 @@ import {
   OVERFLOW_WRAP,
   bitop as bitopInto,
   countBitsInRange,
+  SMALL_FIELD_ARG,
+  SMALL_FIELD_BITS,
   fieldResult,
+  fieldResultSmall,
   findBit,
   getBit,
   readSigned,
+  readSmall,
   readUnsigned,
   setBit,
   writeField,
+  writeSmall,
 } from '../store/bitmap';
 import { optIs, parseLL } from './args';
 
@@ -345,6 +350,10 @@ interface FieldOp {
   offset: number;
   value: bigint;
   overflow: number;
+  /** Width <= 32 and |value| < 2^52: the number-only path applies. */
+  small: boolean;
+  /** `value` as a number when small. */
+  num: number;
 }
 
 /**
@@ -392,14 +401,18 @@ function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): v
     const offset = parseBitOffset(c, argv[j + 2], bits);
     if (offset < 0) return;
     let value = 0n;
+    let num = 0;
+    let small = bits <= SMALL_FIELD_BITS;
     if (op !== OP_GET) {
       readOnly = false;
       if (offset + bits - 1 > highestBit) highestBit = offset + bits - 1;
       const v = parseLL(argv[j + 3]);
       if (v === null) return c.error(Err.notInteger);
       value = BigInt(v);
+      if (typeof v === 'number' && v < SMALL_FIELD_ARG && v > -SMALL_FIELD_ARG) num = v;
+      else small = false;
     }
-    ops.push({ op, signed: typed < 0, bits, offset, value, overflow });
+    ops.push({ op, signed: typed < 0, bits, offset, value, overflow, small, num });
     j += op === OP_GET ? 2 : 3;
   }
 
@@ -424,10 +437,27 @@ function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): v
     if (f.op === OP_GET) {
       const buf = bs !== null ? bs.buf : readBuf;
       const len = bs !== null ? bs.len : readLen;
-      r.int(f.signed ? readSigned(buf, len, f.offset, f.bits) : readUnsigned(buf, len, f.offset, f.bits));
+      if (f.small) r.int(readSmall(buf, len, f.offset, f.bits, f.signed));
+      else r.int(f.signed ? readSigned(buf, len, f.offset, f.bits) : readUnsigned(buf, len, f.offset, f.bits));
       continue;
     }
     const w = bs!;
+    if (f.small) {
+      const old = readSmall(w.buf, w.len, f.offset, f.bits, f.signed);
+      const isSet = f.op === OP_SET;
+      const stored = isSet ? fieldResultSmall(f.signed, f.bits, f.num, 0, f.overflow, true) : fieldResultSmall(f.signed, f.bits, old, f.num, f.overflow, false);
+      if (stored === null) {
+        r.nullBulk(); // OVERFLOW FAIL: nothing written
+        continue;
+      }
+      r.int(isSet ? old : stored);
+      if (stored !== old) {
+        writeSmall(w.buf, f.offset, f.bits, stored);
+        w.changed();
+      }
+      if (grew || stored !== old) changes++;
+      continue;
+    }
     const old = f.signed ? readSigned(w.buf, w.len, f.offset, f.bits) : readUnsigned(w.buf, w.len, f.offset, f.bits);
     const stored =
       f.op === OP_INCRBY

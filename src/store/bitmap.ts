@@ -376,3 +376,58 @@ export function fieldResult(signed: boolean, bits: number, value: bigint, incr: 
   if (overflow === OVERFLOW_SAT) return dir > 0 ? max : min;
   return signed ? BigInt.asIntN(bits, value + incr) : BigInt.asUintN(bits, value + incr);
 }
+
+// Fields of at most 32 bits with arguments below 2^52 (the common case:
+// counters, u8 / i16 cells) take this number-only path; the results are
+// the same as the bigint functions above, which handle everything else.
+
+/** Widest field of the number path. */
+export const SMALL_FIELD_BITS = 32;
+/** Largest |argument| of the number path (sums stay exact doubles). */
+export const SMALL_FIELD_ARG = 2 ** 52;
+
+/** readUnsigned() for bits <= 32: at most 5 bytes, exact as a double. */
+export function readSmall(buf: Uint8Array, len: number, offset: number, bits: number, signed: boolean): number {
+  const first = Math.floor(offset / 8);
+  const lastBit = offset + bits - 1;
+  const last = Math.floor(lastBit / 8);
+  let acc = 0;
+  for (let b = first; b <= last; b++) acc = acc * 256 + (b < len ? buf[b] : 0);
+  const v = Math.floor(acc / 2 ** (7 - (lastBit & 7))) % 2 ** bits;
+  return signed && v >= 2 ** (bits - 1) ? v - 2 ** bits : v;
+}
+
+/** writeField() for bits <= 32: `value` is any integer, its low `bits` bits are stored. */
+export function writeSmall(buf: Uint8Array, offset: number, bits: number, value: number): void {
+  const first = Math.floor(offset / 8);
+  const lastBit = offset + bits - 1;
+  const last = Math.floor(lastBit / 8);
+  const unit = 2 ** (7 - (lastBit & 7));
+  const range = 2 ** bits;
+  let acc = 0;
+  for (let b = first; b <= last; b++) acc = acc * 256 + buf[b];
+  const old = Math.floor(acc / unit) % range;
+  const field = ((value % range) + range) % range;
+  acc += (field - old) * unit;
+  for (let b = last; b >= first; b--) {
+    buf[b] = acc % 256;
+    acc = Math.floor(acc / 256);
+  }
+}
+
+/**
+ * fieldResult() for bits <= 32 and |value|, |incr| < 2^52, where Redis's
+ * int64 headroom never wraps. `isSet`: an unsigned SET of a negative value
+ * is a huge uint64 in C, an overflow upwards.
+ */
+export function fieldResultSmall(signed: boolean, bits: number, value: number, incr: number, overflow: number, isSet: boolean): number | null {
+  const range = 2 ** bits;
+  const max = signed ? range / 2 - 1 : range - 1;
+  const min = signed ? -range / 2 : 0;
+  const sum = value + incr;
+  if (sum >= min && sum <= max) return sum;
+  if (overflow === OVERFLOW_FAIL) return null;
+  if (overflow === OVERFLOW_SAT) return sum > max || (isSet && !signed) ? max : min;
+  const low = ((sum % range) + range) % range;
+  return signed && low > max ? low - range : low;
+}

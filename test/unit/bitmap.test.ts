@@ -17,13 +17,16 @@ import {
   bitop,
   countBitsInRange,
   fieldResult,
+  fieldResultSmall,
   findBit,
   getBit,
   popcount,
   readSigned,
+  readSmall,
   readUnsigned,
   setBit,
   writeField,
+  writeSmall,
 } from '../../src/store/bitmap';
 import { prng } from '../prng';
 
@@ -282,5 +285,50 @@ describe('bitfield fields', () => {
     expect(fieldResult(true, 21, -MAX - 1n, 0n, OVERFLOW_SAT)).toBe(2n ** 20n - 1n);
     expect(fieldResult(true, 8, -MAX - 1n + 127n, 0n, OVERFLOW_SAT)).toBe(127n);
     expect(fieldResult(true, 8, -MAX - 1n + 128n, 0n, OVERFLOW_SAT)).toBe(-128n);
+  });
+});
+
+describe('the number path for fields up to 32 bits', () => {
+  it('reads and writes exactly as the bigint functions', () => {
+    const rng = new Rng(7);
+    for (let bits = 1; bits <= 32; bits++) {
+      for (const off of [0, 1, 5, 7, 8, 9, 24, 31, 32, 33, 39, 63, 64, 70]) {
+        const a = Uint8Array.from(randomBytes(rng, 16, 0.1));
+        const b = Uint8Array.from(a);
+        expect(readSmall(a, 16, off, bits, false)).toBe(Number(readUnsigned(a, 16, off, bits)));
+        expect(readSmall(a, 16, off, bits, true)).toBe(Number(readSigned(a, 16, off, bits)));
+        // short length: bytes past it read as zero
+        expect(readSmall(a, 5, off, bits, true)).toBe(Number(readSigned(a, 5, off, bits)));
+        const v = Math.floor(rng.next() * 2 ** 40) - 2 ** 39;
+        writeSmall(a, off, bits, v);
+        writeField(b, off, bits, BigInt(v));
+        expect(Array.from(a)).toEqual(Array.from(b));
+      }
+    }
+  });
+
+  it('applies overflow exactly as the bigint rule', () => {
+    const rng = new Rng(8);
+    const pick = () => {
+      const x = rng.next();
+      if (x < 0.3) return rng.int(600) - 300;
+      if (x < 0.6) return Math.floor(rng.next() * 2 ** 34) - 2 ** 33;
+      return Math.floor(rng.next() * 2 ** 52) * (rng.next() < 0.5 ? -1 : 1);
+    };
+    for (let t = 0; t < 20000; t++) {
+      const bits = 1 + rng.int(32);
+      const signed = rng.next() < 0.5 || bits === 64;
+      const ow = [OVERFLOW_WRAP, OVERFLOW_SAT, OVERFLOW_FAIL][rng.int(3)];
+      // INCRBY from a value in range
+      const range = 2 ** bits;
+      const old = signed ? rng.int(range) - range / 2 : rng.int(range);
+      const incr = pick();
+      const big = fieldResult(signed, bits, BigInt(old), BigInt(incr), ow);
+      expect(fieldResultSmall(signed, bits, old, incr, ow, false)).toBe(big === null ? null : Number(big));
+      // SET of any value (unsigned: as a uint64)
+      const v = pick();
+      const bigSet = fieldResult(signed, bits, signed ? BigInt(v) : BigInt.asUintN(64, BigInt(v)), 0n, ow);
+      expect(fieldResultSmall(signed, bits, v, 0, ow, true)).toBe(bigSet === null ? null : Number(bigSet));
+    }
   });
 });
