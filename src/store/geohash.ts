@@ -13,6 +13,8 @@
  * plain integer arithmetic.
  */
 
+import { asin as gasin, cos as gcos, sin as gsin } from './geomath';
+
 export const GEO_STEP_MAX = 26;
 export const GEO_LAT_MIN = -85.05112878;
 export const GEO_LAT_MAX = 85.05112878;
@@ -231,18 +233,43 @@ export function latDistance(lat1d: number, lat2d: number): number {
   return EARTH_RADIUS_IN_METERS * Math.abs(degRad(lat2d) - degRad(lat1d));
 }
 
-/** geohashGetDistance(): haversine great circle distance in meters. */
+/**
+ * geohashGetDistance(): haversine great circle distance in meters, with
+ * sin/cos/asin rounded as glibc rounds them (geomath.ts), so that the
+ * digits match Redis's.
+ */
 export function distance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
   const lon1r = degRad(lon1d);
   const lon2r = degRad(lon2d);
-  const v = Math.sin((lon2r - lon1r) / 2);
+  const v = gsin((lon2r - lon1r) / 2);
   // equal longitudes: the cheaper formula, which Redis also takes
+  if (v === 0.0) return latDistance(lat1d, lat2d);
+  const lat1r = degRad(lat1d);
+  const lat2r = degRad(lat2d);
+  const u = gsin((lat2r - lat1r) / 2);
+  const a = u * u + gcos(lat1r) * gcos(lat2r) * v * v;
+  return 2.0 * EARTH_RADIUS_IN_METERS * gasin(Math.sqrt(a));
+}
+
+/** The same with V8's Math functions: within a few ulps, much cheaper (for filtering). */
+function roughDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
+  const lon1r = degRad(lon1d);
+  const lon2r = degRad(lon2d);
+  const v = Math.sin((lon2r - lon1r) / 2);
   if (v === 0.0) return latDistance(lat1d, lat2d);
   const lat1r = degRad(lat1d);
   const lat2r = degRad(lat2d);
   const u = Math.sin((lat2r - lat1r) / 2);
   const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+}
+
+/**
+ * Clearly beyond `limit`, by more than the rough distance's possible error
+ * (a few ulps, up to ~1e-8 relative near antipodes where asin is steep)?
+ */
+function clearlyBeyond(rough: number, limit: number): boolean {
+  return rough > limit * (1 + 1e-7) + 1e-6;
 }
 
 // ---- search shapes and areas -----------------------------------------------------------
@@ -268,11 +295,17 @@ export function newShape(): GeoShape {
 /** The distance of the last withinShape() that returned true, in meters. */
 export let shapeDistance = 0;
 
-/** geoWithinShape() for a decoded point (lon, lat): inside the circle / box? */
+/**
+ * geoWithinShape() for a decoded point (lon, lat): inside the circle / box?
+ * Points clearly outside are rejected on the rough distance; the exact one
+ * decides the rest and is the one replied.
+ */
 export function withinShape(s: GeoShape, lon: number, lat: number): boolean {
   if (s.type === SHAPE_CIRCLE) {
+    const limit = s.radius * s.conversion;
+    if (clearlyBeyond(roughDistance(s.lon, s.lat, lon, lat), limit)) return false;
     const d = distance(s.lon, s.lat, lon, lat);
-    if (d > s.radius * s.conversion) return false;
+    if (d > limit) return false;
     shapeDistance = d;
     return true;
   }
@@ -280,7 +313,9 @@ export function withinShape(s: GeoShape, lon: number, lat: number): boolean {
   const heightM = s.height * s.conversion;
   // latitude distance first: cheaper
   if (latDistance(lat, s.lat) > heightM / 2) return false;
-  if (distance(lon, lat, s.lon, lat) > widthM / 2) return false;
+  const halfWidth = widthM / 2;
+  if (clearlyBeyond(roughDistance(lon, lat, s.lon, lat), halfWidth)) return false;
+  if (distance(lon, lat, s.lon, lat) > halfWidth) return false;
   shapeDistance = distance(s.lon, s.lat, lon, lat);
   return true;
 }
@@ -311,8 +346,8 @@ export function boundingBox(s: GeoShape, out: Float64Array): void {
   const height = s.conversion * (s.type === SHAPE_CIRCLE ? s.radius : s.height / 2);
   const width = s.conversion * (s.type === SHAPE_CIRCLE ? s.radius : s.width / 2);
   const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat + latDelta)));
-  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat - latDelta)));
+  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / gcos(degRad(lat + latDelta)));
+  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / gcos(degRad(lat - latDelta)));
   // the hemispheres widen in opposite directions
   const south = lat < 0;
   out[0] = south ? lon - lonDeltaBottom : lon - lonDeltaTop;
