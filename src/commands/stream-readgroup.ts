@@ -239,7 +239,7 @@ export function xreadgroup(c: Client, argv: string[]): void {
     db.ks.dirty++;
   }
   propagateAs(c, prop);
-  if (served !== 0) return r.setDeferred(pos, served, 'map');
+  if (served !== 0) return r.setDeferred(pos, served, r.proto === 3 ? 'map' : 'array');
   if (deadline !== -1 && !c.denyBlocking) {
     const keys = argv.slice(streamsArg, streamsArg + n);
     c.server.blocking.block(c, keys, deadline, new XReadGroupWait(groupName, consumerName, count || BLOCKED_DEFAULT_COUNT, noack));
