@@ -137,7 +137,7 @@ function pfcount(c: Client, argv: string[]): void {
   if (!checkHll(c, v)) return;
   const h = unshare(db, key, v);
   if (cacheValid(h.buf)) return replyCard(c, cachedCard(h.buf));
-  const card = countRegisters(h.buf, h.len);
+  const card = countRegisters(h);
   if (card === null) return c.error(Err.hllCorrupted);
   setCachedCard(h.buf, card);
   h.changed();
@@ -155,7 +155,7 @@ function pfcountMany(c: Client, argv: string[]): void {
     if (v === undefined) continue;
     if (!checkHll(c, v)) return;
     const b = bytesOf(v);
-    if (!mergeInto(maxRegs, b.buf, b.len)) return c.error(Err.hllCorrupted);
+    if (!mergeInto(maxRegs, b)) return c.error(Err.hllCorrupted);
   }
   replyCard(c, countRaw(maxRegs));
 }
@@ -174,7 +174,7 @@ function pfmerge(c: Client, argv: string[]): void {
     if (!checkHll(c, v)) return;
     const b = bytesOf(v);
     if (encodingOfHll(b.buf) !== HLL_SPARSE) useDense = true;
-    if (!mergeInto(maxRegs, b.buf, b.len)) return c.error(Err.hllCorrupted);
+    if (!mergeInto(maxRegs, b)) return c.error(Err.hllCorrupted);
   }
   const dv = db.lookup(dest);
   const h = dv === undefined ? createHll(db, dest) : unshare(db, dest, dv);
@@ -210,7 +210,7 @@ function pfdebug(c: Client, argv: string[]): void {
     }
     case 'decode':
       if (encodingOfHll(h.buf) !== HLL_SPARSE) return c.error(Err.pfdebugNotSparse);
-      return r.bulk(sparseDecode(h.buf, h.len));
+      return r.bulk(sparseDecode(h));
     case 'encoding':
       return r.status(encodingOfHll(h.buf) === HLL_SPARSE ? 'sparse' : 'dense');
     case 'todense': {
@@ -230,7 +230,7 @@ function pfdebug(c: Client, argv: string[]): void {
 // ---- PFSELFTEST ---------------------------------------------------------------------
 
 function pfselftest(c: Client): void {
-  const failure = hllSelfTest();
+  const failure = hllSelfTest(sparseMaxBytes(c));
   if (failure === null) c.reply.ok();
   else c.error(Err.pfSelftestFailed(failure));
 }

@@ -163,7 +163,7 @@ export const Err = {
   /** Redis formats the name with %s: the text stops at a NUL byte. */
   pfdebugUnknown: (sub: string) => sanitize(`ERR Unknown PFDEBUG subcommand '${cstr(sub)}'`),
   /** PFSELFTEST found a fault (the detail is tredis's own wording). */
-  pfSelftestFailed: (detail: string) => `TESTFAILED ${detail}`,
+  pfSelftestFailed: (detail: string) => `ERR TESTFAILED ${detail}`,
   // stream consumer groups and XINFO (%s texts stop at a NUL byte, as Redis prints them)
   /** streamGenericParseIDOrReply()'s error (shared by every stream command). */
   invalidStreamId: 'ERR Invalid stream ID specified as stream command argument',

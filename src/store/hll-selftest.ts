@@ -11,6 +11,7 @@ import {
   HLL_HDR_SIZE,
   HLL_REGISTERS,
   HLL_REGISTER_MAX,
+  HLL_SPARSE,
   addElement,
   countRegisters,
   denseGet,
@@ -65,8 +66,8 @@ function checkEncodingsAndError(): string | null {
       const a = addElement(sparse, ele, keepSparse);
       if (a !== b) return `sparse and dense disagree on adding element ${n}`;
       if (n % 97 === 0 || n === bothUpTo) {
-        const cs = countRegisters(sparse.buf, sparse.len);
-        const cd = countRegisters(dense.buf, dense.len);
+        const cs = countRegisters(sparse);
+        const cd = countRegisters(dense);
         if (cs !== cd) return `sparse count ${cs} and dense count ${cd} differ after ${n} elements`;
       }
       if (n === bothUpTo) {
@@ -76,13 +77,30 @@ function checkEncodingsAndError(): string | null {
       }
     }
     if (n % 997 !== 0 && n !== total) continue;
-    const cd = countRegisters(dense.buf, dense.len) ?? -1;
+    const cd = countRegisters(dense) ?? -1;
     // Six standard errors: far outside what a sound estimator produces here.
     if (Math.abs(cd - n) / n > 6 * relStdErr) return `count ${cd} after ${n} distinct elements is off by more than the error bound`;
   }
   return null;
 }
 
-export function hllSelfTest(): string | null {
-  return checkPacking() ?? checkEncodingsAndError();
+/**
+ * With the configured hll-sparse-max-bytes, a new HLL must still be sparse
+ * after 1, 10, 100... elements as long as that count is below half the
+ * limit (Redis's PFSELFTEST checks the same, so a tiny limit fails it there too).
+ */
+function checkSparseUsed(sparseMaxBytes: number): string | null {
+  const half = Math.floor(sparseMaxBytes / 2);
+  const v = new ByteString(emptyHllBytes());
+  for (let n = 1, checkpoint = 1; n < half; n++) {
+    addElement(v, `pfselftest:${n}`, sparseMaxBytes);
+    if (n !== checkpoint) continue;
+    if (encodingOfHll(v.buf) !== HLL_SPARSE) return 'sparse encoding not used';
+    checkpoint *= 10;
+  }
+  return null;
+}
+
+export function hllSelfTest(sparseMaxBytes: number): string | null {
+  return checkPacking() ?? checkEncodingsAndError() ?? checkSparseUsed(sparseMaxBytes);
 }

@@ -28,13 +28,24 @@ const valLen = (op: number): number => (op & 3) + 1;
 const zeroLen = (op: number): number => (op & 0x3f) + 1;
 const valOp = (value: number, len: number): number => VAL_BIT | ((value - 1) << 2) | (len - 1);
 
-/** The byte at i, or 0 past the end. */
-function at(buf: Uint8Array, len: number, i: number): number {
-  return i < len ? buf[i] : 0;
+/**
+ * Redis's sds string keeps one byte after its end, normally the 0
+ * terminator, which a truncated XZERO in the last byte reads as its second
+ * byte. One edit of a corrupted value leaves a non-zero byte there (see
+ * sparseSet()); it is remembered here, for the length it was left at, until
+ * an edit that rewrites Redis's terminator (or a change of length) drops it.
+ */
+const terminators = new WeakMap<ByteString, { len: number; byte: number }>();
+
+/** The byte Redis would read just past the end of v. */
+export function tailByte(v: ByteString): number {
+  const t = terminators.get(v);
+  return t !== undefined && t.len === v.len ? t.byte : 0;
 }
 
-function xzeroLen(buf: Uint8Array, len: number, p: number): number {
-  return (((buf[p] & 0x3f) << 8) | at(buf, len, p + 1)) + 1;
+/** Length of the XZERO at p; `tail` is the byte past the end. */
+function xzeroLen(buf: Uint8Array, len: number, p: number, tail: number): number {
+  return (((buf[p] & 0x3f) << 8) | (p + 1 < len ? buf[p + 1] : tail)) + 1;
 }
 
 /** Append a zero run of n registers to seq at w; returns the new w. */
@@ -63,6 +74,7 @@ export function sparseSet(v: ByteString, index: number, count: number, maxBytes:
   // Find the opcode covering index, and the one before it.
   let buf = v.buf;
   let end = v.len;
+  const tail = tailByte(v);
   let p = HLL_HDR_SIZE;
   let prev = -1;
   let first = 0;
@@ -73,7 +85,7 @@ export function sparseSet(v: ByteString, index: number, count: number, maxBytes:
     oplen = 1;
     if (isZero(op)) span = zeroLen(op);
     else if (isXZero(op)) {
-      span = xzeroLen(buf, end, p);
+      span = xzeroLen(buf, end, p, tail);
       oplen = 2;
     } else span = valLen(op);
     if (index <= first + span - 1) break;
@@ -124,9 +136,13 @@ export function sparseSet(v: ByteString, index: number, count: number, maxBytes:
     shrink(v, end + delta);
   }
   end += delta;
-  // Only a truncated XZERO in the last byte makes the sequence overrun the
-  // value; Redis's copy then lands past the end, so the overrun is lost.
-  buf.set(seq.subarray(0, Math.min(w, end - p)), p);
+  // Redis resets its terminator, then copies the sequence. Only a truncated
+  // XZERO in the last byte makes the copy overrun the value by one byte: that
+  // byte becomes the one past the end.
+  const fit = Math.min(w, end - p);
+  buf.set(seq.subarray(0, fit), p);
+  if (fit < w) terminators.set(v, { len: end, byte: seq[fit] });
+  else terminators.delete(v);
   return merged(v, prev);
 }
 
@@ -164,6 +180,7 @@ function merged(v: ByteString, prev: number): number {
           buf[p + 1] = valOp(valValue(op), len);
           buf.copyWithin(p, p + 1, end);
           shrink(v, end - 1);
+          terminators.delete(v);
           end--;
           continue; // the fused opcode may fuse with the next one too
         }
@@ -193,6 +210,7 @@ function promote(v: ByteString, index: number, count: number): number {
 export function sparseToDense(v: ByteString): boolean {
   const src = v.buf;
   const end = v.len;
+  const tail = tailByte(v);
   const dense = Buffer.alloc(HLL_DENSE_SIZE);
   src.copy(dense, 0, 0, HLL_HDR_SIZE);
   dense[4] = HLL_DENSE;
@@ -204,11 +222,11 @@ export function sparseToDense(v: ByteString): boolean {
       idx += zeroLen(op);
       p++;
     } else if (isXZero(op)) {
-      idx += xzeroLen(src, end, p);
+      idx += xzeroLen(src, end, p, tail);
       p += 2;
     } else {
       let run = valLen(op);
-      if (idx + run > HLL_REGISTERS) break;
+      if (idx + run > HLL_REGISTERS) return false; // past the last register: corrupted
       const value = valValue(op);
       while (run-- > 0) denseSetRaw(dense, idx++, value);
       p++;
@@ -217,12 +235,16 @@ export function sparseToDense(v: ByteString): boolean {
   if (idx !== HLL_REGISTERS) return false;
   v.buf = dense;
   v.len = HLL_DENSE_SIZE;
+  terminators.delete(v);
   v.changed();
   return true;
 }
 
 /** Register histogram of a sparse value; false when the runs don't add up to 16384. */
-export function sparseHistogram(buf: Uint8Array, end: number, hist: Int32Array): boolean {
+export function sparseHistogram(v: ByteString, hist: Int32Array): boolean {
+  const buf = v.buf;
+  const end = v.len;
+  const tail = tailByte(v);
   let idx = 0;
   let p = HLL_HDR_SIZE;
   while (p < end) {
@@ -233,7 +255,7 @@ export function sparseHistogram(buf: Uint8Array, end: number, hist: Int32Array):
       idx += run;
       p++;
     } else if (isXZero(op)) {
-      const run = xzeroLen(buf, end, p);
+      const run = xzeroLen(buf, end, p, tail);
       hist[0] += run;
       idx += run;
       p += 2;
@@ -248,7 +270,10 @@ export function sparseHistogram(buf: Uint8Array, end: number, hist: Int32Array):
 }
 
 /** Max-merge a sparse value's registers into regs; false when corrupted. */
-export function sparseMerge(regs: Uint8Array, buf: Uint8Array, end: number): boolean {
+export function sparseMerge(regs: Uint8Array, v: ByteString): boolean {
+  const buf = v.buf;
+  const end = v.len;
+  const tail = tailByte(v);
   let i = 0;
   let p = HLL_HDR_SIZE;
   while (p < end) {
@@ -257,11 +282,11 @@ export function sparseMerge(regs: Uint8Array, buf: Uint8Array, end: number): boo
       i += zeroLen(op);
       p++;
     } else if (isXZero(op)) {
-      i += xzeroLen(buf, end, p);
+      i += xzeroLen(buf, end, p, tail);
       p += 2;
     } else {
       let run = valLen(op);
-      if (i + run > HLL_REGISTERS) break;
+      if (i + run > HLL_REGISTERS) return false; // past the last register: corrupted
       const value = valValue(op);
       while (run-- > 0) {
         if (value > regs[i]) regs[i] = value;
@@ -274,7 +299,10 @@ export function sparseMerge(regs: Uint8Array, buf: Uint8Array, end: number): boo
 }
 
 /** PFDEBUG DECODE's text: "z:N", "Z:N" and "v:value,len" joined by spaces. */
-export function sparseDecode(buf: Uint8Array, end: number): string {
+export function sparseDecode(v: ByteString): string {
+  const buf = v.buf;
+  const end = v.len;
+  const tail = tailByte(v);
   const parts: string[] = [];
   let p = HLL_HDR_SIZE;
   while (p < end) {
@@ -283,7 +311,7 @@ export function sparseDecode(buf: Uint8Array, end: number): string {
       parts.push(`z:${zeroLen(op)}`);
       p++;
     } else if (isXZero(op)) {
-      parts.push(`Z:${xzeroLen(buf, end, p)}`);
+      parts.push(`Z:${xzeroLen(buf, end, p, tail)}`);
       p += 2;
     } else {
       parts.push(`v:${valValue(op)},${valLen(op)}`);

@@ -269,10 +269,10 @@ function llround(x: number): number {
 const histogram = new Int32Array(64);
 
 /** Cardinality of a value's registers, or null when a sparse value is corrupted. */
-export function countRegisters(buf: Uint8Array, len: number): number | null {
+export function countRegisters(v: ByteString): number | null {
   histogram.fill(0);
-  if (buf[ENCODING_AT] === HLL_DENSE) denseHistogram(buf, histogram);
-  else if (!sparseHistogram(buf, len, histogram)) return null;
+  if (v.buf[ENCODING_AT] === HLL_DENSE) denseHistogram(v.buf, histogram);
+  else if (!sparseHistogram(v, histogram)) return null;
   return estimate(histogram);
 }
 
@@ -375,12 +375,12 @@ export function toDense(v: ByteString): boolean {
 }
 
 /** Max-merge a value's registers into regs (hllMerge()); false when corrupted. */
-export function mergeInto(regs: Uint8Array, buf: Uint8Array, len: number): boolean {
-  if (buf[ENCODING_AT] === HLL_DENSE) {
-    denseMerge(regs, buf);
+export function mergeInto(regs: Uint8Array, v: ByteString): boolean {
+  if (v.buf[ENCODING_AT] === HLL_DENSE) {
+    denseMerge(regs, v.buf);
     return true;
   }
-  return sparseMerge(regs, buf, len);
+  return sparseMerge(regs, v);
 }
 
 /** Every register of a dense value, in order (PFDEBUG GETREG). */

@@ -43,7 +43,7 @@ import { hllSelfTest } from '../../src/store/hll-selftest';
 const fromHex = (h: string) => Buffer.from(h, 'hex').toString('latin1');
 const BIG = 1 << 30; // a sparse limit never reached
 const empty = () => new ByteString(emptyHllBytes());
-const decode = (v: ByteString) => sparseDecode(v.buf, v.len);
+const decode = (v: ByteString) => sparseDecode(v);
 const regs = (v: ByteString) => Buffer.from(v.buf.subarray(HLL_HDR_SIZE, HLL_DENSE_SIZE));
 
 describe('MurmurHash64A and the register/run of an element', () => {
@@ -151,7 +151,7 @@ describe('sparse encoding', () => {
   it('a new HLL is sparse: header, cache valid at 0, one XZERO over 16384 registers (Redis bytes)', () => {
     const b = emptyHllBytes();
     expect(b.toString('latin1')).toBe('HYLL\x01\0\0\0\0\0\0\0\0\0\0\0\x7f\xff');
-    expect(sparseDecode(b, b.length)).toBe('Z:16384');
+    expect(sparseDecode(new ByteString(b))).toBe('Z:16384');
   });
 
   it('ten elements give the bytes Redis gives', () => {
@@ -286,11 +286,11 @@ describe('sparse and dense agree', () => {
       const b = addElement(dense, `x${i}`, BIG);
       expect(a).toBe(b);
     }
-    expect(countRegisters(sparse.buf, sparse.len)).toBe(countRegisters(dense.buf, dense.len));
+    expect(countRegisters(sparse)).toBe(countRegisters(dense));
     const m1 = new Uint8Array(HLL_REGISTERS);
     const m2 = new Uint8Array(HLL_REGISTERS);
-    expect(mergeInto(m1, sparse.buf, sparse.len)).toBe(true);
-    expect(mergeInto(m2, dense.buf, dense.len)).toBe(true);
+    expect(mergeInto(m1, sparse)).toBe(true);
+    expect(mergeInto(m2, dense)).toBe(true);
     expect(Buffer.from(m1).equals(Buffer.from(m2))).toBe(true);
     expect(toDense(sparse)).toBe(true);
     expect(regs(sparse).equals(regs(dense))).toBe(true);
@@ -302,18 +302,18 @@ describe('sparse and dense agree', () => {
     for (let i = 0; i < 200; i++) addElement(a, `a${i}`, BIG);
     for (let i = 0; i < 200; i++) addElement(b, `b${i}`, BIG);
     const m = new Uint8Array(HLL_REGISTERS);
-    mergeInto(m, a.buf, a.len);
-    mergeInto(m, b.buf, b.len);
+    mergeInto(m, a);
+    mergeInto(m, b);
     const both = empty();
     for (let i = 0; i < 200; i++) addElement(both, `a${i}`, BIG);
     for (let i = 0; i < 200; i++) addElement(both, `b${i}`, BIG);
     const mb = new Uint8Array(HLL_REGISTERS);
-    mergeInto(mb, both.buf, both.len);
+    mergeInto(mb, both);
     expect(Buffer.from(m).equals(Buffer.from(mb))).toBe(true);
-    expect(countRaw(m)).toBe(countRegisters(both.buf, both.len));
+    expect(countRaw(m)).toBe(countRegisters(both));
     raiseRegisters(a, m, BIG);
     expect(encodingOfHll(a.buf)).toBe(HLL_SPARSE);
-    expect(countRegisters(a.buf, a.len)).toBe(countRaw(m));
+    expect(countRegisters(a)).toBe(countRaw(m));
     const d = empty();
     toDense(d);
     raiseRegisters(d, m, BIG);
@@ -332,8 +332,8 @@ describe('corrupted sparse values', () => {
 
   it('runs that stop short of 16384 registers', () => {
     const v = withOps(0x5c, 0xb3, 0x90); // Z:7348 v:5,1
-    expect(countRegisters(v.buf, v.len)).toBe(null);
-    expect(mergeInto(new Uint8Array(HLL_REGISTERS), v.buf, v.len)).toBe(false);
+    expect(countRegisters(v)).toBe(null);
+    expect(mergeInto(new Uint8Array(HLL_REGISTERS), v)).toBe(false);
     expect(setRegister(v, 10000, 2, BIG)).toBe(-1);
     expect(setRegister(v, 100, 2, BIG)).toBe(1); // within the runs: allowed, as in Redis
     expect(toDense(v)).toBe(false);
@@ -342,9 +342,9 @@ describe('corrupted sparse values', () => {
 
   it('runs past 16384 registers', () => {
     const v = withOps(0x7f, 0xff, 0x7f, 0xff);
-    expect(countRegisters(v.buf, v.len)).toBe(null);
+    expect(countRegisters(v)).toBe(null);
     expect(toDense(v)).toBe(false);
-    expect(mergeInto(new Uint8Array(HLL_REGISTERS), v.buf, v.len)).toBe(false);
+    expect(mergeInto(new Uint8Array(HLL_REGISTERS), v)).toBe(false);
   });
 
   it('a truncated XZERO reads a zero second byte', () => {
@@ -352,9 +352,19 @@ describe('corrupted sparse values', () => {
     expect(decode(v)).toBe('z:2 v:3,1 Z:16129');
   });
 
+  it("an edit of a truncated XZERO keeps its spilled byte past the end, as Redis's terminator (Redis bytes)", () => {
+    const v = withOps(0x7f); // Z:16129 when the byte past the end is 0
+    expect(addElement(v, '', BIG)).toBe(1); // register 5938, run 2
+    expect(decode(v)).toBe('Z:5938 v:2,1 Z:10190');
+    expect(v.s.slice(HLL_HDR_SIZE)).toBe('W1\x84g');
+    expect(addElement(v, 'a', BIG)).toBe(1);
+    expect(decode(v)).toBe('Z:5938 v:2,1 Z:6772 v:2,1 Z:3417');
+    expect(v.s.slice(HLL_HDR_SIZE)).toBe('W1\x84Zs\x84M');
+  });
+
   it('no opcodes at all', () => {
     const v = withOps();
-    expect(countRegisters(v.buf, v.len)).toBe(null);
+    expect(countRegisters(v)).toBe(null);
     expect(setRegister(v, 0, 1, BIG)).toBe(-1);
   });
 });
@@ -392,7 +402,7 @@ describe('estimator and cached cardinality', () => {
     let added = 0;
     for (const [n, card] of expected) {
       for (; added < n; added++) addElement(v, `e${added}`, 3000);
-      expect(countRegisters(v.buf, v.len)).toBe(card);
+      expect(countRegisters(v)).toBe(card);
     }
   });
 
@@ -418,7 +428,13 @@ describe('estimator and cached cardinality', () => {
 });
 
 describe('PFSELFTEST', () => {
-  it('passes', () => {
-    expect(hllSelfTest()).toBe(null);
+  it('passes with the default sparse limit, and with none', () => {
+    expect(hllSelfTest(3000)).toBe(null);
+    expect(hllSelfTest(0)).toBe(null);
+  }, 30000);
+
+  it('fails as Redis does when the sparse limit is too small for its checkpoints (Redis: 18, 20, 22, 30 fail; 21, 64 pass)', () => {
+    for (const limit of [18, 20, 22, 25, 30]) expect(hllSelfTest(limit)).toBe('sparse encoding not used');
+    for (const limit of [21, 64, 200, 700]) expect(hllSelfTest(limit)).toBe(null);
   }, 30000);
 });
