@@ -162,7 +162,7 @@ export const Err = {
   pfdebugNotSparse: 'ERR HLL encoding is not sparse',
   /** Redis formats the name with %s: the text stops at a NUL byte. */
   pfdebugUnknown: (sub: string) => sanitize(`ERR Unknown PFDEBUG subcommand '${cstr(sub)}'`),
-  /** PFSELFTEST found a fault (the detail is tredis's own wording). */
+  /** PFSELFTEST found a fault ("sparse encoding not used" is Redis's text; the other details are tredis's). */
   pfSelftestFailed: (detail: string) => `ERR TESTFAILED ${detail}`,
   // stream consumer groups and XINFO (%s texts stop at a NUL byte, as Redis prints them)
   /** streamGenericParseIDOrReply()'s error (shared by every stream command). */
