@@ -16,6 +16,7 @@ import { sortCommands } from './sort';
 import { hyperloglogCommands } from './hyperloglog';
 import { geoCommands } from './geo';
 import { bitmapCommands } from './bitops';
+import { streamCommands } from './stream';
 import { streamGroupCommands } from './stream-groups';
 import { streamInfoCommands } from './stream-info';
 
@@ -36,6 +37,7 @@ export const commandFamilies: CommandSpec[][] = [
   geoCommands,
   bitmapCommands,
   hyperloglogCommands,
+  streamCommands,
   streamGroupCommands,
   streamInfoCommands,
 ];

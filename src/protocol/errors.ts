@@ -193,6 +193,24 @@ export const Err = {
   xclaimOption: (opt: string) => sanitize(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`),
   xautoclaimMinIdle: 'ERR Invalid min-idle-time argument for XAUTOCLAIM',
   xautoclaimCount: 'ERR COUNT must be > 0',
+  // streams, non-group commands (XADD XTRIM XRANGE XREAD XSETID)
+  xaddIdTooSmall: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
+  xaddIdZero: 'ERR The ID specified in XADD must be greater than 0-0',
+  streamExhausted: 'ERR The stream has exhausted the last possible ID, unable to add more items',
+  xMaxlenNegative: 'ERR The MAXLEN argument must be >= 0.',
+  xLimitNegative: 'ERR The LIMIT argument must be >= 0.',
+  xLimitWithoutApprox: 'ERR syntax error, LIMIT cannot be used without the special ~ option',
+  xLimitWithoutStrategy: 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+  xtrimNoStrategy: 'ERR syntax error, XTRIM must be called with a trimming strategy',
+  xMaxlenAndMinid: 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
+  xreadUnbalanced: "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+  xreadNoack: 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadGroup: 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
+  xreadGreater: 'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+  xsetidTooSmall: 'ERR The ID specified in XSETID is smaller than the target stream top item',
+  xsetidEntriesAdded: 'ERR The entries_added specified in XSETID is smaller than the target stream length',
+  xsetidBelowGivenMaxDeleted: 'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+  xsetidEntriesNegative: 'ERR entries_added must be positive',
 } as const;
 
 /** Error replies are one line: Redis turns CR/LF inside them into spaces. */

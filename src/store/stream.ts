@@ -354,6 +354,12 @@ export class Stream extends StoredObject {
     return it.next() ? it.entry() : null;
   }
 
+  /** The last live entry's ID (streamLastValidID), or null when empty. */
+  lastValidId(): StreamId | null {
+    const it = this.iterate(ZERO_ID, MAX_ID, true);
+    return it.next() ? it.id() : null;
+  }
+
   /** The last live entry, or null when empty. */
   lastEntry(): StreamEntry | null {
     const it = this.iterate(ZERO_ID, MAX_ID, true);

@@ -1,0 +1,269 @@
+/**
+ * Stream reads (t_stream.c): XLEN, XRANGE, XREVRANGE and XREAD (COUNT,
+ * BLOCK with `$`, several streams), plus the reply writers and argument
+ * helpers the write commands share.
+ *
+ * Replies: an entry is [id, [f1, v1, ...]]; XREAD answers an array of
+ * [key, entries] pairs in RESP2 and a map key -> entries in RESP3, or the
+ * null array when nothing can be served.
+ */
+import type { Client } from '../server/client';
+import type { BlockedOp } from '../server/blocking';
+import { Err } from '../protocol/errors';
+import type { Db } from '../store/keyspace';
+import type { Value } from '../store/value';
+import { Stream, StreamIterator } from '../store/stream';
+import { MAX_ID, StreamId, ZERO_ID, compareIds, decrId, incrId, parseId } from '../store/stream-id';
+import { optIs, parseLL } from './args';
+
+// ---- shared helpers ---------------------------------------------------------
+
+/** The stream held by v: undefined when v is, null after replying WRONGTYPE. */
+export function streamOf(c: Client, v: Value | undefined): Stream | null | undefined {
+  if (v === undefined || v instanceof Stream) return v;
+  c.error(Err.wrongType);
+  return null;
+}
+
+/** streamParseStrictIDOrReply(): `ms[-seq]` (no `-`/`+`); null after replying. */
+export function strictIdArg(c: Client, s: string): StreamId | null {
+  const id = parseId(s, false, true);
+  if (id === null) c.error(Err.invalidStreamId);
+  return id;
+}
+
+/** getLongLongFromObjectOrReply(), clamped to the safe integers; null after replying. */
+export function longLongArg(c: Client, s: string, msg: string = Err.notInteger): number | null {
+  const v = parseLL(s);
+  if (v === null) {
+    c.error(msg);
+    return null;
+  }
+  if (typeof v === 'number') return v;
+  return v > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
+}
+
+/** Write the entry under the cursor: [id, [f, v, ...]]. */
+export function replyCurrentEntry(c: Client, it: StreamIterator): void {
+  const r = c.reply;
+  r.array(2);
+  r.bulk(it.idString());
+  const nf = it.fieldCount();
+  r.array(nf * 2);
+  for (let k = 0; k < nf; k++) {
+    r.bulk(it.field(k));
+    r.bulk(it.value(k));
+  }
+}
+
+/**
+ * streamReplyWithRange() without groups: the entries in [start, end],
+ * descending with `rev`, at most `count` (0 = all), as an array. Returns
+ * how many were written.
+ */
+export function replyRange(c: Client, s: Stream, start: StreamId, end: StreamId, count: number, rev: boolean): number {
+  const it = s.iterate(start, end, rev);
+  let n = 0;
+  const pos = c.reply.deferArray();
+  while ((count === 0 || n < count) && it.next()) {
+    replyCurrentEntry(c, it);
+    n++;
+  }
+  c.reply.setDeferred(pos, n);
+  return n;
+}
+
+// ---- XLEN -------------------------------------------------------------------
+
+function xlen(c: Client, argv: string[]): void {
+  const s = streamOf(c, c.db.lookupRead(argv[1]));
+  if (s === null) return;
+  c.reply.int(s === undefined ? 0 : s.length);
+}
+
+// ---- XRANGE / XREVRANGE -----------------------------------------------------
+
+/**
+ * streamParseIntervalIDOrReply(): a range bound, "(" making it exclusive
+ * (then strict: no "-"/"+" after it). Null after replying.
+ */
+function intervalArg(c: Client, s: string, end: boolean): { id: StreamId; ex: boolean } | null {
+  let ex = false;
+  let id: StreamId | null;
+  if (s.length > 1 && s.charCodeAt(0) === 40 /* ( */) {
+    ex = true;
+    id = parseId(s.slice(1), end, true);
+  } else id = parseId(s, end, false);
+  if (id === null) {
+    c.error(Err.invalidStreamId);
+    return null;
+  }
+  return { id, ex };
+}
+
+function xrangeGeneric(c: Client, argv: string[], rev: boolean): void {
+  const startArg = rev ? argv[3] : argv[2];
+  const endArg = rev ? argv[2] : argv[3];
+  const a = intervalArg(c, startArg, false);
+  if (a === null) return;
+  let start: StreamId | null = a.id;
+  if (a.ex) {
+    start = incrId(start);
+    if (start === null) return c.error(Err.xInvalidStartInterval);
+  }
+  const b = intervalArg(c, endArg, true);
+  if (b === null) return;
+  let end: StreamId | null = b.id;
+  if (b.ex) {
+    end = decrId(end);
+    if (end === null) return c.error(Err.xInvalidEndInterval);
+  }
+  let count = -1;
+  for (let j = 4; j < argv.length; j++) {
+    if (optIs(argv[j], 'count') && j + 1 < argv.length) {
+      const n = longLongArg(c, argv[++j]);
+      if (n === null) return;
+      count = n < 0 ? 0 : n;
+    } else return c.error(Err.syntax);
+  }
+  const v = c.db.lookupRead(argv[1]);
+  if (v === undefined) return c.reply.array(0);
+  const s = streamOf(c, v);
+  if (s === null || s === undefined) return;
+  if (count === 0) return c.reply.nullArray();
+  replyRange(c, s, start, end, count === -1 ? 0 : count, rev);
+}
+
+// ---- XREAD ------------------------------------------------------------------
+
+/**
+ * getTimeoutFromObjectOrReply(UNIT_MILLISECONDS): an integer number of ms;
+ * returns the absolute deadline (0 = forever, Infinity = past LLONG_MAX,
+ * which never fires), or null after replying.
+ */
+function blockDeadline(c: Client, s: string): number | null {
+  const v = parseLL(s);
+  if (v === null) {
+    c.error(Err.timeout);
+    return null;
+  }
+  if (v < 0) {
+    c.error(Err.negativeTimeout);
+    return null;
+  }
+  if (v === 0 || v === 0n) return 0;
+  const now = Date.now();
+  if (typeof v === 'bigint' || v > Number.MAX_SAFE_INTEGER - now) return Infinity;
+  return now + v;
+}
+
+/** A client blocked in XREAD: served once a stream's last ID passes the one it waits after. */
+class BlockedRead implements BlockedOp {
+  readonly type = 'stream' as const;
+  constructor(
+    private readonly after: Map<string, StreamId>,
+    private readonly count: number,
+  ) {}
+
+  serve(c: Client, _db: Db, key: string, value: Value): boolean {
+    const s = value as Stream;
+    const gt = this.after.get(key)!;
+    if (compareIds(s.lastId, gt) <= 0) return false;
+    const r = c.reply;
+    if (r.proto === 3) r.map(1);
+    else {
+      r.array(1);
+      r.array(2);
+    }
+    r.bulk(key);
+    replyRange(c, s, incrId(gt) ?? ZERO_ID, MAX_ID, this.count, false);
+    return true;
+  }
+}
+
+function xread(c: Client, argv: string[]): void {
+  const argc = argv.length;
+  let deadline = -1;
+  let count = 0;
+  let streamsArg = 0;
+  let nstreams = 0;
+  for (let i = 1; i < argc; i++) {
+    const o = argv[i];
+    const more = argc - i - 1;
+    if (optIs(o, 'block') && more > 0) {
+      const d = blockDeadline(c, argv[++i]);
+      if (d === null) return;
+      deadline = d;
+    } else if (optIs(o, 'count') && more > 0) {
+      const n = longLongArg(c, argv[++i]);
+      if (n === null) return;
+      count = n < 0 ? 0 : n;
+    } else if (optIs(o, 'streams') && more > 0) {
+      streamsArg = i + 1;
+      if ((argc - streamsArg) % 2 !== 0) return c.error(Err.xreadUnbalanced);
+      nstreams = (argc - streamsArg) / 2;
+      break;
+    } else if (optIs(o, 'group') && more >= 2) {
+      return c.error(Err.xreadGroup);
+    } else if (optIs(o, 'noack')) {
+      return c.error(Err.xreadNoack);
+    } else return c.error(Err.syntax);
+  }
+  if (streamsArg === 0) return c.error(Err.syntax);
+
+  // resolve the IDs ('$' = the stream's last ID now), checking types in order
+  const db = c.db;
+  const ids = new Array<StreamId>(nstreams);
+  for (let k = 0; k < nstreams; k++) {
+    const s = streamOf(c, db.lookupRead(argv[streamsArg + k]));
+    if (s === null) return;
+    const arg = argv[streamsArg + nstreams + k];
+    if (arg === '$') {
+      ids[k] = s === undefined ? ZERO_ID : s.lastId;
+      continue;
+    }
+    if (arg === '>') return c.error(Err.xreadGreater);
+    const id = strictIdArg(c, arg);
+    if (id === null) return;
+    ids[k] = id;
+  }
+
+  // serve what is there now: every stream with entries past its ID
+  const r = c.reply;
+  let served = 0;
+  let pos = 0;
+  for (let k = 0; k < nstreams; k++) {
+    const key = argv[streamsArg + k];
+    const s = db.lookupRead(key) as Stream | undefined;
+    if (s === undefined) continue;
+    const gt = ids[k];
+    const last = s.lastValidId();
+    if (last === null || compareIds(last, gt) <= 0) continue;
+    if (served++ === 0) pos = r.deferArray();
+    if (r.proto !== 3) r.array(2);
+    r.bulk(key);
+    replyRange(c, s, incrId(gt) ?? ZERO_ID, MAX_ID, count, false);
+  }
+  if (served !== 0) return r.setDeferred(pos, served, r.proto === 3 ? 'map' : 'array');
+
+  if (deadline !== -1 && !c.denyBlocking) {
+    const after = new Map<string, StreamId>();
+    const keys: string[] = [];
+    for (let k = 0; k < nstreams; k++) {
+      const key = argv[streamsArg + k];
+      if (after.has(key)) continue; // the first ID given for a key is the one waited on
+      after.set(key, ids[k]);
+      keys.push(key);
+    }
+    c.server.blocking.block(c, keys, deadline, new BlockedRead(after, count));
+    return;
+  }
+  r.nullArray();
+}
+
+export const streamReadCommands = [
+  { name: 'xlen', handler: xlen },
+  { name: 'xrange', handler: (c: Client, argv: string[]) => xrangeGeneric(c, argv, false) },
+  { name: 'xrevrange', handler: (c: Client, argv: string[]) => xrangeGeneric(c, argv, true) },
+  { name: 'xread', handler: xread },
+];
