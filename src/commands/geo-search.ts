@@ -32,7 +32,9 @@ import {
   newSearchArea,
   newShape,
   searchArea,
+  exactDistance,
   shapeDistance,
+  shapeExact,
   withinShape,
   xy,
 } from '../store/geohash';
@@ -161,6 +163,8 @@ const resScore: number[] = [];
 const resLon: number[] = [];
 const resLat: number[] = [];
 const resDist: number[] = [];
+/** Whether resDist[i] is the exact distance (else the rough one, see geohash.ts). */
+const resExact: boolean[] = [];
 let used = 0;
 
 const range: ScoreRange = { min: 0, max: 0, minex: false, maxex: true };
@@ -184,6 +188,7 @@ function pointsInRange(z: ZSet, min: number, max: number, shape: GeoShape, limit
       resLon[used] = lon;
       resLat[used] = lat;
       resDist[used] = shapeDistance;
+      resExact[used] = shapeExact;
       used++;
     }
     if (used && limit && used >= limit) break;
@@ -204,6 +209,40 @@ function searchCells(z: ZSet, shape: GeoShape, limit: number): void {
     pointsInRange(z, cellRange.min, cellRange.max, shape, limit);
     last = i;
   }
+}
+
+/** Replace result i's rough distance with the exact one. */
+function makeExact(i: number, shape: GeoShape): void {
+  if (!resExact[i]) {
+    resDist[i] = exactDistance(shape, resLon[i], resLat[i]);
+    resExact[i] = true;
+  }
+}
+
+let sortedDists = new Float64Array(64);
+
+/**
+ * Could rough distances order differently from exact ones? Only when two
+ * of them are within a few ulps without being equal (equal ones come from
+ * the same position, whose exact distances are equal too).
+ */
+function hasNearTies(): boolean {
+  if (sortedDists.length < used) sortedDists = new Float64Array(used * 2);
+  const d = sortedDists.subarray(0, used);
+  for (let i = 0; i < used; i++) d[i] = resDist[i];
+  d.sort();
+  for (let i = 1; i < used; i++) {
+    const gap = d[i] - d[i - 1];
+    if (gap !== 0 && gap <= d[i] * 1e-12) return true;
+  }
+  return false;
+}
+
+/** Is x*1e4 so close to a rounding midpoint that a rough x might print another 4th decimal? */
+function nearRoundingPoint(x: number): boolean {
+  const y = x * 1e4;
+  const f = y - Math.floor(y);
+  return Math.abs(f - 0.5) <= y * 1e-12 + 1e-9;
 }
 
 let order: number[] = [];
@@ -458,6 +497,7 @@ function georadiusGeneric(c: Client, argv: string[], srcIdx: number, flags: numb
   }
   const returned = count === 0 || found < count ? found : count;
   if (sort !== SORT_NONE) {
+    if (used > 1 && hasNearTies()) for (let i = 0; i < used; i++) makeExact(i, shape);
     sortResults(sort, returned);
   } else {
     order.length = found;
@@ -473,7 +513,10 @@ function georadiusGeneric(c: Client, argv: string[], srcIdx: number, flags: numb
       const i = order[k];
       if (opts) r.array(opts + 1);
       r.bulk(resMember[i]);
-      if (withDist) replyDistance(c, resDist[i] / conv);
+      if (withDist) {
+        if (!resExact[i] && nearRoundingPoint(resDist[i] / conv)) makeExact(i, shape);
+        replyDistance(c, resDist[i] / conv);
+      }
       if (withHash) r.int(Math.trunc(resScore[i]));
       if (withCoord) {
         r.array(2);
@@ -498,6 +541,7 @@ function georadiusGeneric(c: Client, argv: string[], srcIdx: number, flags: numb
     const i = order[k];
     const e = resMember[i];
     if (e.length > maxlen) maxlen = e.length;
+    if (storeDist) makeExact(i, shape);
     pairs[k] = { s: storeDist ? resDist[i] / conv : resScore[i], e };
   }
   resMember.length = 0;

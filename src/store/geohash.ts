@@ -170,12 +170,16 @@ export function decodeArea(
 ): void {
   const latScale = latMax - latMin;
   const lonScale = lonMax - lonMin;
-  const div = 2 ** step;
-  out[0] = latMin + (ilat / div) * latScale;
-  out[1] = latMin + (((ilat + 1) >>> 0) / div) * latScale; // uint32 arithmetic wraps
-  out[2] = lonMin + (ilon / div) * lonScale;
-  out[3] = lonMin + (((ilon + 1) >>> 0) / div) * lonScale;
+  const inv = 2 ** -step; // dividing by a power of two: the same as this product
+  out[0] = latMin + ilat * inv * latScale;
+  out[1] = latMin + ((ilat + 1) >>> 0) * inv * latScale; // uint32 arithmetic wraps
+  out[2] = lonMin + ilon * inv * lonScale;
+  out[3] = lonMin + ((ilon + 1) >>> 0) * inv * lonScale;
 }
+
+const INV_2_26 = 2 ** -26;
+const LAT_SCALE = GEO_LAT_MAX - GEO_LAT_MIN;
+const LONG_SCALE = GEO_LONG_MAX - GEO_LONG_MIN;
 
 /** Longitude and latitude of the last decodeScore(). */
 export const xy = new Float64Array(2);
@@ -185,14 +189,28 @@ export const xy = new Float64Array(2);
  * the GEO limits, into `xy`. Any score decodes (bogus ones to clamped values).
  */
 export function decodeScore(score: number): void {
-  scoreToWords(score);
-  const ilat = (squash16(wordLo) | (squash16(wordHi) << 16)) >>> 0;
-  const ilon = (squash16(wordLo >>> 1) | (squash16(wordHi >>> 1) << 16)) >>> 0;
-  decodeArea(GEO_LAT_MIN, GEO_LAT_MAX, GEO_LONG_MIN, GEO_LONG_MAX, ilat, ilon, GEO_STEP_MAX);
-  let lon = (area[2] + area[3]) / 2;
+  let hi: number;
+  let lo: number;
+  if (score >= 0 && score < TWO64) {
+    // ToUint32 truncates and takes the value modulo 2^32: the two words of (uint64_t)score
+    hi = (score / TWO32) >>> 0;
+    lo = score >>> 0;
+  } else {
+    scoreToWords(score);
+    hi = wordHi;
+    lo = wordLo;
+  }
+  const ilat = (squash16(lo) | (squash16(hi) << 16)) >>> 0;
+  const ilon = (squash16(lo >>> 1) | (squash16(hi >>> 1) << 16)) >>> 0;
+  // geohashDecode() at step 26 (dividing by 2^26 is exact) and the cell centre
+  const latMin = GEO_LAT_MIN + ilat * INV_2_26 * LAT_SCALE;
+  const latMax = GEO_LAT_MIN + ((ilat + 1) >>> 0) * INV_2_26 * LAT_SCALE;
+  const lonMin = GEO_LONG_MIN + ilon * INV_2_26 * LONG_SCALE;
+  const lonMax = GEO_LONG_MIN + ((ilon + 1) >>> 0) * INV_2_26 * LONG_SCALE;
+  let lon = (lonMin + lonMax) / 2;
   if (lon > GEO_LONG_MAX) lon = GEO_LONG_MAX;
   if (lon < GEO_LONG_MIN) lon = GEO_LONG_MIN;
-  let lat = (area[0] + area[1]) / 2;
+  let lat = (latMin + latMax) / 2;
   if (lat > GEO_LAT_MAX) lat = GEO_LAT_MAX;
   if (lat < GEO_LAT_MIN) lat = GEO_LAT_MIN;
   xy[0] = lon;
@@ -264,14 +282,6 @@ function roughDistance(lon1d: number, lat1d: number, lon2d: number, lat2d: numbe
   return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
 }
 
-/**
- * Clearly beyond `limit`, by more than the rough distance's possible error
- * (a few ulps, up to ~1e-8 relative near antipodes where asin is steep)?
- */
-function clearlyBeyond(rough: number, limit: number): boolean {
-  return rough > limit * (1 + 1e-7) + 1e-6;
-}
-
 // ---- search shapes and areas -----------------------------------------------------------
 
 export const SHAPE_CIRCLE = 0;
@@ -292,32 +302,61 @@ export function newShape(): GeoShape {
   return { type: SHAPE_CIRCLE, lon: 0, lat: 0, radius: 0, width: 0, height: 0, conversion: 1 };
 }
 
-/** The distance of the last withinShape() that returned true, in meters. */
+/**
+ * The distance of the last withinShape() that returned true, in meters:
+ * exact (as Redis computes it) when `shapeExact`, else V8's rough value,
+ * within a few ulps; exactDistance() gives the exact one when it matters.
+ */
 export let shapeDistance = 0;
+export let shapeExact = false;
+
+/** Relative margin beyond the rough distance's possible error (up to ~1e-8 near antipodes). */
+const MARGIN = 1e-7;
+
+/** 1: clearly beyond limit, -1: clearly within, 0: too close to tell from the rough value. */
+function compareRough(rough: number, limit: number): number {
+  if (rough > limit * (1 + MARGIN) + 1e-6) return 1;
+  if (rough < limit * (1 - MARGIN) - 1e-6) return -1;
+  return 0;
+}
 
 /**
  * geoWithinShape() for a decoded point (lon, lat): inside the circle / box?
- * Points clearly outside are rejected on the rough distance; the exact one
- * decides the rest and is the one replied.
+ * The rough distance decides unless it is too close to the limit; then the
+ * exact one does.
  */
 export function withinShape(s: GeoShape, lon: number, lat: number): boolean {
   if (s.type === SHAPE_CIRCLE) {
     const limit = s.radius * s.conversion;
-    if (clearlyBeyond(roughDistance(s.lon, s.lat, lon, lat), limit)) return false;
+    const rough = roughDistance(s.lon, s.lat, lon, lat);
+    const c = compareRough(rough, limit);
+    if (c > 0) return false;
+    if (c < 0) {
+      shapeDistance = rough;
+      shapeExact = false;
+      return true;
+    }
     const d = distance(s.lon, s.lat, lon, lat);
     if (d > limit) return false;
     shapeDistance = d;
+    shapeExact = true;
     return true;
   }
   const widthM = s.width * s.conversion;
   const heightM = s.height * s.conversion;
-  // latitude distance first: cheaper
+  // latitude distance first: cheaper (and exact: no trigonometry)
   if (latDistance(lat, s.lat) > heightM / 2) return false;
   const halfWidth = widthM / 2;
-  if (clearlyBeyond(roughDistance(lon, lat, s.lon, lat), halfWidth)) return false;
-  if (distance(lon, lat, s.lon, lat) > halfWidth) return false;
-  shapeDistance = distance(s.lon, s.lat, lon, lat);
+  const c = compareRough(roughDistance(lon, lat, s.lon, lat), halfWidth);
+  if (c > 0 || (c === 0 && distance(lon, lat, s.lon, lat) > halfWidth)) return false;
+  shapeDistance = roughDistance(s.lon, s.lat, lon, lat);
+  shapeExact = false;
   return true;
+}
+
+/** The exact distance from the shape's centre (what Redis replies and stores). */
+export function exactDistance(s: GeoShape, lon: number, lat: number): number {
+  return distance(s.lon, s.lat, lon, lat);
 }
 
 /** geohashEstimateStepsByRadius(). */
