@@ -105,7 +105,7 @@ export function xclaim(c: Client, argv: string[]): void {
       continue;
     }
     if (force && nack === undefined) {
-      nack = new Nack(k, id, null, now, 0);
+      nack = new Nack(k, id, null, now, 1); // streamCreateNACK(): delivered once
       g.pel.insert(nack);
     }
     if (nack === undefined) continue;
@@ -132,6 +132,12 @@ export function xclaim(c: Client, argv: string[]): void {
 
 /** Largest XAUTOCLAIM COUNT: LONG_MAX / max(sizeof(streamID), attempts factor). */
 const XAUTOCLAIM_MAX_COUNT = 576460752303423487n;
+/**
+ * Bytes from which Redis's up-front ztrymalloc(COUNT * 16) fails: more than
+ * the 128 TiB user address space of x86-64 / arm64 Linux (smaller requests
+ * succeed on an overcommitting kernel; measured on 7.0.15).
+ */
+const XAUTOCLAIM_ALLOC_LIMIT = 2 ** 47;
 
 export function xautoclaim(c: Client, argv: string[]): void {
   const db = c.db;
@@ -163,6 +169,8 @@ export function xautoclaim(c: Client, argv: string[]): void {
   if (s === null) return;
   const g = lookupGroup(c, s, key, argv[2]);
   if (g === null) return;
+  // Redis allocates COUNT stream IDs up front; an allocation that size fails
+  if (count * 16 >= XAUTOCLAIM_ALLOC_LIMIT) return c.error(Err.xautoclaimTooHigh);
 
   let attempts = count * 10;
   const now = clock.ms;

@@ -85,23 +85,35 @@ function xgroupTarget(
   return { s, g };
 }
 
-function xgroupCreate(c: Client, argv: string[]): void {
+/**
+ * The options after the ID of CREATE (MKSTREAM, ENTRIESREAD) and SETID
+ * (ENTRIESREAD), parsed before anything else as Redis does; each may repeat
+ * here, the argument count is checked later. Null after replying.
+ */
+function xgroupOptions(c: Client, argv: string[], create: boolean): { mkstream: boolean; entriesRead: number } | null {
   let mkstream = false;
   let entriesRead = INVALID_ENTRIES_READ;
   for (let i = 5; i < argv.length; ) {
-    if (optIs(argv[i], 'mkstream')) {
+    if (create && optIs(argv[i], 'mkstream')) {
       mkstream = true;
       i++;
     } else if (optIs(argv[i], 'entriesread') && i + 1 < argv.length) {
       const n = entriesReadArg(c, argv[i + 1]);
-      if (n === null) return;
+      if (n === null) return null;
       entriesRead = n;
       i += 2;
     } else {
-      return c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
+      c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
+      return null;
     }
   }
-  const t = xgroupTarget(c, argv, mkstream, false);
+  return { mkstream, entriesRead };
+}
+
+function xgroupCreate(c: Client, argv: string[]): void {
+  const opts = xgroupOptions(c, argv, true);
+  if (opts === null) return;
+  const t = xgroupTarget(c, argv, opts.mkstream, false);
   if (t === undefined) return;
   if (argv.length > 8) return c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
   const db = c.db;
@@ -118,12 +130,14 @@ function xgroupCreate(c: Client, argv: string[]): void {
   }
   const groups = (s.groups ??= new Map());
   if (groups.has(argv[3])) return c.error(Err.busyGroup);
-  groups.set(argv[3], new ConsumerGroup(argv[3], id, entriesRead));
+  groups.set(argv[3], new ConsumerGroup(argv[3], id, opts.entriesRead));
   c.reply.ok();
   groupWritten(db, key, 'xgroup-create');
 }
 
 function xgroupSetid(c: Client, argv: string[]): void {
+  const opts = xgroupOptions(c, argv, false);
+  if (opts === null) return;
   const t = xgroupTarget(c, argv, false, true);
   if (t === undefined) return;
   if (argv.length !== 5 && argv.length !== 7) return c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
@@ -132,15 +146,8 @@ function xgroupSetid(c: Client, argv: string[]): void {
   let id: StreamId | null;
   if (argv[4] === '$') id = s.lastId;
   else if ((id = parseId(argv[4])) === null) return c.error(Err.invalidStreamId);
-  let entriesRead = INVALID_ENTRIES_READ;
-  if (argv.length === 7) {
-    if (!optIs(argv[5], 'entriesread')) return c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
-    const n = entriesReadArg(c, argv[6]);
-    if (n === null) return;
-    entriesRead = n;
-  }
   g.lastId = id;
-  g.entriesRead = entriesRead;
+  g.entriesRead = opts.entriesRead;
   c.reply.ok();
   groupWritten(c.db, argv[2], 'xgroup-setid');
 }
@@ -184,6 +191,8 @@ function xack(c: Client, argv: string[]): void {
   const s = asStream(c, c.db.lookupRead(argv[1]));
   if (s === null) return;
   const g = s?.groups?.get(argv[2]);
+  // no key or group: nothing to acknowledge, the IDs are not even parsed
+  if (g === undefined) return c.reply.int(0);
   // all IDs parse before anything is acknowledged
   const keys: string[] = new Array(argv.length - 3);
   for (let j = 3; j < argv.length; j++) {
@@ -191,7 +200,6 @@ function xack(c: Client, argv: string[]): void {
     if (id === null) return;
     keys[j - 3] = idKey(id);
   }
-  if (g === undefined) return c.reply.int(0);
   let acked = 0;
   for (const k of keys) if (g.ack(k)) acked++;
   c.reply.int(acked);

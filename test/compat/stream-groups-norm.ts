@@ -70,8 +70,14 @@ export async function runStreamScript(s: Servers, steps: Step[], proto: Proto): 
   const pair = await Pair.open(s);
   const out: Mismatch[] = [];
   try {
-    const all: Step[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL'], ...steps];
-    for (let i = 0; i < all.length; i++) {
+    const setup: Step[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL']];
+    for (let i = 0; i < setup.length; i++) {
+      // the harness's own normalisation (HELLO's client id)
+      const m = await pair.step(setup[i] as Args, i);
+      if (m) out.push(m);
+    }
+    const all = [...setup, ...steps];
+    for (let i = setup.length; i < all.length; i++) {
       const st = all[i];
       if (!Array.isArray(st)) {
         await sleep(st.sleep);

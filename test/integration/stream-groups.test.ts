@@ -256,7 +256,7 @@ describe('XACK, XPENDING, XCLAIM, XAUTOCLAIM', () => {
     // FORCE creates a pending entry for an existing entry
     await fx.cmd('XACK s g 1-1');
     expect(await fx.cmd('XCLAIM s g c 0 1-1 FORCE JUSTID')).toBe(arr(bulk('1-1')));
-    expect(await fx.cmd('XPENDING s g - + 10 c')).toMatch(/\$3\r\n1-1\r\n\$1\r\nc\r\n:\d+\r\n:0\r\n/);
+    expect(await fx.cmd('XPENDING s g - + 10 c')).toMatch(/\$3\r\n1-1\r\n\$1\r\nc\r\n:\d+\r\n:1\r\n/);
   });
 
   it('XAUTOCLAIM: cursor, COUNT, JUSTID, deleted IDs', async () => {
