@@ -193,6 +193,7 @@ export const Err = {
   xclaimOption: (opt: string) => sanitize(`ERR Unrecognized XCLAIM option '${cstr(opt)}'`),
   xautoclaimMinIdle: 'ERR Invalid min-idle-time argument for XAUTOCLAIM',
   xautoclaimCount: 'ERR COUNT must be > 0',
+  xautoclaimTooHigh: 'ERR Insufficient memory, failed allocating transient memory, COUNT too high.',
   // streams, non-group commands (XADD XTRIM XRANGE XREAD XSETID)
   xaddIdTooSmall: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
   xaddIdZero: 'ERR The ID specified in XADD must be greater than 0-0',
