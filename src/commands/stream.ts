@@ -6,7 +6,7 @@
  * Propagation follows Redis 7.0: XADD goes out with its ID made explicit,
  * and an approximate trim (XADD or XTRIM with `~`) goes out as an exact one
  * (`=`) whose threshold is what was actually kept - the length for MAXLEN,
- * the first remaining ID for MINID - so that replicas and the AOF end with
+ * the first ID still stored (deleted or not) for MINID - so that replicas and the AOF end with
  * the same entries whatever their node layout.
  */
 import type { CommandSpec } from '../server/command';
@@ -183,8 +183,7 @@ function parseAddOrTrim(c: Client, argv: string[], xadd: boolean): TrimArgs | nu
 function exactTrimArgv(argv: string[], a: TrimArgs, s: Stream): string[] {
   const out = argv.slice();
   out[a.approxPos] = '=';
-  if (a.spec!.strategy === 'maxlen') out[a.thresholdPos] = String(s.length);
-  else if (s.length !== 0) out[a.thresholdPos] = formatId(s.firstId);
+  out[a.thresholdPos] = a.spec!.strategy === 'maxlen' ? String(s.length) : formatId(s.firstStoredId());
   return out;
 }
 

@@ -354,6 +354,15 @@ export class Stream extends StoredObject {
     return it.next() ? it.entry() : null;
   }
 
+  /**
+   * streamGetEdgeID(first, with tombstones): the ID of the first entry still
+   * stored, deleted or not; MAX_ID when there is none (what Redis writes as
+   * the MINID of a propagated approximate trim).
+   */
+  firstStoredId(): StreamId {
+    return this.nodes.length === 0 ? MAX_ID : this.nodes[0].idAt(0);
+  }
+
   /** The last live entry's ID (streamLastValidID), or null when empty. */
   lastValidId(): StreamId | null {
     const it = this.iterate(ZERO_ID, MAX_ID, true);
