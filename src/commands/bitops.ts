@@ -14,7 +14,7 @@ import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
 import { Err, cstr } from '../protocol/errors';
 import { Notify } from '../store/keyspace';
-import { ByteString, Value, stringOf } from '../store/value';
+import { ByteString, Value, stringOf, typeOf } from '../store/value';
 import {
   BITOP_AND,
   BITOP_NOT,
@@ -97,7 +97,8 @@ let grew = false;
 function writableBytes(c: Client, key: string, bytes: number): ByteString | null {
   const db = c.db;
   const v = db.lookup(key);
-  if (v !== undefined && stringOf(v) === undefined) {
+  // typeOf(), not stringOf(): the latter would build a big bitmap's string.
+  if (v !== undefined && typeOf(v) !== 'string') {
     c.error(Err.wrongType);
     return null;
   }

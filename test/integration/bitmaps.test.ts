@@ -157,6 +157,24 @@ describe('BITCOUNT', () => {
   }, 60000);
 });
 
+describe('in-place edits of a large bitmap', () => {
+  it('SETBIT, BITFIELD, SETRANGE and APPEND do not copy a 32 MB value per command', async () => {
+    await r.cmd('SETBIT', 'big', String(32 * 1024 * 1024 * 8 - 1), '1');
+    const t = Date.now();
+    for (let i = 0; i < 100; i++) {
+      await r.cmd('SETBIT', 'big', String(i * 9973), '1');
+      await r.cmd('BITFIELD', 'big', 'INCRBY', 'u8', `#${i}`, '1');
+      await r.cmd('SETRANGE', 'big', String(i * 7), 'x');
+    }
+    await r.cmd('APPEND', 'big', 'tail');
+    // Rebuilding a 32 MB string per command would take several seconds.
+    expect(Date.now() - t).toBeLessThan(3000);
+    expect(await r.cmd('STRLEN', 'big')).toBe(int(32 * 1024 * 1024 + 4));
+    expect(await r.cmd('GETRANGE', 'big', '-5', '-1')).toBe(bulk('\x01tail'));
+    await r.cmd('DEL', 'big');
+  }, 60000);
+});
+
 describe('BITPOS', () => {
   it('finds bits, with Redis rules for not found', async () => {
     await r.cmd('SET', 'k', '\xff\xf0\x00');
