@@ -413,6 +413,17 @@ describe.skipIf(!REDIS_BIN)('compat hyperloglog bytes', () => {
     });
   }, 120000);
 
+  it('PFSELFTEST under several sparse limits (a small one fails it in Redis too)', async () => {
+    await withPair(async (pair) => {
+      for (const limit of ['0', '18', '21', '22', '64', '700', '3000']) {
+        await pair.both(['CONFIG', 'SET', 'hll-sparse-max-bytes', limit]);
+        // Redis takes about a second here, more on a loaded machine.
+        const [t, r] = await pair.both(['PFSELFTEST'], 30000);
+        expect(t, `PFSELFTEST with hll-sparse-max-bytes ${limit}`).toBe(r);
+      }
+    });
+  }, 300000);
+
   it('high registers: elements whose run reaches past bit 32 of the hash', async () => {
     await withPair(async (pair) => {
       // Many elements so that some register values above 18 occur (the upper
