@@ -12,7 +12,7 @@ import type { Client } from '../server/client';
 import { Err } from '../protocol/errors';
 import { Notify } from '../store/keyspace';
 import { ZADD_IN_NX, ZADD_IN_XX, ZADD_OUT_ADDED, ZADD_OUT_UPDATED, ZSet } from '../store/zset';
-import { decodeScore, distance, encodeScore, encodeScoreString, geohashString, xy } from '../store/geohash';
+import { decodeScore, distance, encodeScore, geohashString, lastScoreString, xy } from '../store/geohash';
 import { asZset, dbAdd, optIs, zsetLimits } from './zset-common';
 import { geoSearchCommands, lonLat, parseLonLat, parseUnit, replyCoord, replyDistance } from './geo-search';
 
@@ -43,7 +43,7 @@ function geoadd(c: Client, argv: string[]): void {
     const j = idx + i * 3;
     if (!parseLonLat(c, argv[j], argv[j + 1])) return;
     scores[i] = encodeScore(lonLat[0], lonLat[1]);
-    zargv.push(encodeScoreString(lonLat[0], lonLat[1]), argv[j + 2]);
+    zargv.push(lastScoreString(), argv[j + 2]);
   }
   // ZADD then rejects an empty list of pairs
   if (elements === 0) return c.error(Err.syntax);

@@ -154,6 +154,11 @@ export function encodeScoreString(longitude: number, latitude: number): string {
   return wordsToString();
 }
 
+/** The exact digits of the score the last encodeScore() computed. */
+export function lastScoreString(): string {
+  return wordsToString();
+}
+
 /** [latMin, latMax, lonMin, lonMax] of the last decodeArea(). */
 export const area = new Float64Array(4);
 
@@ -500,6 +505,8 @@ export function cellScores(a: SearchArea, i: number): void {
   cellRange.max = (bits + 1) * shift;
 }
 
+const POW2 = Array.from({ length: 24 }, (_, i) => 2 ** i);
+
 /**
  * Formatting of C's printf("%.<d>f") on a double: exact decimal expansion,
  * round half to even on exact ties, "inf"/"-inf", "-" kept on negative zero.
@@ -517,7 +524,7 @@ export function formatFixed(x: number, d: number): string {
   } else {
     s = a.toFixed(d);
     // an exact tie has exactly d+1 fractional bits; toFixed rounds it up, C to even
-    const p = 2 ** d;
+    const p = d < POW2.length ? POW2[d] : 2 ** d;
     if (Number.isInteger(a * p * 2) && !Number.isInteger(a * p)) {
       const longer = a.toFixed(d + 1); // exact, ends in 5
       let down = longer.slice(0, -1);
