@@ -7,7 +7,7 @@
  * Environment:
  *   COMPAT_HLL_SEEDS=7001,7002   seeds to run (default 7001,7002,7003;
  *                                protocol alternates RESP2/RESP3 by position)
- *   COMPAT_HLL_COMMANDS=4000     commands per seed (default 5000)
+ *   COMPAT_HLL_COMMANDS=4000     commands per seed (default 8000)
  *   COMPAT_MAX_DIFFS=20          report up to this many differences per seed (default 1)
  */
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ const SEEDS = (process.env.COMPAT_HLL_SEEDS ?? '7001,7002,7003')
   .map((s) => s.trim())
   .filter(Boolean)
   .map(Number);
-const COMMANDS = Number(process.env.COMPAT_HLL_COMMANDS ?? 5000);
+const COMMANDS = Number(process.env.COMPAT_HLL_COMMANDS ?? 8000);
 const MAX_DIFFS = Math.max(1, Number(process.env.COMPAT_MAX_DIFFS ?? 1));
 const HISTORY = Number(process.env.COMPAT_HISTORY ?? 15);
 
