@@ -235,11 +235,19 @@ function hasNearTies(): boolean {
     const gap = d[i] - d[i - 1];
     if (gap !== 0 && gap <= d[i] * 1e-12) return true;
   }
-  return false;
+  // within a few meters of the antipode the rough value is only good to ~1e-9
+  return used > 0 && d[used - 1] > NEAR_ANTIPODE;
 }
 
-/** Is x*1e4 so close to a rounding midpoint that a rough x might print another 4th decimal? */
-function nearRoundingPoint(x: number): boolean {
+/** Distances beyond this (meters) are within a few meters of half the circumference. */
+const NEAR_ANTIPODE = 2.0015e7;
+
+/**
+ * Is x (the distance d in the unit) so close to a 4-decimal rounding
+ * midpoint that its rough value might print another 4th decimal?
+ */
+function nearRoundingPoint(x: number, d: number): boolean {
+  if (d > NEAR_ANTIPODE) return true;
   const y = x * 1e4;
   const f = y - Math.floor(y);
   return Math.abs(f - 0.5) <= y * 1e-12 + 1e-9;
@@ -514,7 +522,7 @@ function georadiusGeneric(c: Client, argv: string[], srcIdx: number, flags: numb
       if (opts) r.array(opts + 1);
       r.bulk(resMember[i]);
       if (withDist) {
-        if (!resExact[i] && nearRoundingPoint(resDist[i] / conv)) makeExact(i, shape);
+        if (!resExact[i] && nearRoundingPoint(resDist[i] / conv, resDist[i])) makeExact(i, shape);
         replyDistance(c, resDist[i] / conv);
       }
       if (withHash) r.int(Math.trunc(resScore[i]));
