@@ -26,7 +26,7 @@ import {
   lastSeqGiven,
   parseId,
 } from '../store/stream-id';
-import { optIs } from './args';
+import { optIs, parseLL } from './args';
 import { longLongArg, streamOf, strictIdArg, streamReadCommands } from './stream-read';
 
 // ---- helpers ----------------------------------------------------------------
@@ -260,16 +260,16 @@ function xdel(c: Client, argv: string[]): void {
 // ---- XTRIM ------------------------------------------------------------------
 
 function xtrim(c: Client, argv: string[]): void {
+  // the default `~` work bound reads the node size from the config
+  streamLimits(c);
+  const a = parseAddOrTrim(c, argv, false);
+  if (a === null) return;
   const key = argv[1];
   const db = c.db;
   const v = db.lookup(key);
   if (v === undefined) return c.reply.int(0);
   const s = streamOf(c, v);
   if (s === null || s === undefined) return;
-  // the default `~` work bound reads the node size from the config
-  streamLimits(c);
-  const a = parseAddOrTrim(c, argv, false);
-  if (a === null) return;
   const deleted = s.trim(a.spec!);
   if (deleted !== 0) {
     db.written(key, 'xtrim', Notify.stream, deleted);
@@ -283,14 +283,14 @@ function xtrim(c: Client, argv: string[]): void {
 function xsetid(c: Client, argv: string[]): void {
   const id = strictIdArg(c, argv[2]);
   if (id === null) return;
-  let entriesAdded = -1;
+  let entriesAdded: number | bigint = -1;
   let maxDeleted = ZERO_ID;
   for (let i = 3; i < argv.length; i += 2) {
     const opt = argv[i];
     const more = argv.length - 1 - i;
     if (optIs(opt, 'entriesadded') && more > 0) {
-      const n = longLongArg(c, argv[i + 1]);
-      if (n === null) return;
+      const n = parseLL(argv[i + 1]);
+      if (n === null) return c.error(Err.notInteger);
       if (n < 0) return c.error(Err.xsetidEntriesNegative);
       entriesAdded = n;
     } else if (optIs(opt, 'maxdeletedid') && more > 0) {
@@ -312,7 +312,7 @@ function xsetid(c: Client, argv: string[]): void {
     if (entriesAdded !== -1 && s.length > entriesAdded) return c.error(Err.xsetidEntriesAdded);
   }
   s.lastId = id;
-  if (entriesAdded !== -1) s.entriesAdded = entriesAdded;
+  if (entriesAdded !== -1) s.setEntriesAdded(entriesAdded);
   if (!isZeroId(maxDeleted)) s.maxDeletedId = maxDeleted;
   c.reply.ok();
   db.written(key, 'xsetid', Notify.stream);

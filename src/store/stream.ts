@@ -304,8 +304,13 @@ export class Stream extends StoredObject {
   firstId: StreamId = ZERO_ID;
   /** The largest ID deleted by XDEL (or set by XSETID MAXDELETEDID); 0-0 when none. */
   maxDeletedId: StreamId = ZERO_ID;
-  /** Entries ever added (XADD), or as set by XSETID ENTRIESADDED. */
+  /**
+   * Entries ever added (XADD), or as set by XSETID ENTRIESADDED. Exact up to
+   * 2^53; past that see entriesAddedExact() (setEntriesAdded() keeps both).
+   */
   entriesAdded = 0;
+  /** The exact uint64 counter once it left the safe-integer range, else null. */
+  private bigAdded: bigint | null = null;
   /** Consumer groups by name; null until the first XGROUP CREATE. */
   groups: Map<string, ConsumerGroup> | null = null;
 
@@ -479,6 +484,26 @@ export class Stream extends StoredObject {
     this.length++;
     this.lastId = id;
     this.entriesAdded++;
+    if (this.bigAdded !== null) this.bigAdded = BigInt.asUintN(64, this.bigAdded + 1n);
+  }
+
+  /** XSETID ENTRIESADDED (0 <= n <= 2^63 - 1). */
+  setEntriesAdded(n: number | bigint): void {
+    if (typeof n === 'bigint' || n > Number.MAX_SAFE_INTEGER) {
+      this.bigAdded = BigInt(n);
+      this.entriesAdded = Number(n);
+    } else {
+      this.bigAdded = null;
+      this.entriesAdded = n;
+    }
+  }
+
+  /**
+   * entries-added as Redis prints it (the uint64 counter read as a signed
+   * long long), exact even past 2^53.
+   */
+  entriesAddedExact(): number | bigint {
+    return this.bigAdded === null ? this.entriesAdded : BigInt.asIntN(64, this.bigAdded);
   }
 
   /**
@@ -564,6 +589,7 @@ export class Stream extends StoredObject {
     s.firstId = this.firstId;
     s.maxDeletedId = this.maxDeletedId;
     s.entriesAdded = this.entriesAdded;
+    s.bigAdded = this.bigAdded;
     if (this.groups !== null) {
       s.groups = new Map();
       for (const [name, g] of this.groups) {
