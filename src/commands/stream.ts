@@ -13,6 +13,7 @@ import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
 import { Err } from '../protocol/errors';
 import { Notify } from '../store/keyspace';
+import { clock } from '../server/clock';
 import { DEFAULT_STREAM_LIMITS, Stream, StreamLimits, TrimSpec } from '../store/stream';
 import {
   MAX_ID,
@@ -189,9 +190,20 @@ function exactTrimArgv(argv: string[], a: TrimArgs, s: Stream): string[] {
 
 // ---- XADD -------------------------------------------------------------------
 
+/** The options of the common `XADD key * field value...`: nothing to parse. */
+const AUTO_ID_ONLY: TrimArgs = {
+  spec: null,
+  approxPos: -1,
+  thresholdPos: -1,
+  nomkstream: false,
+  idPos: 2,
+  id: null,
+  seqGiven: SeqGiven.Explicit,
+};
+
 function xadd(c: Client, argv: string[]): void {
   const limits = streamLimits(c);
-  const a = parseAddOrTrim(c, argv, true);
+  const a = argv[2] === '*' ? AUTO_ID_ONLY : parseAddOrTrim(c, argv, true);
   if (a === null) return;
   const argc = argv.length;
   const fieldPos = a.idPos + 1;
@@ -212,7 +224,8 @@ function xadd(c: Client, argv: string[]): void {
   if (idEquals(s.lastId, MAX_ID)) return c.error(Err.streamExhausted);
 
   let id: StreamId | null;
-  if (a.id === null) id = s.nextAutoId(Date.now());
+  // the event's cached clock: one "now" per command, like the rest of the server
+  if (a.id === null) id = s.nextAutoId(clock.ms);
   else if (a.seqGiven === SeqGiven.Auto) id = s.nextSeqId(a.id.msHi, a.id.msLo);
   else id = compareIds(a.id, s.lastId) > 0 ? a.id : null;
   if (id === null) return c.error(Err.xaddIdTooSmall);

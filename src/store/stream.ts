@@ -13,8 +13,8 @@
  *    with exactly those fields stores only its values (SAMEFIELDS);
  *  - XDEL only flags an entry deleted; a node goes away when its last live
  *    entry does.
- * In a node, IDs sit in a Uint32Array (4 halves per entry), flags in a
- * Uint8Array and the strings in one flat array, so an entry costs no object
+ * In a node, IDs (4 uint32 halves), flags and item offsets sit in one
+ * Uint32Array and the strings in one flat array, so an entry costs no object
  * of its own. Nodes are kept in an array sorted by their first ID: finding
  * an ID is a binary search over nodes and then inside the node, so a range
  * of M entries costs O(log N + M).
@@ -106,15 +106,24 @@ function deltaInt64(aHi: number, aLo: number, bHi: number, bLo: number): number 
 
 // ---- nodes ------------------------------------------------------------------
 
+/** Per-entry slots in StreamNode.meta: ID halves, first item index, flags. */
+const STRIDE = 6;
+const START = 4;
+const FLAGS = 5;
+
 /** One listpack node's worth of entries. */
 class StreamNode {
-  /** 4 uint32 per entry: ms hi, ms lo, seq hi, seq lo. Entry 0's ID is the master ID. */
-  ids: Uint32Array;
-  flags: Uint8Array;
-  /** Index in `items` of each entry's first string. */
-  starts: Uint32Array;
+  /**
+   * STRIDE uint32 per entry: ms hi, ms lo, seq hi, seq lo, index in `items`
+   * of its first string, flags. Entry 0's ID is the master ID. One typed
+   * array per node, sized for a full node up front: typed arrays are costly
+   * to allocate, growing them more so.
+   */
+  meta: Uint32Array;
   /** SAMEFIELDS entries: their values; others: field, value, field, value... */
-  items: string[] = [];
+  items: string[];
+  /** Strings used in `items`. */
+  nItems = 0;
   /** Entries, deleted ones included. */
   n = 0;
   /** Live entries. */
@@ -126,9 +135,8 @@ class StreamNode {
     cap: number,
     readonly master: string[],
   ) {
-    this.ids = new Uint32Array(cap * 4);
-    this.flags = new Uint8Array(cap);
-    this.starts = new Uint32Array(cap);
+    this.meta = new Uint32Array(cap * STRIDE);
+    this.items = new Array<string>(cap * Math.max(1, master.length));
     // listpack header (6) + end (1) + num-fields + fields + master terminator (0)
     let b = 7 + intBytes(master.length) + 2;
     for (let i = 0; i < master.length; i++) b += strBytes(master[i]);
@@ -140,24 +148,32 @@ class StreamNode {
     return this.restBytes + intBytes(this.live) + intBytes(this.n - this.live);
   }
 
+  start(i: number): number {
+    return this.meta[i * STRIDE + START];
+  }
+
   end(i: number): number {
-    return i + 1 < this.n ? this.starts[i + 1] : this.items.length;
+    return i + 1 < this.n ? this.meta[(i + 1) * STRIDE + START] : this.nItems;
+  }
+
+  flagsOf(i: number): number {
+    return this.meta[i * STRIDE + FLAGS];
   }
 
   /** Compare entry i's ID with id. */
   cmp(i: number, id: StreamId): number {
-    const ids = this.ids;
-    const o = i * 4;
-    let a = ids[o];
+    const m = this.meta;
+    const o = i * STRIDE;
+    let a = m[o];
     let b = id.msHi;
     if (a === b) {
-      a = ids[o + 1];
+      a = m[o + 1];
       b = id.msLo;
       if (a === b) {
-        a = ids[o + 2];
+        a = m[o + 2];
         b = id.seqHi;
         if (a === b) {
-          a = ids[o + 3];
+          a = m[o + 3];
           b = id.seqLo;
         }
       }
@@ -166,9 +182,9 @@ class StreamNode {
   }
 
   idAt(i: number): StreamId {
-    const o = i * 4;
-    const ids = this.ids;
-    return new StreamId(ids[o], ids[o + 1], ids[o + 2], ids[o + 3]);
+    const o = i * STRIDE;
+    const m = this.meta;
+    return new StreamId(m[o], m[o + 1], m[o + 2], m[o + 3]);
   }
 
   /** First entry index whose ID is >= id (n when none). */
@@ -194,73 +210,66 @@ class StreamNode {
   /** Append an entry (the caller checked capacity rules and ID order). */
   push(id: StreamId, fv: readonly string[], from: number, to: number): void {
     const i = this.n;
-    if (i === this.flags.length) this.grow();
-    const ids = this.ids;
-    const o = i * 4;
-    ids[o] = id.msHi;
-    ids[o + 1] = id.msLo;
-    ids[o + 2] = id.seqHi;
-    ids[o + 3] = id.seqLo;
+    if ((i + 1) * STRIDE > this.meta.length) this.grow();
+    const m = this.meta;
+    const o = i * STRIDE;
+    m[o] = id.msHi;
+    m[o + 1] = id.msLo;
+    m[o + 2] = id.seqHi;
+    m[o + 3] = id.seqLo;
     const items = this.items;
-    this.starts[i] = items.length;
+    let k = this.nItems;
+    m[o + START] = k;
     const nf = (to - from) >> 1;
     // entry bytes: flags + ms-diff + seq-diff + lp-count
     let b =
       2 +
-      intBytes(deltaInt64(id.msHi, id.msLo, ids[0], ids[1])) +
-      intBytes(deltaInt64(id.seqHi, id.seqLo, ids[2], ids[3]));
+      intBytes(deltaInt64(id.msHi, id.msLo, m[0], m[1])) +
+      intBytes(deltaInt64(id.seqHi, id.seqLo, m[2], m[3]));
     if (i === 0 || this.sameFields(fv, from, to)) {
-      this.flags[i] = F_SAMEFIELDS;
+      m[o + FLAGS] = F_SAMEFIELDS;
       for (let j = from + 1; j < to; j += 2) {
-        items.push(fv[j]);
+        items[k++] = fv[j];
         b += strBytes(fv[j]);
       }
       b += intBytes(nf + 3);
     } else {
-      this.flags[i] = 0;
+      m[o + FLAGS] = 0;
       b += intBytes(nf);
       for (let j = from; j < to; j++) {
-        items.push(fv[j]);
+        items[k++] = fv[j];
         b += strBytes(fv[j]);
       }
       b += intBytes(nf * 2 + 4);
     }
+    this.nItems = k;
     this.restBytes += b;
     this.n++;
     this.live++;
   }
 
   private grow(): void {
-    const cap = Math.max(8, this.flags.length * 2);
-    const ids = new Uint32Array(cap * 4);
-    ids.set(this.ids);
-    this.ids = ids;
-    const flags = new Uint8Array(cap);
-    flags.set(this.flags);
-    this.flags = flags;
-    const starts = new Uint32Array(cap);
-    starts.set(this.starts);
-    this.starts = starts;
+    const meta = new Uint32Array(Math.max(8 * STRIDE, this.meta.length * 2));
+    meta.set(this.meta);
+    this.meta = meta;
   }
 
   isDeleted(i: number): boolean {
-    return (this.flags[i] & F_DELETED) !== 0;
+    return (this.meta[i * STRIDE + FLAGS] & F_DELETED) !== 0;
   }
 
   /** Field count of entry i. */
   fieldCount(i: number): number {
-    const span = this.end(i) - this.starts[i];
-    return (this.flags[i] & F_SAMEFIELDS) !== 0 ? span : span >> 1;
+    const span = this.end(i) - this.start(i);
+    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? span : span >> 1;
   }
 
   field(i: number, k: number): string {
-    return (this.flags[i] & F_SAMEFIELDS) !== 0 ? this.master[k] : this.items[this.starts[i] + 2 * k];
+    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? this.master[k] : this.items[this.start(i) + 2 * k];
   }
 
   value(i: number, k: number): string {
-    return (this.flags[i] & F_SAMEFIELDS) !== 0
-      ? this.items[this.starts[i] + k]
-      : this.items[this.starts[i] + 2 * k + 1];
+    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? this.items[this.start(i) + k] : this.items[this.start(i) + 2 * k + 1];
   }
 
   /** Entry i's [f, v, f, v...]. */
@@ -276,16 +285,14 @@ class StreamNode {
 
   /** Flag entry i deleted (it must be live). */
   markDeleted(i: number): void {
-    this.flags[i] |= F_DELETED;
+    this.meta[i * STRIDE + FLAGS] |= F_DELETED;
     this.live--;
   }
 
   clone(): StreamNode {
     const c = Object.create(StreamNode.prototype) as StreamNode;
     Object.assign(c, this);
-    c.ids = this.ids.slice();
-    c.flags = this.flags.slice();
-    c.starts = this.starts.slice();
+    c.meta = this.meta.slice();
     c.items = this.items.slice();
     return c;
   }
@@ -475,7 +482,8 @@ export class Stream extends StoredObject {
       const nf = (to - from) >> 1;
       const master = new Array<string>(nf);
       for (let k = 0; k < nf; k++) master[k] = fv[from + 2 * k];
-      const cap = limits.maxEntries !== 0 && limits.maxEntries < 16 ? limits.maxEntries : 16;
+      // a full node's room up front (Redis's default: 100 entries)
+      const cap = limits.maxEntries !== 0 && limits.maxEntries <= 512 ? limits.maxEntries : 64;
       node = new StreamNode(cap, master);
       nodes.push(node);
     }
@@ -633,12 +641,12 @@ function raxBelow(nodes: StreamNode[], lo: number, hi: number, d: number): numbe
 }
 
 function keyByte(node: StreamNode, d: number): number {
-  return (node.ids[d >> 2] >>> (8 * (3 - (d & 3)))) & 255;
+  return (node.meta[d >> 2] >>> (8 * (3 - (d & 3)))) & 255;
 }
 
 function firstDiffByte(a: StreamNode, b: StreamNode): number {
   for (let w = 0; w < 4; w++) {
-    const x = a.ids[w] ^ b.ids[w];
+    const x = a.meta[w] ^ b.meta[w];
     if (x !== 0) return w * 4 + (Math.clz32(x) >> 3);
   }
   return 16;
@@ -737,8 +745,8 @@ export class StreamIterator {
 
   /** The current entry's ID as `ms-seq`. */
   idString(): string {
-    const ids = this.node!.ids;
-    const o = this.i * 4;
+    const ids = this.node!.meta;
+    const o = this.i * STRIDE;
     return formatU64(ids[o], ids[o + 1]) + '-' + formatU64(ids[o + 2], ids[o + 3]);
   }
 
