@@ -167,4 +167,78 @@ describe('stream value', () => {
     expect(c.length).toBe(14);
     expect(st.has(id('0-1'))).toBe(true);
   });
+
+  it('matches the node and rax-node counts Redis 7.0.15 reported for the same entries', () => {
+    // IDs and values as in a run against redis-server 7.0.15, whose XINFO
+    // STREAM printed these radix-tree-keys / radix-tree-nodes
+    const trial = (n: number, gen: (i: number) => string[]): [number, number] => {
+      const st = new Stream();
+      for (let i = 0; i < n; i++) {
+        const fv = gen(i);
+        const x = idFromNumbers(1000 + Math.floor(i / 3) * 7, i % 3 === 2 ? 4000000000 : i % 3);
+        st.append(x, fv, 0, fv.length, DEFAULT_STREAM_LIMITS);
+      }
+      return [st.nodeCount, st.radixTreeNodes()];
+    };
+    expect(trial(1000, () => ['f', 'x'.repeat(100)])).toEqual([28, 67]);
+    expect(trial(1000, (i) => ['f', String(i * 1000)])).toEqual([10, 22]);
+    expect(trial(1000, (i) => ['f', 'x'.repeat(i % 200), 'g', String(-i)])).toEqual([30, 71]);
+    expect(trial(1000, (i) => (i % 2 ? ['f', 'x'.repeat(40)] : ['g', 'y'.repeat(30), 'h', 'z'.repeat(i % 90)]))).toEqual([19, 49]);
+    expect(trial(300, () => ['f', 'x'.repeat(5000)])).toEqual([300, 806]);
+    expect(trial(3000, (i) => ['field' + (i % 7), String(i)])).toEqual([30, 64]);
+    expect(trial(2000, (i) => ['f', 'v'.repeat(i % 70)])).toEqual([24, 55]);
+    const empty = new Stream();
+    expect([empty.nodeCount, empty.radixTreeNodes()]).toEqual([0, 1]);
+  });
+
+  it('generates IDs: * past the clock or after the last, ms-* per millisecond', () => {
+    const st = new Stream();
+    expect(formatId(st.nextAutoId(1000)!)).toBe('1000-0');
+    st.append(id('5000-3'), ['a', '1'], 0, 2, DEFAULT_STREAM_LIMITS);
+    expect(formatId(st.nextAutoId(1000)!)).toBe('5000-4');
+    expect(formatId(st.nextAutoId(6000)!)).toBe('6000-0');
+    expect(formatId(st.nextSeqId(0, 5000)!)).toBe('5000-4');
+    expect(formatId(st.nextSeqId(0, 5001)!)).toBe('5001-0');
+    expect(st.nextSeqId(0, 4999)).toBeNull();
+    st.lastId = id('18446744073709551615-18446744073709551615');
+    expect(st.nextAutoId(1000)).toBeNull();
+    st.lastId = id('5000-18446744073709551615');
+    expect(st.nextSeqId(0, 5000)).toBeNull();
+    expect(formatId(st.nextAutoId(10)!)).toBe('5001-0');
+  });
+
+  it('approximate trimming honours LIMIT and MINID compares the node\'s last stored ID', () => {
+    const st = new Stream();
+    add(st, 500);
+    const spec = { strategy: 'maxlen' as const, maxlen: 0, minid: ZERO_ID, approx: true, limit: 250 };
+    expect(st.trim(spec)).toBe(200);
+    expect(st.trim({ ...spec, limit: 99 })).toBe(0);
+    expect(st.trim({ ...spec, strategy: 'minid', minid: id('0-400'), limit: 0 })).toBe(100);
+    // the first node left ends at 0-400, which is not below 0-400
+    expect(st.trim({ ...spec, strategy: 'minid', minid: id('0-400'), limit: 0 })).toBe(0);
+    st.delete(id('0-400'));
+    // deleted, yet still the node's last stored ID: the node stays
+    expect(st.trim({ ...spec, strategy: 'minid', minid: id('0-400'), limit: 0 })).toBe(0);
+    expect(st.trim({ ...spec, strategy: 'minid', minid: id('0-401'), limit: 0 })).toBe(99);
+    expect(st.length).toBe(100);
+    expect(formatId(st.firstStoredId())).toBe('0-401');
+    expect(formatId(st.lastValidId()!)).toBe('0-500');
+    st.trim({ ...spec, strategy: 'minid', minid: id('0-501'), limit: 0 });
+    expect(st.length).toBe(0);
+    expect(st.firstStoredId()).toBe(MAX_ID);
+    expect(st.lastValidId()).toBeNull();
+    expect(formatId(st.firstId)).toBe('0-0');
+  });
+
+  it('keeps entries-added exact past 2^53, wrapping as a uint64 printed signed', () => {
+    const st = new Stream();
+    st.setEntriesAdded(9223372036854775807n);
+    add(st, 3);
+    expect(st.entriesAddedExact()).toBe(-9223372036854775806n);
+    st.setEntriesAdded(5);
+    add(st, 1);
+    expect(st.entriesAddedExact()).toBe(6);
+    expect(st.dup().entriesAddedExact()).toBe(6);
+  });
 });
+
