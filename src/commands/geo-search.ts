@@ -222,21 +222,47 @@ function makeExact(i: number, shape: GeoShape): void {
 let sortedDists = new Float64Array(64);
 
 /**
- * Could rough distances order differently from exact ones? Only when two
- * of them are within a few ulps without being equal (equal ones come from
- * the same position, whose exact distances are equal too).
+ * Before sorting: make exact the distances whose rough values could order
+ * differently from the exact ones: values within a few ulps of another
+ * value, and equal values that come from different positions (the exact
+ * distances of two positions may differ where the rough ones coincide);
+ * and every distance within a few meters of the antipode.
  */
-function hasNearTies(): boolean {
+function exactWhereOrderIsUnsure(shape: GeoShape): void {
   if (sortedDists.length < used) sortedDists = new Float64Array(used * 2);
   const d = sortedDists.subarray(0, used);
   for (let i = 0; i < used; i++) d[i] = resDist[i];
   d.sort();
+  let near: Set<number> | null = null; // values in runs of (nearly) equal ones
+  let need: Set<number> | null = null; // values to recompute
   for (let i = 1; i < used; i++) {
     const gap = d[i] - d[i - 1];
-    if (gap !== 0 && gap <= d[i] * 1e-12) return true;
+    if (gap > d[i] * 1e-12) continue;
+    near ??= new Set<number>();
+    near.add(d[i]);
+    near.add(d[i - 1]);
+    if (gap !== 0) {
+      need ??= new Set<number>();
+      need.add(d[i]);
+      need.add(d[i - 1]);
+    }
   }
-  // within a few meters of the antipode the rough value is only good to ~1e-9
-  return used > 0 && d[used - 1] > NEAR_ANTIPODE;
+  if (near !== null) {
+    const first = new Map<number, number>();
+    for (let i = 0; i < used; i++) {
+      const v = resDist[i];
+      if (!near.has(v)) continue;
+      const j = first.get(v);
+      if (j === undefined) first.set(v, i);
+      else if (resLon[j] !== resLon[i] || resLat[j] !== resLat[i]) (need ??= new Set<number>()).add(v);
+    }
+  }
+  const far = d[used - 1] > NEAR_ANTIPODE;
+  if (need === null && !far) return;
+  for (let i = 0; i < used; i++) {
+    const v = resDist[i];
+    if ((need !== null && need.has(v)) || v > NEAR_ANTIPODE) makeExact(i, shape);
+  }
 }
 
 /** Distances beyond this (meters) are within a few meters of half the circumference. */
@@ -505,7 +531,7 @@ function georadiusGeneric(c: Client, argv: string[], srcIdx: number, flags: numb
   }
   const returned = count === 0 || found < count ? found : count;
   if (sort !== SORT_NONE) {
-    if (used > 1 && hasNearTies()) for (let i = 0; i < used; i++) makeExact(i, shape);
+    if (used > 1) exactWhereOrderIsUnsure(shape);
     sortResults(sort, returned);
   } else {
     order.length = found;
