@@ -518,6 +518,11 @@ describe.skipIf(!REDIS_BIN)('compat streams', () => {
       ['XREAD BLOCK 600 STREAMS s 0', 'XREAD BLOCK 600 STREAMS k $'],
       ['SET k v', 'DEL k', 'XADD s 1-1 a 1'],
     ],
+    'an XADD whose MAXLEN trims its own entry still serves (an empty list)': [
+      ['XADD s 1-1 a 1'],
+      ['XREAD BLOCK 0 STREAMS s $', 'XREAD COUNT 5 BLOCK 0 STREAMS s 0'],
+      ['XADD s MAXLEN 0 2-1 b 2', 'XADD s 3-1 c 3'],
+    ],
     'XSETID or a deleted entry alone does not wake; the next XADD serves what is there': [
       ['XADD s 1-1 a 1'],
       ['XREAD BLOCK 0 STREAMS s $'],
