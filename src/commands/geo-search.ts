@@ -6,9 +6,15 @@
  * searchArea); each cell is a score interval [min, max) of the sorted set,
  * walked on the skiplist from its first node in range, so the cost follows
  * the members near the centre, not the size of the set. Every candidate is
- * decoded and kept if its exact distance (circle) or its latitude and
- * longitude distances (box) fit, then sorted by distance when asked (a
- * stable sort, as glibc's qsort) and replied or stored.
+ * decoded and kept if its distance (circle) or its latitude and longitude
+ * distances (box) fit, then sorted by distance when asked (the whole list
+ * with a stable sort, as glibc's qsort; the first COUNT with Redis's partial
+ * quicksort) and replied or stored.
+ *
+ * Distances are first computed with V8's Math functions (fast, within a few
+ * ulps) and recomputed with glibc's rounding (store/geomath.ts) wherever
+ * that could change a reply: a point near the radius, distances that might
+ * sort differently, a 4th decimal near a rounding midpoint, STOREDIST.
  */
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
