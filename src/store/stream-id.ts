@@ -124,12 +124,15 @@ function isCSpace(c: number): boolean {
 function parseU64(s: string, from: number, to: number, out: number[], slot: number): boolean {
   const len = to - from;
   if (len === 0) return false;
-  // fast path: plain digits, no leading zero, short enough for a double
-  let fast = len <= 15;
+  // fast path: plain digits (leading zeros are fine: strtoull takes them),
+  // at most 15 significant ones so that the double is exact
+  let i0 = from;
+  while (i0 < to - 1 && s.charCodeAt(i0) === 48) i0++;
+  let fast = to - i0 <= 15;
   let v = 0;
-  for (let i = from; fast && i < to; i++) {
+  for (let i = i0; fast && i < to; i++) {
     const c = s.charCodeAt(i);
-    if (c < 48 || c > 57 || (c === 48 && i === from && len > 1)) fast = false;
+    if (c < 48 || c > 57) fast = false;
     else v = v * 10 + (c - 48);
   }
   if (fast) {
