@@ -12,6 +12,7 @@
  * every error.
  */
 import { describe, expect, it } from 'vitest';
+import { Rng } from './generator';
 import { Args, REDIS_BIN, SKIP_MESSAGE, Step, formatMismatch, runScript, useServers } from './harness';
 
 /** "GEOADD k 1 2 m" → ['GEOADD','k','1','2','m']; "..." keeps spaces, "" is empty. */
@@ -130,6 +131,40 @@ function tiesScript(): Step[] {
     }
     steps.push(['GEORADIUS', `t${n}`, '1', '1', '100', 'km', 'ASC']);
     steps.push(['GEORADIUS', `t${n}`, '1', '1', '100', 'km', 'DESC']);
+  }
+  return steps;
+}
+
+/**
+ * 1500 members on 25 small clusters (many at the very same position), then
+ * searches with COUNT of every size, ANY, ASC/DESC: long runs of equal
+ * distances through both of Redis's sorts.
+ */
+function denseClusters(seed: number): Step[] {
+  const r = new Rng(seed);
+  const steps: Step[] = [];
+  const pos: [string, string][] = [];
+  for (let i = 0; i < 25; i++) {
+    pos.push([((r.next() - 0.5) * 0.2 + (i % 3) * 60 - 60).toFixed(5), ((r.next() - 0.5) * 0.2 + (i % 5) * 20 - 40).toFixed(5)]);
+  }
+  for (let i = 0; i < 1500; i += 50) {
+    const a = ['GEOADD', 'd'];
+    for (let j = i; j < i + 50; j++) a.push(...r.pick(pos), `m${j}`);
+    steps.push(a);
+  }
+  for (let i = 0; i < 300; i++) {
+    const [lon, lat] = r.pick(pos);
+    const radius = r.pick(['10', '50', '500', '5000', '20000']);
+    const o: string[] = [];
+    if (r.chance(0.8)) o.push('COUNT', r.pick(['1', '2', '3', '7', '20', '50', '100', '300']));
+    if (o.length && r.chance(0.3)) o.push('ANY');
+    if (r.chance(0.6)) o.push(r.pick(['ASC', 'DESC']));
+    if (r.chance(0.5)) o.push('WITHDIST');
+    steps.push(
+      r.chance(0.5)
+        ? ['GEORADIUS', 'd', lon, lat, radius, 'km', ...o]
+        : ['GEOSEARCH', 'd', 'FROMMEMBER', `m${r.int(1500)}`, 'BYBOX', radius, radius, 'km', ...o],
+    );
   }
   return steps;
 }
@@ -446,6 +481,7 @@ const scripts: Record<string, Step[]> = {
   ),
   'radius and box searches over the map (every centre, radius and unit)': searchGrid(),
   'equal distances with COUNT (partial quicksort order)': tiesScript(),
+  'dense clusters: runs of equal distances, every COUNT': denseClusters(5),
 };
 
 const servers = useServers();
