@@ -5,7 +5,8 @@
  * seen times: NORMALISATIONS.md item 15, stream-groups-norm.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { Args, REDIS_BIN, SKIP_MESSAGE, Step, formatMismatch, useServers } from './harness';
+import { Args, Pair, Proto, REDIS_BIN, SKIP_MESSAGE, Servers, Step, formatMismatch, show, useServers } from './harness';
+import { normaliseStreamReply } from './stream-groups-norm';
 import { runStreamScript } from './stream-groups-norm';
 
 function cmd(line: string): Args {
@@ -344,6 +345,126 @@ describe.skipIf(!REDIS_BIN)('compat stream groups', () => {
       }, 60000);
     }
   }
+});
+
+/**
+ * Blocking scenarios: on each server the same clients (connection 0 runs the
+ * writes, 1.. block), the same order of events; `wait` lets the blocked
+ * commands reach the server before the next write. Each blocked client's
+ * reply (or the absence of one so far) is compared.
+ */
+type BlockStep = { on: number; cmd: string } | { read: number } | { wait: number };
+
+async function runBlocking(s: Servers, steps: BlockStep[], clients: number, proto: Proto): Promise<string[]> {
+  const pairs: Pair[] = [];
+  for (let i = 0; i < clients; i++) pairs.push(await Pair.open(s));
+  const diffs: string[] = [];
+  try {
+    for (const p of pairs) {
+      if (proto === 3) await p.both(['HELLO', '3']);
+    }
+    await pairs[0].both(['FLUSHALL']);
+    for (const st of steps) {
+      if ('wait' in st) {
+        await new Promise((r) => setTimeout(r, st.wait));
+      } else if ('on' in st) {
+        const p = pairs[st.on];
+        if (st.on === 0) {
+          const args = cmd(st.cmd);
+          const [t, r] = await p.both(args);
+          const [nt, nr] = normaliseStreamReply(args, t, r);
+          if (nt !== nr) diffs.push(`${st.cmd}\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
+        } else {
+          p.tredis.send(cmd(st.cmd));
+          p.redis.send(cmd(st.cmd));
+        }
+      } else {
+        const p = pairs[st.read];
+        const [t, r] = await Promise.all([p.tredis.next(1500), p.redis.next(1500)]);
+        if (t !== r) diffs.push(`reply of client ${st.read}\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
+      }
+    }
+  } finally {
+    for (const p of pairs) p.close();
+  }
+  return diffs;
+}
+
+const blockRead = (c: string, extra = '') => `XREADGROUP GROUP g ${c} ${extra} BLOCK 0 STREAMS s >`.replace(/ +/g, ' ');
+
+const blockingScripts: Record<string, [number, BlockStep[]]> = {
+  'clients blocked on one group are served in order, one entry each': [
+    3,
+    [
+      { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
+      { on: 1, cmd: blockRead('a') },
+      { wait: 50 },
+      { on: 2, cmd: blockRead('b', 'COUNT 5') },
+      { wait: 50 },
+      { on: 0, cmd: 'XADD s 1-1 f v' },
+      { read: 1 },
+      { on: 0, cmd: 'XADD s 2-1 f v' },
+      { read: 2 },
+      { on: 0, cmd: 'XPENDING s g' },
+      { on: 0, cmd: 'XINFO GROUPS s' },
+    ],
+  ],
+  'NOACK blocked reader, and a wake by another group': [
+    3,
+    [
+      { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
+      { on: 0, cmd: 'XGROUP CREATE s h $' },
+      { on: 1, cmd: blockRead('a', 'NOACK') },
+      { on: 2, cmd: 'XREADGROUP GROUP h z BLOCK 0 STREAMS s >' },
+      { wait: 50 },
+      { on: 0, cmd: 'XADD s 1-1 f v' },
+      { read: 1 },
+      { read: 2 },
+      { on: 0, cmd: 'XPENDING s g' },
+      { on: 0, cmd: 'XPENDING s h' },
+      { on: 0, cmd: 'XINFO CONSUMERS s g' },
+    ],
+  ],
+  'the group is destroyed while a client is blocked on it': [
+    2,
+    [
+      { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
+      { on: 1, cmd: blockRead('a') },
+      { wait: 50 },
+      { on: 0, cmd: 'XGROUP DESTROY s g' },
+      { read: 1 },
+      { on: 0, cmd: 'XGROUP CREATE s g $' },
+      { on: 0, cmd: 'XADD s 1-1 f v' },
+      { on: 0, cmd: 'XINFO GROUPS s' },
+    ],
+  ],
+  'a blocked history read never blocks; a timeout gives a null array': [
+    2,
+    [
+      { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
+      { on: 1, cmd: 'XREADGROUP GROUP g a BLOCK 0 STREAMS s 0' },
+      { read: 1 },
+      { on: 1, cmd: 'XREADGROUP GROUP g a BLOCK 30 STREAMS s >' },
+      { wait: 100 },
+      { read: 1 },
+    ],
+  ],
+};
+
+describe.skipIf(!REDIS_BIN)('compat stream groups: blocking', () => {
+  for (const [name, [clients, steps]] of Object.entries(blockingScripts)) {
+    for (const proto of [2, 3] as const) {
+      it(`[RESP${proto}] ${name}`, async () => {
+        const diffs = await runBlocking(servers, steps, clients, proto);
+        if (diffs.length > 0) expect.fail(`${diffs.length} difference(s):\n${diffs.join('\n')}`);
+      }, 30000);
+    }
+  }
+  // Redis 7.0.15 unblocks XREADGROUP with "-UNBLOCKED the stream key no longer
+  // exists" when the key is deleted or overwritten by another type; tredis's
+  // blocking framework (server/blocking.ts) does not tell a waiting op about
+  // deletions or type changes yet (see the groups helper's report).
+  it.skip('[known gap: blocking.ts has no key-deleted signal] a blocked XREADGROUP gets -UNBLOCKED when its key is deleted', () => {});
 });
 
 if (!REDIS_BIN) {
