@@ -181,8 +181,8 @@ function parseAddOrTrim(c: Client, argv: string[], xadd: boolean): TrimArgs | nu
  * and the threshold what was kept (streamRewriteApproxSpecifier() and
  * streamRewriteTrimArgument()).
  */
-function exactTrimArgv(argv: string[], a: TrimArgs, s: Stream): string[] {
-  const out = argv.slice();
+function exactTrimArgv(argv: string[], a: TrimArgs, s: Stream, inPlace = false): string[] {
+  const out = inPlace ? argv : argv.slice();
   out[a.approxPos] = '=';
   out[a.thresholdPos] = a.spec!.strategy === 'maxlen' ? String(s.length) : formatId(s.firstStoredId());
   return out;
@@ -242,7 +242,7 @@ function xadd(c: Client, argv: string[]): void {
   }
   if (a.spec !== null) {
     if (s.trim(a.spec) !== 0) db.written(key, 'xtrim', Notify.stream, 0);
-    if (a.spec.approx) prop = exactTrimArgv(prop ?? argv, a, s);
+    if (a.spec.approx) prop = prop === null ? exactTrimArgv(argv, a, s) : exactTrimArgv(prop, a, s, true);
   }
   if (prop !== null) c.rewriteArgv(prop);
   // wake XREAD / XREADGROUP clients waiting on this key (a new key signalled itself)
