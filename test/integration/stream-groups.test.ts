@@ -189,6 +189,25 @@ describe('XREADGROUP', () => {
     }
   });
 
+  it('CLIENT UNBLOCK ends a blocked XREADGROUP with a null array or -UNBLOCKED, delivering nothing', async () => {
+    expect(await fx.cmd('XGROUP CREATE s g $ MKSTREAM')).toBe(OK);
+    const a = await RawClient.connect(srv.port);
+    try {
+      const id = (await a.cmd('CLIENT', 'ID')).slice(1, -2);
+      a.write(blockRead('a'));
+      await waitFor(() => srv.server.blocking.count === 1);
+      expect(await fx.cmd(`CLIENT UNBLOCK ${id}`)).toBe(int(1));
+      expect(await a.read(3)).toBe(NULLARR);
+      a.write(blockRead('a'));
+      await waitFor(() => srv.server.blocking.count === 1);
+      expect(await fx.cmd(`CLIENT UNBLOCK ${id} ERROR`)).toBe(int(1));
+      expect(await a.read(3)).toBe(err('UNBLOCKED client unblocked via CLIENT UNBLOCK'));
+      expect(await fx.cmd('XPENDING s g')).toBe(arr(int(0), '$-1\r\n', '$-1\r\n', NULLARR));
+    } finally {
+      a.close();
+    }
+  });
+
   it('a blocked client gets -NOGROUP when its group is destroyed', async () => {
     expect(await fx.cmd('XGROUP CREATE s g $ MKSTREAM')).toBe(OK);
     const a = await RawClient.connect(srv.port);
