@@ -219,6 +219,14 @@ const scripts: Record<string, Step[]> = {
     'XINFO STREAM g',
     'XTRIM g maxlen ~ 30',
     'XLEN g',
+    // integer-looking values take Redis's integer encodings: sizes at each boundary
+    ...['127', '128', '4095', '4096', '-4096', '-4097', '32767', '32768', '-32769', '8388607', '8388608', '-8388609',
+      '2147483647', '2147483648', '-2147483649', '9223372036854775807', '9223372036854775808', '-9223372036854775808',
+      '-0', '01', ' 1', '+1', '1.0', '12345678901234567890', ''].flatMap((v, k) => [
+      ['DEL', 'iv'],
+      ...adds('iv', 40, (i) => ['f', v, 'g' + (i % 2), v], 1000 + k),
+      ['XINFO', 'STREAM', 'iv'],
+    ]),
     'CONFIG SET stream-node-max-bytes 0',
     adds('h', 300),
     'XINFO STREAM h',
