@@ -240,5 +240,51 @@ describe('stream value', () => {
     expect(st.entriesAddedExact()).toBe(6);
     expect(st.dup().entriesAddedExact()).toBe(6);
   });
+
+  it('agrees with a plain array model under random appends, deletes, trims and ranges', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    for (const lim of [DEFAULT_STREAM_LIMITS, { maxEntries: 3, maxBytes: 4096 }, { maxEntries: 0, maxBytes: 120 }]) {
+      const st = new Stream();
+      const model: { id: StreamId; fields: string[] }[] = [];
+      let ms = 0;
+      for (let step = 0; step < 4000; step++) {
+        const op = rnd(10);
+        if (op < 5) {
+          ms += rnd(3);
+          const next = st.nextAutoId(ms)!;
+          const fv = rnd(3) === 0 ? ['x', String(step), 'y', 'z'] : ['f', 'v'.repeat(rnd(30))];
+          st.append(next, fv, 0, fv.length, lim);
+          model.push({ id: next, fields: fv });
+        } else if (op < 7 && model.length > 0) {
+          const k = rnd(model.length);
+          expect(st.delete(model[k].id)).toBe(true);
+          model.splice(k, 1);
+        } else if (op < 8) {
+          const maxlen = rnd(model.length + 5);
+          const removed = st.trim({ strategy: 'maxlen', maxlen, minid: ZERO_ID, approx: rnd(2) === 0, limit: 0 });
+          model.splice(0, removed);
+          expect(st.length).toBe(model.length);
+        } else {
+          const a = model.length ? model[rnd(model.length)].id : ZERO_ID;
+          const b = model.length ? model[rnd(model.length)].id : MAX_ID;
+          const [lo, hi] = compareIds(a, b) <= 0 ? [a, b] : [b, a];
+          const count = rnd(4) === 0 ? 0 : rnd(10) + 1;
+          const want = model.filter((e) => compareIds(e.id, lo) >= 0 && compareIds(e.id, hi) <= 0);
+          const rev = rnd(2) === 0;
+          const got = st.range(lo, hi, count, rev);
+          const exp = (rev ? [...want].reverse() : want).slice(0, count === 0 ? undefined : count);
+          expect(got.map((e) => formatId(e.id) + ' ' + e.fields.join(','))).toEqual(exp.map((e) => formatId(e.id) + ' ' + e.fields.join(',')));
+        }
+        expect(st.length).toBe(model.length);
+        expect(formatId(st.firstId)).toBe(model.length ? formatId(model[0].id) : '0-0');
+        const last = st.lastValidId();
+        expect(last === null ? null : formatId(last)).toBe(model.length ? formatId(model[model.length - 1].id) : null);
+      }
+    }
+  });
 });
 
