@@ -17,7 +17,8 @@
  * Uint32Array and the strings in one flat array, so an entry costs no object
  * of its own. Nodes are kept in an array sorted by their first ID: finding
  * an ID is a binary search over nodes and then inside the node, so a range
- * of M entries costs O(log N + M).
+ * of M entries costs O(log N + M). The node and its size model are in
+ * stream-node.ts.
  */
 import { StoredObject } from './value';
 import type { ConsumerGroup } from './stream-groups';
@@ -31,7 +32,7 @@ import {
   incrId,
   formatU64,
 } from './stream-id';
-import { toSafeInt, isInt64Str } from '../util/numbers';
+import { STRIDE, StreamNode, raxNodeEstimate } from './stream-node';
 
 /** stream-node-max-entries / stream-node-max-bytes (0 = no limit). */
 export interface StreamLimits {
@@ -43,9 +44,6 @@ export const DEFAULT_STREAM_LIMITS: StreamLimits = { maxEntries: 100, maxBytes: 
 
 /** STREAM_LISTPACK_MAX_SIZE: the byte limit used when the setting is 0 or larger. */
 const LISTPACK_MAX_SIZE = 1 << 30;
-
-const F_DELETED = 1;
-const F_SAMEFIELDS = 2;
 
 const TWO32 = 4294967296;
 
@@ -66,236 +64,6 @@ export interface TrimSpec {
   approx: boolean;
   /** Most entries to remove (0 = no limit). */
   limit: number;
-}
-
-// ---- listpack size model ----------------------------------------------------
-
-/** Bytes of an integer element (encoding + backlen). */
-function intBytes(v: number): number {
-  if (v >= 0 && v <= 127) return 2;
-  if (v >= -4096 && v <= 4095) return 3;
-  if (v >= -32768 && v <= 32767) return 4;
-  if (v >= -8388608 && v <= 8388607) return 5;
-  if (v >= -2147483648 && v <= 2147483647) return 6;
-  return 10;
-}
-
-/** Bytes of a string element: stored as an integer when it reads as one. */
-function strBytes(s: string): number {
-  const len = s.length;
-  if (len !== 0 && len <= 20) {
-    const c = s.charCodeAt(0);
-    if ((c >= 48 && c <= 57) || c === 45) {
-      const v = toSafeInt(s);
-      if (v !== null) return intBytes(v);
-      if (isInt64Str(s)) return 10;
-    }
-  }
-  const l = len + (len < 64 ? 1 : len < 4096 ? 2 : 5);
-  return l + (l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5);
-}
-
-/** (a - b) mod 2^64 read as int64, for two uint64 halves pairs; exact when small. */
-function deltaInt64(aHi: number, aLo: number, bHi: number, bLo: number): number {
-  const hi = aHi - bHi;
-  if (hi > -1048576 && hi < 1048576) return hi * TWO32 + (aLo - bLo);
-  let d = ((BigInt(aHi) << 32n) | BigInt(aLo)) - ((BigInt(bHi) << 32n) | BigInt(bLo));
-  d = BigInt.asIntN(64, d);
-  return Number(d);
-}
-
-// ---- nodes ------------------------------------------------------------------
-
-/** Per-entry slots in StreamNode.meta: ID halves, first item index, flags. */
-const STRIDE = 6;
-const START = 4;
-const FLAGS = 5;
-
-/** One listpack node's worth of entries. */
-class StreamNode {
-  /**
-   * STRIDE uint32 per entry: ms hi, ms lo, seq hi, seq lo, index in `items`
-   * of its first string, flags. Entry 0's ID is the master ID. One typed
-   * array per node, sized for a full node up front: typed arrays are costly
-   * to allocate, growing them more so.
-   */
-  meta: Uint32Array;
-  /** SAMEFIELDS entries: their values; others: field, value, field, value... */
-  items: string[];
-  /** Strings used in `items`. */
-  nItems = 0;
-  /** Entries, deleted ones included. */
-  n = 0;
-  /** Live entries. */
-  live = 0;
-  /** Modelled listpack bytes of everything but the master entry's counters. */
-  private restBytes: number;
-
-  constructor(
-    cap: number,
-    readonly master: string[],
-  ) {
-    this.meta = new Uint32Array(cap * STRIDE);
-    this.items = new Array<string>(cap * Math.max(1, master.length));
-    // listpack header (6) + end (1) + num-fields + fields + master terminator (0)
-    let b = 7 + intBytes(master.length) + 2;
-    for (let i = 0; i < master.length; i++) b += strBytes(master[i]);
-    this.restBytes = b;
-  }
-
-  /** Modelled lpBytes() of the node. */
-  get bytes(): number {
-    return this.restBytes + intBytes(this.live) + intBytes(this.n - this.live);
-  }
-
-  start(i: number): number {
-    return this.meta[i * STRIDE + START];
-  }
-
-  end(i: number): number {
-    return i + 1 < this.n ? this.meta[(i + 1) * STRIDE + START] : this.nItems;
-  }
-
-  flagsOf(i: number): number {
-    return this.meta[i * STRIDE + FLAGS];
-  }
-
-  /** Compare entry i's ID with id. */
-  cmp(i: number, id: StreamId): number {
-    const m = this.meta;
-    const o = i * STRIDE;
-    let a = m[o];
-    let b = id.msHi;
-    if (a === b) {
-      a = m[o + 1];
-      b = id.msLo;
-      if (a === b) {
-        a = m[o + 2];
-        b = id.seqHi;
-        if (a === b) {
-          a = m[o + 3];
-          b = id.seqLo;
-        }
-      }
-    }
-    return a < b ? -1 : a > b ? 1 : 0;
-  }
-
-  idAt(i: number): StreamId {
-    const o = i * STRIDE;
-    const m = this.meta;
-    return new StreamId(m[o], m[o + 1], m[o + 2], m[o + 3]);
-  }
-
-  /** First entry index whose ID is >= id (n when none). */
-  lowerBound(id: StreamId): number {
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.cmp(mid, id) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Whether entry fields given as fv[from, to) are the master fields. */
-  sameFields(fv: readonly string[], from: number, to: number): boolean {
-    const m = this.master;
-    if ((to - from) >> 1 !== m.length) return false;
-    for (let i = 0, j = from; i < m.length; i++, j += 2) if (m[i] !== fv[j]) return false;
-    return true;
-  }
-
-  /** Append an entry (the caller checked capacity rules and ID order). */
-  push(id: StreamId, fv: readonly string[], from: number, to: number): void {
-    const i = this.n;
-    if ((i + 1) * STRIDE > this.meta.length) this.grow();
-    const m = this.meta;
-    const o = i * STRIDE;
-    m[o] = id.msHi;
-    m[o + 1] = id.msLo;
-    m[o + 2] = id.seqHi;
-    m[o + 3] = id.seqLo;
-    const items = this.items;
-    let k = this.nItems;
-    m[o + START] = k;
-    const nf = (to - from) >> 1;
-    // entry bytes: flags + ms-diff + seq-diff + lp-count
-    let b =
-      2 +
-      intBytes(deltaInt64(id.msHi, id.msLo, m[0], m[1])) +
-      intBytes(deltaInt64(id.seqHi, id.seqLo, m[2], m[3]));
-    if (i === 0 || this.sameFields(fv, from, to)) {
-      m[o + FLAGS] = F_SAMEFIELDS;
-      for (let j = from + 1; j < to; j += 2) {
-        items[k++] = fv[j];
-        b += strBytes(fv[j]);
-      }
-      b += intBytes(nf + 3);
-    } else {
-      m[o + FLAGS] = 0;
-      b += intBytes(nf);
-      for (let j = from; j < to; j++) {
-        items[k++] = fv[j];
-        b += strBytes(fv[j]);
-      }
-      b += intBytes(nf * 2 + 4);
-    }
-    this.nItems = k;
-    this.restBytes += b;
-    this.n++;
-    this.live++;
-  }
-
-  private grow(): void {
-    const meta = new Uint32Array(Math.max(8 * STRIDE, this.meta.length * 2));
-    meta.set(this.meta);
-    this.meta = meta;
-  }
-
-  isDeleted(i: number): boolean {
-    return (this.meta[i * STRIDE + FLAGS] & F_DELETED) !== 0;
-  }
-
-  /** Field count of entry i. */
-  fieldCount(i: number): number {
-    const span = this.end(i) - this.start(i);
-    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? span : span >> 1;
-  }
-
-  field(i: number, k: number): string {
-    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? this.master[k] : this.items[this.start(i) + 2 * k];
-  }
-
-  value(i: number, k: number): string {
-    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? this.items[this.start(i) + k] : this.items[this.start(i) + 2 * k + 1];
-  }
-
-  /** Entry i's [f, v, f, v...]. */
-  fields(i: number): string[] {
-    const nf = this.fieldCount(i);
-    const out = new Array<string>(nf * 2);
-    for (let k = 0; k < nf; k++) {
-      out[2 * k] = this.field(i, k);
-      out[2 * k + 1] = this.value(i, k);
-    }
-    return out;
-  }
-
-  /** Flag entry i deleted (it must be live). */
-  markDeleted(i: number): void {
-    this.meta[i * STRIDE + FLAGS] |= F_DELETED;
-    this.live--;
-  }
-
-  clone(): StreamNode {
-    const c = Object.create(StreamNode.prototype) as StreamNode;
-    Object.assign(c, this);
-    c.meta = this.meta.slice();
-    c.items = this.items.slice();
-    return c;
-  }
 }
 
 // ---- the stream -------------------------------------------------------------
@@ -607,49 +375,6 @@ export class Stream extends StoredObject {
     }
     return s;
   }
-}
-
-/**
- * rax->numnodes for the nodes' 16-byte big-endian keys, in the shape rax
- * gives a set of equal-length keys: the root holds the common prefix; a
- * branching point is one node holding each child edge's first byte; the
- * rest of an edge (when any) is one more node; each key end is a node.
- */
-function raxNodeEstimate(nodes: StreamNode[]): number {
-  const n = nodes.length;
-  if (n === 0) return 1;
-  if (n === 1) return 2;
-  const top = firstDiffByte(nodes[0], nodes[n - 1]);
-  return 1 + (top > 0 ? 1 : 0) + raxBelow(nodes, 0, n, top);
-}
-
-/** Nodes under the branching point at depth `d` shared by nodes[lo, hi). */
-function raxBelow(nodes: StreamNode[], lo: number, hi: number, d: number): number {
-  let total = 0;
-  let i = lo;
-  while (i < hi) {
-    // the run of keys with the same byte at depth d is one child
-    const b = keyByte(nodes[i], d);
-    let j = i + 1;
-    while (j < hi && keyByte(nodes[j], d) === b) j++;
-    const childDepth = j - i === 1 ? 16 : firstDiffByte(nodes[i], nodes[j - 1]);
-    total += 1 + (childDepth - d >= 2 ? 1 : 0);
-    if (j - i > 1) total += raxBelow(nodes, i, j, childDepth);
-    i = j;
-  }
-  return total;
-}
-
-function keyByte(node: StreamNode, d: number): number {
-  return (node.meta[d >> 2] >>> (8 * (3 - (d & 3)))) & 255;
-}
-
-function firstDiffByte(a: StreamNode, b: StreamNode): number {
-  for (let w = 0; w < 4; w++) {
-    const x = a.meta[w] ^ b.meta[w];
-    if (x !== 0) return w * 4 + (Math.clz32(x) >> 3);
-  }
-  return 16;
 }
 
 /**
