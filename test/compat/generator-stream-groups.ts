@@ -17,9 +17,9 @@ import { Rng } from './generator';
 
 const STREAMS = ['s1', 's1', 's1', 's2', 's2'];
 const ANY_KEY = ['s1', 's1', 's2', 'str', 'nokey'];
-const GROUPS = ['g1', 'g1', 'g1', 'g2', 'g2', 'gx'];
+const GROUPS = ['g1', 'g1', 'g1', 'g1', 'g2', 'g2', 'g2', 'gx'];
 const CONSUMERS = ['c1', 'c1', 'c2', 'c2', 'c3', 'c4', 'cx', ''];
-const MIN_IDLE = ['0', '0', '0', '1000000000', '-5', 'abc'];
+const MIN_IDLE = ['0', '0', '0', '0', '1000000000', '1000000000', '-5', 'abc'];
 const COUNTS = ['1', '2', '3', '5', '10', '100', '0', '-1', 'abc'];
 const ENTRIES_READ = ['0', '1', '2', '5', '10', '-1', '-2', 'abc', '100'];
 const SPECIAL_IDS = ['0', '0-0', '-', '+', '$', '>', 'abc', '(1', '18446744073709551615-18446744073709551615', '1', '3-0', '(0-0'];
@@ -51,22 +51,22 @@ export class StreamGroupGen {
   }
 
   /** An ID that exists (or existed) in some stream, or a special one. */
-  private id(key?: string): string {
+  private id(key?: string, special = 0.15): string {
     const r = this.r;
     const pool = this.ids.get(key ?? this.stream()) ?? [];
-    if (pool.length === 0 || r.chance(0.15)) return r.pick(SPECIAL_IDS);
+    if (pool.length === 0 || r.chance(special)) return r.pick(SPECIAL_IDS);
     // favour recent IDs
     const i = pool.length - 1 - Math.min(pool.length - 1, Math.floor(-Math.log(1 - r.next()) * 6));
     const id = pool[i];
-    if (r.chance(0.1)) return `(${id}`;
+    if (r.chance(special * 0.6)) return `(${id}`;
     if (r.chance(0.05)) return id.split('-')[0];
     return id;
   }
 
-  private ids_(key: string, lo: number, hi: number): string[] {
+  private ids_(key: string, lo: number, hi: number, special = 0.04): string[] {
     const n = this.r.range(lo, hi);
     const out: string[] = [];
-    for (let i = 0; i < n; i++) out.push(this.id(key));
+    for (let i = 0; i < n; i++) out.push(this.id(key, special));
     return out;
   }
 
@@ -74,7 +74,7 @@ export class StreamGroupGen {
     const r = this.r;
     let ms = this.lastMs.get(key) ?? 0;
     if (r.chance(0.03)) return r.pick(['0-0', '1-1', '0', 'abc']); // errors: not greater, bad
-    ms += r.pick([0, 1, 1, 1, 2, 5]);
+    ms += r.pick([1, 1, 1, 2, 5]);
     this.lastMs.set(key, ms);
     const id = `${ms}-${r.range(1, 3)}`;
     const pool = this.ids.get(key) ?? [];
@@ -95,7 +95,9 @@ export class StreamGroupGen {
     const r = this.r;
     const key = r.chance(0.9) ? this.stream() : this.key();
     const g = this.group();
-    switch (r.int(8)) {
+    switch (r.int(10)) {
+      case 8:
+      case 9:
       case 0:
       case 1: {
         const a = ['XGROUP', 'CREATE', key, g, r.pick(['$', '0', '$', this.id(key)])];
@@ -110,7 +112,7 @@ export class StreamGroupGen {
         return a;
       }
       case 4:
-        return ['XGROUP', 'DESTROY', key, r.chance(0.5) ? 'gx' : g];
+        return ['XGROUP', 'DESTROY', key, r.chance(0.6) ? 'gx' : g];
       case 5:
         return ['XGROUP', 'CREATECONSUMER', key, g, this.consumer()];
       case 6:
@@ -151,7 +153,7 @@ export class StreamGroupGen {
     const a: Args = ['XCLAIM', key, this.group(), this.consumer(), r.pick(MIN_IDLE), ...this.ids_(key, 1, 4)];
     const opts = r.range(0, 3);
     for (let i = 0; i < opts; i++) {
-      switch (r.int(7)) {
+      switch (r.chance(0.1) ? 6 : r.int(6)) {
         case 0:
           a.push('FORCE');
           break;
@@ -159,16 +161,16 @@ export class StreamGroupGen {
           a.push('JUSTID');
           break;
         case 2:
-          a.push('IDLE', r.pick(['0', '5000000', '-5', 'abc']));
+          a.push('IDLE', r.pick(['0', '0', '5000000', '5000000', '-5', 'abc']));
           break;
         case 3:
-          a.push('TIME', r.pick(['123', '1000000000000', '-1', '99999999999999', 'x']));
+          a.push('TIME', r.pick(['123', '1000000000000', '1000000000000', '-1', '99999999999999', 'x']));
           break;
         case 4:
-          a.push('RETRYCOUNT', r.pick(['0', '3', '7', '-2', 'x']));
+          a.push('RETRYCOUNT', r.pick(['0', '3', '7', '3', '-2', 'x']));
           break;
         case 5:
-          a.push('LASTID', this.id(key));
+          a.push('LASTID', this.id(key, 0.05));
           break;
         default:
           a.push(r.pick(['foo', 'IDLE']));
@@ -227,11 +229,18 @@ export class StreamGroupGen {
     if (x < 94) {
       const key = this.stream();
       const last = this.lastMs.get(key) ?? 0;
-      return ['XSETID', key, `${last + r.int(3)}-9`, ...(r.chance(0.5) ? ['ENTRIESADDED', String(r.range(20, 40)), 'MAXDELETEDID', `${r.int(last + 1)}-0`] : [])];
+      const ms = last + r.int(3);
+      this.lastMs.set(key, ms);
+      return ['XSETID', key, `${ms}-9`, ...(r.chance(0.5) ? ['ENTRIESADDED', String(r.range(20, 40)), 'MAXDELETEDID', `${r.int(last + 1)}-0`] : [])];
     }
     if (x < 95) return ['XLEN', this.key()];
     if (x < 96) return ['XRANGE', this.stream(), '-', '+'];
-    if (x < 97) return r.chance(0.5) ? ['COPY', 's1', 's2', 'REPLACE'] : ['DEL', this.stream()];
+    if (x < 97) {
+      if (r.chance(0.3)) return ['DEL', this.stream()];
+      // s2 takes s1's last ID: later XADDs to s2 must go past it
+      this.lastMs.set('s2', Math.max(this.lastMs.get('s1') ?? 0, this.lastMs.get('s2') ?? 0));
+      return ['COPY', 's1', 's2', 'REPLACE'];
+    }
     if (x < 98) return ['SET', 'str', 'x'];
     return ['TYPE', this.key()];
   }
