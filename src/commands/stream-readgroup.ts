@@ -123,6 +123,16 @@ class XReadGroupWait implements BlockedOp {
     propagateServed(c, db, prop);
     return true;
   }
+
+  /**
+   * Redis 7.0.15 ends the wait with this error when the key is deleted
+   * (DEL, FLUSHALL, RENAME away...) or replaced by another type. Not called
+   * yet: server/blocking.ts does not report deletions or type changes to
+   * waiting ops (see the groups helper's report for the needed hook).
+   */
+  keyGone(c: Client): void {
+    c.error(Err.blockedStreamGone);
+  }
 }
 
 /** Propagate a blocked client's deliveries: one command, or several in MULTI/EXEC. */
