@@ -93,14 +93,14 @@ export class Pel {
       this.size = 1;
       return true;
     }
-    let ci = this.chunkFor(key);
+    const ci = this.chunkFor(key);
     if (ci === ch.length) {
-      // past every key: append to the last chunk (the delivery fast path)
-      ci--;
-      const last = ch[ci];
-      last.push(nack);
+      // past every key (the delivery fast path): fill the last chunk, then
+      // start a new one rather than splitting, so in-order chunks stay full
+      const last = ch[ci - 1];
+      if (last.length < CHUNK_MAX) last.push(nack);
+      else ch.push([nack]);
       this.size++;
-      if (last.length > CHUNK_MAX) this.split(ci);
       return true;
     }
     const c = ch[ci];
@@ -209,11 +209,6 @@ export class ConsumerGroup {
     /** Logical read counter of lastId (its position in the stream's history), or -1. */
     public entriesRead: number,
   ) {}
-
-  /** The consumer; created (seen now) when missing if `create` is given. */
-  consumer(name: string): Consumer | undefined {
-    return this.consumers.get(name);
-  }
 
   /** streamCreateConsumer(): undefined when it exists already. */
   createConsumer(name: string, now: number): Consumer | undefined {
