@@ -123,7 +123,7 @@ function xinfoStream(c: Client, argv: string[]): void {
   r.bulk('max-deleted-entry-id');
   r.bulk(formatId(s.maxDeletedId));
   r.bulk('entries-added');
-  r.int(s.entriesAdded);
+  r.int(s.entriesAddedExact());
   r.bulk('recorded-first-entry-id');
   r.bulk(formatId(s.firstId));
   if (!full) {
