@@ -18,8 +18,8 @@ import type { Client } from '../server/client';
 import { AdminErr, Err } from '../protocol/errors';
 import { Stream } from '../store/stream';
 import { StreamId, MAX_ID, ZERO_ID, decrId, formatId, idKey, incrId, parseId } from '../store/stream-id';
-import { ConsumerGroup, INVALID_ENTRIES_READ } from '../store/stream-groups';
-import { optIs } from './args';
+import { ConsumerGroup, Counter, INVALID_ENTRIES_READ } from '../store/stream-groups';
+import { optIs, parseLL } from './args';
 import { replyHelp } from './shared';
 import { clock } from '../server/clock';
 import { asStream, createConsumer, groupWritten, intervalId, longLong, lookupGroup, strictId } from './stream-group-common';
@@ -50,9 +50,12 @@ const XGROUP_HELP = [
 ];
 
 /** ENTRIESREAD's value: a long long, >= 0 or -1; null after replying. */
-function entriesReadArg(c: Client, s: string): number | null {
-  const n = longLong(c, s);
-  if (n === null) return null;
+function entriesReadArg(c: Client, s: string): Counter | null {
+  const n = parseLL(s);
+  if (n === null) {
+    c.error(Err.notInteger);
+    return null;
+  }
   if (n < 0 && n !== INVALID_ENTRIES_READ) {
     c.error(Err.entriesReadRange);
     return null;
@@ -90,9 +93,9 @@ function xgroupTarget(
  * (ENTRIESREAD), parsed before anything else as Redis does; each may repeat
  * here, the argument count is checked later. Null after replying.
  */
-function xgroupOptions(c: Client, argv: string[], create: boolean): { mkstream: boolean; entriesRead: number } | null {
+function xgroupOptions(c: Client, argv: string[], create: boolean): { mkstream: boolean; entriesRead: Counter } | null {
   let mkstream = false;
-  let entriesRead = INVALID_ENTRIES_READ;
+  let entriesRead: Counter = INVALID_ENTRIES_READ;
   for (let i = 5; i < argv.length; ) {
     if (create && optIs(argv[i], 'mkstream')) {
       mkstream = true;

@@ -207,7 +207,7 @@ export class ConsumerGroup {
     /** Last ID delivered to any consumer. */
     public lastId: StreamId,
     /** Logical read counter of lastId (its position in the stream's history), or -1. */
-    public entriesRead: number,
+    public entriesRead: Counter,
   ) {}
 
   /** streamCreateConsumer(): undefined when it exists already. */
@@ -316,10 +316,42 @@ export function sortedGroups(groups: Map<string, ConsumerGroup> | null): Consume
 // Entries-read bookkeeping and lag (Redis 7.0)
 // ---------------------------------------------------------------------------
 
+/**
+ * A C long long counter (entries-read, lag): a number while it is a safe
+ * integer, a bigint past that (XSETID ENTRIESADDED / ENTRIESREAD can set
+ * values up to 2^63 - 1, and Redis's arithmetic on them wraps).
+ */
+export type Counter = number | bigint;
+
+function toCounter(v: bigint): Counter {
+  const w = BigInt.asIntN(64, v);
+  return w >= -MAX_SAFE && w <= MAX_SAFE ? Number(w) : w;
+}
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** a + b with long long wrap-around. */
+export function counterAdd(a: Counter, b: Counter): Counter {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a + b;
+    if (Number.isSafeInteger(r)) return r;
+  }
+  return toCounter(BigInt(a) + BigInt(b));
+}
+
+/** a - b with long long wrap-around. */
+export function counterSub(a: Counter, b: Counter): Counter {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const r = a - b;
+    if (Number.isSafeInteger(r)) return r;
+  }
+  return toCounter(BigInt(a) - BigInt(b));
+}
+
 /** The stream counters the entries-read and lag rules look at. */
 export interface StreamCounters {
   readonly length: number;
-  readonly entriesAdded: number;
+  /** entries-added as Redis's long long (exact past 2^53). */
+  entriesAddedExact(): Counter;
   readonly lastId: StreamId;
   /** recorded first entry ID (0-0 when empty). */
   readonly firstId: StreamId;
@@ -347,28 +379,30 @@ export function rangeHasTombstones(s: StreamCounters, start: StreamId | null, en
  * `id` (how many entries were ever added up to it), or -1 when it cannot
  * be known.
  */
-export function estimateEntriesRead(s: StreamCounters, id: StreamId): number {
-  if (s.entriesAdded === 0) return 0;
-  if (s.length === 0 && compareIds(id, s.lastId) < 1) return s.entriesAdded;
+export function estimateEntriesRead(s: StreamCounters, id: StreamId): Counter {
+  const added = s.entriesAddedExact();
+  if (added === 0) return 0;
+  if (s.length === 0 && compareIds(id, s.lastId) < 1) return added;
   const cmpLast = compareIds(id, s.lastId);
-  if (cmpLast === 0) return s.entriesAdded;
+  if (cmpLast === 0) return added;
   if (cmpLast > 0) return INVALID_ENTRIES_READ;
   const cmpFirst = compareIds(id, s.firstId);
   if (isZeroId(s.maxDeletedId) || compareIds(s.maxDeletedId, s.firstId) < 0) {
-    if (cmpFirst < 0) return s.entriesAdded - s.length;
-    if (cmpFirst === 0) return s.entriesAdded - s.length + 1;
+    if (cmpFirst < 0) return counterSub(added, s.length);
+    if (cmpFirst === 0) return counterSub(added, s.length - 1);
   }
   return INVALID_ENTRIES_READ;
 }
 
 /** streamReplyWithCGLag()'s value: the group's lag, or null when unknown. */
-export function groupLag(s: StreamCounters, g: ConsumerGroup): number | null {
-  if (s.entriesAdded === 0) return 0;
+export function groupLag(s: StreamCounters, g: ConsumerGroup): Counter | null {
+  const added = s.entriesAddedExact();
+  if (added === 0) return 0;
   if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, g.lastId, null)) {
-    return s.entriesAdded - g.entriesRead;
+    return counterSub(added, g.entriesRead);
   }
   const read = estimateEntriesRead(s, g.lastId);
-  return read === INVALID_ENTRIES_READ ? null : s.entriesAdded - read;
+  return read === INVALID_ENTRIES_READ ? null : counterSub(added, read);
 }
 
 /**
@@ -376,7 +410,7 @@ export function groupLag(s: StreamCounters, g: ConsumerGroup): number | null {
  * the entries-read counter as streamReplyWithRange() does.
  */
 export function advanceGroup(s: StreamCounters, g: ConsumerGroup, id: StreamId): void {
-  if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, id, null)) g.entriesRead++;
-  else if (s.entriesAdded !== 0) g.entriesRead = estimateEntriesRead(s, id);
+  if (g.entriesRead !== INVALID_ENTRIES_READ && !rangeHasTombstones(s, id, null)) g.entriesRead = counterAdd(g.entriesRead, 1);
+  else if (s.entriesAddedExact() !== 0) g.entriesRead = estimateEntriesRead(s, id);
   g.lastId = id;
 }

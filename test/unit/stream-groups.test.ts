@@ -15,6 +15,8 @@ import {
   Pel,
   StreamCounters,
   advanceGroup,
+  counterAdd,
+  counterSub,
   dupGroups,
   estimateEntriesRead,
   groupLag,
@@ -169,12 +171,16 @@ describe('ConsumerGroup', () => {
 });
 
 describe('entries-read and lag (Redis 7.0 rules)', () => {
-  const stream = (o: Partial<StreamCounters>): StreamCounters => ({
+  type Fake = StreamCounters & { entriesAdded: number | bigint };
+  const stream = (o: Partial<Fake>): Fake => ({
     length: 3,
     entriesAdded: 3,
     lastId: id('3-0'),
     firstId: id('1-0'),
     maxDeletedId: ZERO_ID,
+    entriesAddedExact() {
+      return this.entriesAdded;
+    },
     ...o,
   });
 
@@ -216,6 +222,21 @@ describe('entries-read and lag (Redis 7.0 rules)', () => {
     expect(groupLag(s, g)).toBe(0);
     // a tombstone before the first entry does not count
     expect(rangeHasTombstones(stream({ firstId: id('2-0'), maxDeletedId: id('1-0') }), ZERO_ID, null)).toBe(false);
+  });
+
+  it('counts past 2^53 exactly and wrap as a C long long', () => {
+    const big = 9223372036854775807n;
+    const s = stream({ entriesAdded: big, length: 3 });
+    const g = new ConsumerGroup('g', id('3-0'), 9223372036854775806n);
+    expect(groupLag(s, g)).toBe(1);
+    g.entriesRead = 5;
+    expect(groupLag(s, g)).toBe(9223372036854775802n);
+    const h = new ConsumerGroup('h', ZERO_ID, big);
+    advanceGroup(s, h, id('1-0'));
+    expect(h.entriesRead).toBe(-9223372036854775808n);
+    expect(counterAdd(Number.MAX_SAFE_INTEGER, 1)).toBe(9007199254740992n);
+    expect(counterSub(9007199254740992n, 1)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(estimateEntriesRead(s, id('0-1'))).toBe(9223372036854775804n);
   });
 
   it('advanceGroup counts reads, or re-estimates when the counter is unknown', () => {
