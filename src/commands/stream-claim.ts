@@ -9,7 +9,7 @@ import type { Client } from '../server/client';
 import { Err } from '../protocol/errors';
 import { Stream } from '../store/stream';
 import { StreamId, ZERO_ID, compareIds, formatId, idKey, incrId, parseId } from '../store/stream-id';
-import { Consumer, Nack } from '../store/stream-groups';
+import { Consumer, Counter, Nack, counterAdd } from '../store/stream-groups';
 import { optIs, parseLL } from './args';
 import { propagateAs } from './propagate';
 import { clock } from '../server/clock';
@@ -47,7 +47,7 @@ export function xclaim(c: Client, argv: string[]): void {
     ids.push(id);
   }
   const now = clock.ms;
-  let retryCount = -1;
+  let retryCount: Counter = -1;
   let deliveryTime = -1;
   let force = false;
   let justid = false;
@@ -66,8 +66,8 @@ export function xclaim(c: Client, argv: string[]): void {
       if (v === null) return;
       deliveryTime = v;
     } else if (optIs(o, 'retrycount') && more) {
-      const v = longLong(c, argv[++j], Err.xclaimRetryCount);
-      if (v === null) return;
+      const v = parseLL(argv[++j]);
+      if (v === null) return c.error(Err.xclaimRetryCount);
       retryCount = v;
     } else if (optIs(o, 'lastid') && more) {
       const id = strictId(c, argv[++j]);
@@ -114,7 +114,7 @@ export function xclaim(c: Client, argv: string[]): void {
     g.transfer(nack, consumer);
     nack.deliveryTime = deliveryTime;
     if (retryCount >= 0) nack.deliveryCount = retryCount;
-    else if (!justid) nack.deliveryCount++;
+    else if (!justid) nack.deliveryCount = counterAdd(nack.deliveryCount, 1);
     replyClaimed(c, s!, id, justid);
     n++;
     prop.push(xclaimArgv(key, g, argv[5 + i], nack));
@@ -204,7 +204,7 @@ export function xautoclaim(c: Client, argv: string[]): void {
     if (consumer === null) consumer = touchConsumer(db, key, g, argv[3]).consumer;
     g.transfer(nack, consumer);
     nack.deliveryTime = now;
-    if (!justid) nack.deliveryCount++;
+    if (!justid) nack.deliveryCount = counterAdd(nack.deliveryCount, 1);
     claimed.push(nack.id);
     count--;
     prop.push(xclaimArgv(key, g, idStr, nack));

@@ -12,7 +12,7 @@ import type { Db } from '../store/keyspace';
 import type { Value } from '../store/value';
 import { Stream } from '../store/stream';
 import { StreamId, MAX_ID, ZERO_ID, compareIds, formatId, idEquals, idKey, incrId } from '../store/stream-id';
-import { ConsumerGroup, Consumer, advanceGroup } from '../store/stream-groups';
+import { ConsumerGroup, Consumer, advanceGroup, counterAdd } from '../store/stream-groups';
 import { optIs, parseLL } from './args';
 import { propagateAs } from './propagate';
 import { clock } from '../server/clock';
@@ -84,7 +84,7 @@ function deliverHistory(c: Client, s: Stream, consumer: Consumer, start: StreamI
     } else {
       replyEntry(c, nack.id, fields);
       nack.deliveryTime = now;
-      nack.deliveryCount++;
+      nack.deliveryCount = counterAdd(nack.deliveryCount, 1);
     }
     n++;
   }

@@ -32,7 +32,8 @@ export class Nack {
     public consumer: Consumer | null,
     /** Unix ms of the last delivery. */
     public deliveryTime: number,
-    public deliveryCount: number,
+    /** Redis's uint64 delivery_count, printed as a long long (RETRYCOUNT can set any). */
+    public deliveryCount: Counter,
   ) {}
 }
 
