@@ -19,7 +19,9 @@
  * processUnblockedClients() before the event loop sleeps.
  *
  * Redis 7.0 behaviour kept: a watched key that is deleted, or that holds a
- * value of another type, leaves its clients blocked; clients stay attached
+ * value of another type, leaves its clients blocked, except for ops with a
+ * keyGone() reply (XREADGROUP), which the keyspace also signals on deletes
+ * and flushes; clients stay attached
  * to the db they blocked in across SWAPDB (the keys' contents move, the
  * waiters do not); a timeout (or CLIENT UNBLOCK ... TIMEOUT) replies the
  * null array; CLIENT UNBLOCK ... ERROR replies -UNBLOCKED.
@@ -45,6 +47,13 @@ export interface BlockedOp {
   serve(c: Client, db: Db, key: string, value: Value): boolean;
   /** The reply on timeout or CLIENT UNBLOCK TIMEOUT; default: the null array. */
   timedOut?(c: Client): void;
+  /**
+   * When present, the wait ends (with the reply this writes) once a key it
+   * waits on is deleted, flushed or replaced by another type, instead of
+   * staying blocked: XREADGROUP's "-UNBLOCKED the stream key no longer
+   * exists" (Redis 7.0's signalDeletedKeyAsReady).
+   */
+  keyGone?(c: Client): void;
 }
 
 interface BlockState {
@@ -169,12 +178,13 @@ export class Blocking {
     const set = this.waiting[db.id]?.get(key);
     if (set === undefined) return;
     for (const c of set) {
-      const v = db.lookup(key);
-      if (v === undefined) return;
       const st = this.states.get(c)!;
-      if (typeOf(v) !== st.op.type) continue;
+      const v = db.lookup(key);
       const start = c.reply.len;
-      if (!st.op.serve(c, db, key, v)) continue;
+      if (v === undefined || typeOf(v) !== st.op.type) {
+        if (st.op.keyGone === undefined) continue; // stays blocked
+        st.op.keyGone(c);
+      } else if (!st.op.serve(c, db, key, v)) continue;
       this.finish(st, start);
     }
   }

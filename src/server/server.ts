@@ -363,6 +363,8 @@ export class Server implements KeyspaceHooks {
     const reclaimStart = performance.now();
     activeExpireCycle(this.keyspace, { effort: this.settings.activeExpireEffort, budgetMs: 250 / hz });
     if (performance.now() - reclaimStart >= 250 / hz) this.stats.expiredTimeCapReached++;
+    // an expired key may end a wait (XREADGROUP's -UNBLOCKED), as in Redis's beforeSleep
+    if (this.blocking.pending) this.blocking.handleReady();
     if (this.pause.until !== 0 && !this.isPaused()) this.unpauseClients();
     this.stats.opsPerSec.track(this.stats.commandsProcessed, clock.ms);
     this.stats.inputKbps.track(this.stats.netInput / 1024, clock.ms);

@@ -94,6 +94,7 @@ export class Db {
   deleteExpired(key: string): void {
     this.dict.delete(key);
     this.expires.delete(key);
+    if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
     this.ks.stats.expiredKeys++;
     this.ks.hooks.notify(Notify.expired, 'expired', key, this.id);
     this.ks.hooks.expiredKey(this, key);
@@ -147,7 +148,10 @@ export class Db {
       this.expireIfNeeded(key);
       this.expires.delete(key);
     }
-    return this.dict.delete(key);
+    if (!this.dict.delete(key)) return false;
+    // waiters that end when their key goes away (XREADGROUP) must hear of it
+    if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
+    return true;
   }
 
   setExpire(key: string, whenMs: number): void {
@@ -182,6 +186,7 @@ export class Db {
   flush(): number {
     const n = this.dict.size;
     this.dict.clear();
+    if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, null);
     this.expires.clear();
     this.expireCursor = null;
     this.randomCursor = null;

@@ -222,6 +222,47 @@ describe('XREADGROUP', () => {
   });
 });
 
+describe('XREADGROUP when its key goes away', () => {
+  const GONE = err('UNBLOCKED the stream key no longer exists');
+  const blockedOn = async (setup: string[]) => {
+    for (const line of setup) await fx.cmd(line);
+    const a = await RawClient.connect(srv.port);
+    a.write(blockRead('a'));
+    await waitFor(() => srv.server.blocking.count === 1);
+    return a;
+  };
+
+  it('ends with -UNBLOCKED when the key expires, with no other command sent (active expiry)', async () => {
+    const a = await blockedOn(['XGROUP CREATE s g $ MKSTREAM', 'PEXPIRE s 30']);
+    try {
+      expect(await a.readUntil((x) => x.length > 0, 3000)).toBe(GONE);
+      expect(srv.server.blocking.count).toBe(0);
+    } finally {
+      a.close();
+    }
+  });
+
+  it('ends with -UNBLOCKED on DEL, FLUSHDB and a value of another type; XREAD stays blocked', async () => {
+    for (const change of ['DEL s', 'FLUSHDB', 'SET s x']) {
+      await fx.cmd('DEL s');
+      const a = await blockedOn(['XGROUP CREATE s g $ MKSTREAM']);
+      const b = await RawClient.connect(srv.port);
+      try {
+        b.write(encode(['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$']));
+        await waitFor(() => srv.server.blocking.count === 2);
+        await fx.cmd(change);
+        expect(await a.readUntil((x) => x.length > 0, 3000)).toBe(GONE);
+        expect(srv.server.blocking.count).toBe(1); // the XREAD client
+        expect(propagated.filter((p) => p[0] === 'XCLAIM')).toEqual([]);
+      } finally {
+        a.close();
+        b.close();
+      }
+      await waitFor(() => srv.server.blocking.count === 0);
+    }
+  });
+});
+
 describe('XACK, XPENDING, XCLAIM, XAUTOCLAIM', () => {
   it('acknowledges, all IDs parsed first', async () => {
     await abc();
