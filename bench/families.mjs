@@ -32,8 +32,8 @@ import {
   markdownTable,
   fmtInt,
   fmtRatio,
-  runRedisBenchmark,
 } from './lib.mjs';
+import { runRedisBenchmark } from './redis-benchmark.mjs';
 
 const USAGE = `Usage: node bench/families.mjs [options]
 

@@ -26,8 +26,8 @@ import {
   markdownTable,
   fmtInt,
   fmtRatio,
-  runRedisBenchmark,
 } from './lib.mjs';
+import { runRedisBenchmark } from './redis-benchmark.mjs';
 
 const DEFAULT_TESTS = 'ping,set,get,incr,mset';
 
