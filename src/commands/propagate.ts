@@ -4,6 +4,7 @@
  * XCLAIMs and XGROUP SETID, and so on.
  */
 import type { Client } from '../server/client';
+import type { Server } from '../server/server';
 
 /**
  * Propagate `cmds` to the AOF and replicas instead of the running command.
@@ -11,11 +12,18 @@ import type { Client } from '../server/client';
  * propagates nothing.
  */
 export function propagateAs(c: Client, cmds: string[][]): void {
-  const srv = c.server;
-  const id = c.db.id;
-  const wrap = cmds.length > 1;
-  if (wrap) srv.propagate(id, ['MULTI']);
-  for (let i = 0; i < cmds.length; i++) srv.propagate(id, cmds[i]);
-  if (wrap) srv.propagate(id, ['EXEC']);
+  propagateCommands(c.server, c.db.id, cmds);
   c.preventPropagate = true;
+}
+
+/**
+ * Propagate `cmds` for db `dbid` outside of a command's own propagation (a
+ * blocked client served after another client's command): MULTI/EXEC
+ * around more than one.
+ */
+export function propagateCommands(srv: Server, dbid: number, cmds: string[][]): void {
+  const wrap = cmds.length > 1;
+  if (wrap) srv.propagate(dbid, ['MULTI']);
+  for (let i = 0; i < cmds.length; i++) srv.propagate(dbid, cmds[i]);
+  if (wrap) srv.propagate(dbid, ['EXEC']);
 }

@@ -8,7 +8,7 @@
  * null array when nothing can be served.
  */
 import type { Client } from '../server/client';
-import type { BlockedOp } from '../server/blocking';
+import { parseTimeoutMs, type BlockedOp } from '../server/blocking';
 import { Err } from '../protocol/errors';
 import type { Db } from '../store/keyspace';
 import type { Value } from '../store/value';
@@ -136,27 +136,6 @@ function xrangeGeneric(c: Client, argv: string[], rev: boolean): void {
 
 // ---- XREAD ------------------------------------------------------------------
 
-/**
- * getTimeoutFromObjectOrReply(UNIT_MILLISECONDS): an integer number of ms;
- * returns the absolute deadline (0 = forever, Infinity = past LLONG_MAX,
- * which never fires), or null after replying.
- */
-function blockDeadline(c: Client, s: string): number | null {
-  const v = parseLL(s);
-  if (v === null) {
-    c.error(Err.timeout);
-    return null;
-  }
-  if (v < 0) {
-    c.error(Err.negativeTimeout);
-    return null;
-  }
-  if (v === 0 || v === 0n) return 0;
-  const now = Date.now();
-  if (typeof v === 'bigint' || v > Number.MAX_SAFE_INTEGER - now) return Infinity;
-  return now + v;
-}
-
 /** A client blocked in XREAD: served once a stream's last ID passes the one it waits after. */
 class BlockedRead implements BlockedOp {
   readonly type = 'stream' as const;
@@ -191,7 +170,7 @@ function xread(c: Client, argv: string[]): void {
     const o = argv[i];
     const more = argc - i - 1;
     if (optIs(o, 'block') && more > 0) {
-      const d = blockDeadline(c, argv[++i]);
+      const d = parseTimeoutMs(c, argv[++i]);
       if (d === null) return;
       deadline = d;
     } else if (optIs(o, 'count') && more > 0) {

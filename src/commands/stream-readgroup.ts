@@ -6,15 +6,15 @@
  * ENTRIESREAD with NOACK (MULTI/EXEC around several), never as itself.
  */
 import type { Client } from '../server/client';
-import type { BlockedOp } from '../server/blocking';
+import { parseTimeoutMs, type BlockedOp } from '../server/blocking';
 import { Err } from '../protocol/errors';
 import type { Db } from '../store/keyspace';
 import type { Value } from '../store/value';
 import { Stream } from '../store/stream';
 import { StreamId, MAX_ID, ZERO_ID, compareIds, formatId, idEquals, idKey, incrId } from '../store/stream-id';
 import { ConsumerGroup, Consumer, advanceGroup, counterAdd } from '../store/stream-groups';
-import { optIs, parseLL } from './args';
-import { propagateAs } from './propagate';
+import { optIs } from './args';
+import { propagateAs, propagateCommands } from './propagate';
 import { clock } from '../server/clock';
 import { asStream, longLong, replyEntry, setidArgv, strictId, touchConsumer, xclaimArgv } from './stream-group-common';
 
@@ -120,7 +120,7 @@ class XReadGroupWait implements BlockedOp {
     r.bulk(key);
     deliverNew(c, key, s, g, consumer, incrId(g.lastId)!, this.count, this.noack, prop);
     db.ks.dirty++;
-    propagateServed(c, db, prop);
+    propagateCommands(c.server, db.id, prop);
     return true;
   }
 
@@ -135,31 +135,6 @@ class XReadGroupWait implements BlockedOp {
   }
 }
 
-/** Propagate a blocked client's deliveries: one command, or several in MULTI/EXEC. */
-function propagateServed(c: Client, db: Db, cmds: string[][]): void {
-  if (cmds.length === 0) return;
-  const srv = c.server;
-  if (cmds.length > 1) srv.propagate(db.id, ['MULTI']);
-  for (const a of cmds) srv.propagate(db.id, a);
-  if (cmds.length > 1) srv.propagate(db.id, ['EXEC']);
-}
-
-/** getTimeoutFromObjectOrReply(UNIT_MILLISECONDS): absolute deadline (0 = forever), or null after replying. */
-function blockMs(c: Client, s: string): number | null {
-  const v = parseLL(s);
-  if (v === null) {
-    c.error(Err.timeout);
-    return null;
-  }
-  if (v < 0) {
-    c.error(Err.negativeTimeout);
-    return null;
-  }
-  if (v === 0 || v === 0n) return 0;
-  const ms = Number(v);
-  return ms > Number.MAX_SAFE_INTEGER - clock.ms ? Infinity : clock.ms + ms;
-}
-
 export function xreadgroup(c: Client, argv: string[]): void {
   const argc = argv.length;
   let deadline = -1; // -1: no BLOCK
@@ -172,7 +147,7 @@ export function xreadgroup(c: Client, argv: string[]): void {
     const more = argc - i - 1;
     const o = argv[i];
     if (optIs(o, 'block') && more) {
-      const d = blockMs(c, argv[++i]);
+      const d = parseTimeoutMs(c, argv[++i]);
       if (d === null) return;
       deadline = d;
     } else if (optIs(o, 'count') && more) {

@@ -33,6 +33,7 @@ import type { Db } from '../store/keyspace';
 import { Value, typeOf, TypeName } from '../store/value';
 import { Err } from '../protocol/errors';
 import { parseLongDouble, LongDouble } from '../util/longdouble';
+import { toInt64, toSafeInt } from '../util/numbers';
 
 /** How a blocked client is served once one of its keys is ready. */
 export interface BlockedOp {
@@ -306,6 +307,28 @@ export function parseTimeout(c: Client, arg: string): number | null {
   const now = Date.now();
   if (ms > LLONG_MAX - BigInt(now)) return Infinity;
   return Number(ms) + now;
+}
+
+/**
+ * A BLOCK timeout in milliseconds (XREAD, XREADGROUP: Redis's
+ * getTimeoutFromObjectOrReply with UNIT_MILLISECONDS), an integer;
+ * returns the absolute deadline (0 = forever, Infinity = past LLONG_MAX,
+ * which never fires), or null after replying.
+ */
+export function parseTimeoutMs(c: Client, s: string): number | null {
+  const v = toSafeInt(s) ?? toInt64(s);
+  if (v === null) {
+    c.error(Err.timeout);
+    return null;
+  }
+  if (v < 0) {
+    c.error(Err.negativeTimeout);
+    return null;
+  }
+  if (v === 0 || v === 0n) return 0;
+  const now = Date.now();
+  if (typeof v === 'bigint' || v > Number.MAX_SAFE_INTEGER - now) return Infinity;
+  return now + v;
 }
 
 /** The relative timeout in ms as Redis computes it from seconds; null when not a float. */

@@ -9,67 +9,26 @@
  *   COMPAT_BITMAP_COMMANDS=4000     commands per seed (default 6000)
  *   COMPAT_MAX_DIFFS=20             report up to this many differences per seed (default 1)
  */
-import { describe, expect, it } from 'vitest';
 import { BitmapGen } from './generator-bitmaps';
-import { Args, Pair, Proto, REDIS_BIN, SKIP_MESSAGE, formatMismatch, showCmd, useServers } from './harness';
+import { useServers } from './harness';
+import { describeRandomSeeds, runSeed, seedsFrom } from './random-runner';
 
-const SEEDS = (process.env.COMPAT_BITMAP_SEEDS ?? '5001,5002,5003')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean)
-  .map(Number);
+const SEEDS = seedsFrom('COMPAT_BITMAP_SEEDS', [5001, 5002, 5003]);
 const COMMANDS = Number(process.env.COMPAT_BITMAP_COMMANDS ?? 6000);
-const MAX_DIFFS = Math.max(1, Number(process.env.COMPAT_MAX_DIFFS ?? 1));
-const HISTORY = 15;
-
 const servers = useServers();
 
-async function runSeed(seed: number, proto: Proto): Promise<string | null> {
-  const pair = await Pair.open(servers);
-  const gen = new BitmapGen(seed);
-  const history: string[] = [];
-  try {
-    const setup: Args[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL']];
-    for (const args of setup) {
-      const m = await pair.step(args, -1);
-      if (m) return `seed ${seed}: setup differs\n${formatMismatch(m)}`;
-    }
-    const reports: string[] = [];
-    for (let i = 0; i < COMMANDS; i++) {
-      const args = gen.next();
-      const m = await pair.step(args, i);
-      if (m) {
-        reports.push(
-          [
-            `seed ${seed} (RESP${proto}) differs at command #${i} (reproduce: COMPAT_BITMAP_SEEDS=${seed} npx vitest run test/compat/random-bitmaps.test.ts)`,
-            formatMismatch(m),
-            `previous ${history.length} commands:`,
-            ...history.map((h) => `    ${h}`),
-          ].join('\n'),
-        );
-        if (reports.length >= MAX_DIFFS || /^<(connection closed|no reply)/.test(m.tredis + m.redis)) break;
-      }
-      history.push(`#${i} ${showCmd(args)}`);
-      if (history.length > HISTORY) history.shift();
-    }
-    return reports.length ? reports.join('\n\n') : null;
-  } finally {
-    pair.close();
-  }
-}
-
-describe.skipIf(!REDIS_BIN)('compat random bitmaps', () => {
-  SEEDS.forEach((seed, i) => {
-    const proto: Proto = i % 2 === 0 ? 2 : 3;
-    it(`bitmap seed ${seed} (RESP${proto}, ${COMMANDS} commands)`, async () => {
-      const failure = await runSeed(seed, proto);
-      if (failure) expect.fail(failure);
-    }, 180000);
-  });
-});
-
-if (!REDIS_BIN) {
-  describe('compat random bitmaps', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}
+describeRandomSeeds(
+  'compat random bitmaps',
+  SEEDS,
+  (seed, proto) => `bitmap seed ${seed} (RESP${proto}, ${COMMANDS} commands)`,
+  (seed, proto) => {
+    const gen = new BitmapGen(seed);
+    return runSeed(servers, {
+      seed,
+      proto,
+      next: () => gen.next(),
+      commands: COMMANDS,
+      reproduce: `COMPAT_BITMAP_SEEDS=${seed} npx vitest run test/compat/random-bitmaps.test.ts`,
+    });
+  },
+);

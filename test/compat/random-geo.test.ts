@@ -10,19 +10,12 @@
  *   COMPAT_GEO_COMMANDS=5000     commands per seed (default 6000)
  *   COMPAT_MAX_DIFFS=20          report up to this many differences per seed
  */
-import { describe, expect, it } from 'vitest';
 import { GeoGen } from './generator-geo';
-import { Args, Pair, Proto, REDIS_BIN, SKIP_MESSAGE, formatMismatch, showCmd, useServers } from './harness';
+import { Args, Mismatch, Pair, useServers } from './harness';
+import { describeRandomSeeds, runSeed, seedsFrom } from './random-runner';
 
-const SEEDS = (process.env.COMPAT_GEO_SEEDS ?? '4001,4002,4003,4004')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean)
-  .map(Number);
+const SEEDS = seedsFrom('COMPAT_GEO_SEEDS', [4001, 4002, 4003, 4004]);
 const COMMANDS = Number(process.env.COMPAT_GEO_COMMANDS ?? 6000);
-const MAX_DIFFS = Math.max(1, Number(process.env.COMPAT_MAX_DIFFS ?? 1));
-const HISTORY = 15;
-
 const servers = useServers();
 
 /**
@@ -53,53 +46,25 @@ function closeDoubles(args: Args, t: string, r: string): boolean {
   return true;
 }
 
-async function runSeed(seed: number, proto: Proto): Promise<string | null> {
-  const pair = await Pair.open(servers);
-  const gen = new GeoGen(seed);
-  const history: string[] = [];
-  try {
-    for (const args of [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL']]) {
-      const m = await pair.step(args, -1);
-      if (m) return `seed ${seed}: setup differs\n${formatMismatch(m)}`;
-    }
-    const reports: string[] = [];
-    for (let i = 0; i < COMMANDS; i++) {
-      const args = gen.next();
-      const m = await pair.step(args, i);
-      if (m && !closeDoubles(args, m.tredis, m.redis)) {
-        reports.push(
-          [
-            `seed ${seed} (RESP${proto}) differs at command #${i} (reproduce: COMPAT_GEO_SEEDS=${seed} npx vitest run test/compat/random-geo.test.ts)`,
-            formatMismatch(m),
-            `previous ${history.length} commands:`,
-            ...history.map((h) => `    ${h}`),
-          ].join('\n'),
-        );
-        if (reports.length >= MAX_DIFFS || /^<(connection closed|no reply)/.test(m.tredis + m.redis)) break;
-      }
-      history.push(`#${i} ${showCmd(args)}`);
-      if (history.length > HISTORY) history.shift();
-    }
-    return reports.length ? reports.join('\n\n') : null;
-  } finally {
-    pair.close();
-  }
+/** Pair.step's comparison, then NORMALISATION 14 for stored distances. */
+async function compareGeo(pair: Pair, args: Args, index: number): Promise<Mismatch | null> {
+  const m = await pair.step(args, index);
+  return m && !closeDoubles(args, m.tredis, m.redis) ? m : null;
 }
 
-describe.skipIf(!REDIS_BIN)('compat random geo', () => {
-  SEEDS.forEach((seed, i) => {
-    const proto: Proto = i % 2 === 0 ? 2 : 3;
-    it(`geo seed ${seed} (RESP${proto}, ${COMMANDS} commands)`, async () => {
-      const failure = await runSeed(seed, proto);
-      if (failure) expect.fail(failure);
-    }, 180000);
-  });
-});
-
-// Only when redis-server is missing (never in CI, which installs it): one
-// visible skipped test whose name says why, instead of silently running nothing.
-if (!REDIS_BIN) {
-  describe('compat random geo', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}
+describeRandomSeeds(
+  'compat random geo',
+  SEEDS,
+  (seed, proto) => `geo seed ${seed} (RESP${proto}, ${COMMANDS} commands)`,
+  (seed, proto) => {
+    const gen = new GeoGen(seed);
+    return runSeed(servers, {
+      seed,
+      proto,
+      next: () => gen.next(),
+      commands: COMMANDS,
+      compare: compareGeo,
+      reproduce: `COMPAT_GEO_SEEDS=${seed} npx vitest run test/compat/random-geo.test.ts`,
+    });
+  },
+);

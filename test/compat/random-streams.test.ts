@@ -11,67 +11,34 @@
  *   COMPAT_STREAM_COMMANDS=5000    commands per seed (default 5000)
  *   COMPAT_MAX_DIFFS=20            report up to this many differences per seed
  */
-import { describe, expect, it } from 'vitest';
 import { StreamGen } from './generator-streams';
-import { Pair, Proto, REDIS_BIN, SKIP_MESSAGE, formatMismatch, showCmd, useServers } from './harness';
+import { Args, Mismatch, Pair, useServers } from './harness';
+import { describeRandomSeeds, runSeed, seedsFrom } from './random-runner';
 
-const SEEDS = (process.env.COMPAT_STREAM_SEEDS ?? '6001,6002,6003,6004')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean)
-  .map(Number);
+/** Raw replies compared as they are: no normalisation applies to these commands. */
+async function rawCompare(pair: Pair, args: Args, index: number): Promise<Mismatch | null> {
+  const [t, r] = await pair.both(args);
+  return t === r ? null : { index, cmd: args, tredis: t, redis: r };
+}
+
+const SEEDS = seedsFrom('COMPAT_STREAM_SEEDS', [6001, 6002, 6003, 6004]);
 const COMMANDS = Number(process.env.COMPAT_STREAM_COMMANDS ?? 5000);
-const MAX_DIFFS = Math.max(1, Number(process.env.COMPAT_MAX_DIFFS ?? 1));
-const HISTORY = 15;
-
 const servers = useServers();
 
-async function runSeed(seed: number, proto: Proto): Promise<string | null> {
-  const pair = await Pair.open(servers);
-  const gen = new StreamGen(seed);
-  const history: string[] = [];
-  try {
-    for (const args of [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL'], ...gen.setup()]) {
-      const m = await pair.step(args, -1);
-      if (m) return `seed ${seed}: setup differs\n${formatMismatch(m)}`;
-    }
-    const reports: string[] = [];
-    for (let i = 0; i < COMMANDS; i++) {
-      const args = gen.next();
-      const [t, r] = await pair.both(args);
-      if (t !== r) {
-        reports.push(
-          [
-            `seed ${seed} (RESP${proto}) differs at command #${i} (reproduce: COMPAT_STREAM_SEEDS=${seed} npx vitest run test/compat/random-streams.test.ts)`,
-            formatMismatch({ index: i, cmd: args, tredis: t, redis: r }),
-            `previous ${history.length} commands:`,
-            ...history.map((h) => `    ${h}`),
-          ].join('\n'),
-        );
-        if (reports.length >= MAX_DIFFS || /^<(connection closed|no reply)/.test(t + r)) break;
-      }
-      history.push(`#${i} ${showCmd(args)}`);
-      if (history.length > HISTORY) history.shift();
-    }
-    return reports.length ? reports.join('\n\n') : null;
-  } finally {
-    pair.close();
-  }
-}
-
-describe.skipIf(!REDIS_BIN)('compat random streams', () => {
-  SEEDS.forEach((seed, i) => {
-    const proto: Proto = i % 2 === 0 ? 2 : 3;
-    it(`stream seed ${seed} (RESP${proto}, ${COMMANDS} commands)`, async () => {
-      const failure = await runSeed(seed, proto);
-      if (failure) expect.fail(failure);
-    }, 180000);
-  });
-});
-
-// Only when redis-server is missing: one visible skipped test whose name says why.
-if (!REDIS_BIN) {
-  describe('compat random streams', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}
+describeRandomSeeds(
+  'compat random streams',
+  SEEDS,
+  (seed, proto) => `stream seed ${seed} (RESP${proto}, ${COMMANDS} commands)`,
+  (seed, proto) => {
+    const gen = new StreamGen(seed);
+    return runSeed(servers, {
+      seed,
+      proto,
+      next: () => gen.next(),
+      commands: COMMANDS,
+      setup: gen.setup(),
+      compare: rawCompare,
+      reproduce: `COMPAT_STREAM_SEEDS=${seed} npx vitest run test/compat/random-streams.test.ts`,
+    });
+  },
+);

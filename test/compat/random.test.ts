@@ -19,56 +19,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Gen } from './generator';
-import { Args, Pair, Proto, REDIS_BIN, SKIP_MESSAGE, formatMismatch, showCmd, useServers } from './harness';
+import { Proto, REDIS_BIN, SKIP_MESSAGE, useServers } from './harness';
+import { runSeed, seedsFrom } from './random-runner';
 
-// ---------------------------------------------------------------------------
-// Runner
-// ---------------------------------------------------------------------------
-
-const SEEDS = (process.env.COMPAT_SEEDS ?? '1,2,3,4,5,6')
-  .split(',')
-  .map((s) => s.trim())
-  .filter(Boolean)
-  .map(Number);
+const SEEDS = seedsFrom('COMPAT_SEEDS', [1, 2, 3, 4, 5, 6]);
 const COMMANDS = Number(process.env.COMPAT_COMMANDS ?? 15000);
-const MAX_DIFFS = Math.max(1, Number(process.env.COMPAT_MAX_DIFFS ?? 1));
-const HISTORY = 15;
 
 const servers = useServers();
 
-async function runSeed(seed: number, proto: Proto, otherTypes: boolean | 'collections', config: string[] = [], commands = COMMANDS, variant = 0): Promise<string | null> {
-  const pair = await Pair.open(servers);
+function runGenSeed(seed: number, proto: Proto, otherTypes: boolean | 'collections', config: string[] = [], commands = COMMANDS, variant = 0): Promise<string | null> {
   const gen = new Gen(seed, otherTypes);
-  const history: string[] = [];
-  try {
-    const setup: Args[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL'], ...(config.length ? [['CONFIG', 'SET', ...config]] : [])];
-    for (const args of setup) {
-      const m = await pair.step(args, -1);
-      if (m) return `seed ${seed}: setup differs\n${formatMismatch(m)}`;
-    }
-    const reports: string[] = [];
-    for (let i = 0; i < commands; i++) {
-      const args = gen.next();
-      const m = await pair.step(args, i);
-      if (m) {
-        reports.push(
-          [
-            `seed ${seed} (RESP${proto}) differs at command #${i} (reproduce: ${otherTypes === 'collections' ? `COMPAT_COLLECTION_SEEDS=${seed}/${variant}` : `COMPAT_SEEDS=${seed}`} npx vitest run test/compat/random.test.ts)`,
-            formatMismatch(m),
-            `previous ${history.length} commands:`,
-            ...history.map((h) => `    ${h}`),
-          ].join('\n'),
-        );
-        if (reports.length >= MAX_DIFFS || /^<(connection closed|no reply)/.test(m.tredis + m.redis)) break;
-      }
-      history.push(`#${i} ${showCmd(args)}`);
-      if (history.length > HISTORY) history.shift();
-    }
-    return reports.length ? reports.join('\n\n') : null;
-  } finally {
-    if (config.length) await pair.both(['CONFIG', 'SET', ...DEFAULT_THRESHOLDS]);
-    pair.close();
-  }
+  const replay = otherTypes === 'collections' ? `COMPAT_COLLECTION_SEEDS=${seed}/${variant}` : `COMPAT_SEEDS=${seed}`;
+  return runSeed(servers, {
+    seed,
+    proto,
+    next: () => gen.next(),
+    commands,
+    reproduce: `${replay} npx vitest run test/compat/random.test.ts`,
+    setup: config.length ? [['CONFIG', 'SET', ...config]] : [],
+    teardown: config.length ? [['CONFIG', 'SET', ...DEFAULT_THRESHOLDS]] : [],
+  });
 }
 
 /** Encoding thresholds (Redis 7.0 defaults) and the low ones some collection seeds use. */
@@ -103,7 +73,7 @@ describe.skipIf(!REDIS_BIN)('compat random', () => {
   SEEDS.forEach((seed, i) => {
     const proto: Proto = i % 2 === 0 ? 2 : 3;
     it(`seed ${seed} (RESP${proto}, ${COMMANDS} commands)`, async () => {
-      const failure = await runSeed(seed, proto, false);
+      const failure = await runGenSeed(seed, proto, false);
       if (failure) expect.fail(failure);
     }, 120000);
   });
@@ -111,7 +81,7 @@ describe.skipIf(!REDIS_BIN)('compat random', () => {
   // Also creates lists/sets/hashes/zsets so string and keyspace commands meet
   // other types (WRONGTYPE, TYPE, OBJECT ENCODING, SCAN TYPE...).
   it(`seed 1001 with other value types (RESP2, ${COMMANDS} commands)`, async () => {
-    const failure = await runSeed(1001, 2, true);
+    const failure = await runGenSeed(1001, 2, true);
     if (failure) expect.fail(failure);
   }, 120000);
 
@@ -121,7 +91,7 @@ describe.skipIf(!REDIS_BIN)('compat random', () => {
     const variant = DEFAULT_COLLECTION_SEEDS.findIndex(([, p, c]) => p === proto && c === config);
     const label = config.length ? `CONFIG SET ${config.filter((_, i) => i % 2 === 0).length} thresholds` : 'default thresholds';
     it(`collections seed ${seed} (RESP${proto}, ${label}, ${COLLECTION_COMMANDS} commands)`, async () => {
-      const failure = await runSeed(seed, proto, 'collections', config, COLLECTION_COMMANDS, variant);
+      const failure = await runGenSeed(seed, proto, 'collections', config, COLLECTION_COMMANDS, variant);
       if (failure) expect.fail(failure);
     }, 120000);
   }
