@@ -63,9 +63,16 @@ export class StreamNode {
    * to allocate, growing them more so.
    */
   meta: Uint32Array;
-  /** SAMEFIELDS entries: their values; others: field, value, field, value... */
-  items: string[];
-  /** Strings used in `items`. */
+  /**
+   * The entries' strings, packed as bytes (latin1) one after another: item
+   * k is data[offs[k], offs[k + 1]). SAMEFIELDS entries keep their values,
+   * others field, value, field, value... Bytes instead of JS strings: a
+   * short string costs 16-24 bytes of heap plus its pointer, a packed one
+   * its length plus a 4-byte offset.
+   */
+  private data: Uint8Array;
+  private offs: Uint32Array;
+  /** Items stored. */
   nItems = 0;
   /** Entries, deleted ones included. */
   n = 0;
@@ -79,7 +86,8 @@ export class StreamNode {
     readonly master: string[],
   ) {
     this.meta = new Uint32Array(cap * STRIDE);
-    this.items = new Array<string>(cap * Math.max(1, master.length));
+    this.offs = new Uint32Array(cap * Math.max(1, master.length) + 1);
+    this.data = new Uint8Array(64);
     // listpack header (6) + end (1) + num-fields + fields + master terminator (0)
     let b = 7 + intBytes(master.length) + 2;
     for (let i = 0; i < master.length; i++) b += strBytes(master[i]);
@@ -160,7 +168,6 @@ export class StreamNode {
     m[o + 1] = id.msLo;
     m[o + 2] = id.seqHi;
     m[o + 3] = id.seqLo;
-    const items = this.items;
     let k = this.nItems;
     m[o + START] = k;
     const nf = (to - from) >> 1;
@@ -172,7 +179,7 @@ export class StreamNode {
     if (i === 0 || this.sameFields(fv, from, to)) {
       m[o + FLAGS] = F_SAMEFIELDS;
       for (let j = from + 1; j < to; j += 2) {
-        items[k++] = fv[j];
+        this.putItem(k++, fv[j]);
         b += strBytes(fv[j]);
       }
       b += intBytes(nf + 3);
@@ -180,7 +187,7 @@ export class StreamNode {
       m[o + FLAGS] = 0;
       b += intBytes(nf);
       for (let j = from; j < to; j++) {
-        items[k++] = fv[j];
+        this.putItem(k++, fv[j]);
         b += strBytes(fv[j]);
       }
       b += intBytes(nf * 2 + 4);
@@ -189,6 +196,53 @@ export class StreamNode {
     this.restBytes += b;
     this.n++;
     this.live++;
+  }
+
+  /** Store item k (the next one) as bytes. */
+  private putItem(k: number, str: string): void {
+    if (k + 2 > this.offs.length) {
+      const offs = new Uint32Array(this.offs.length * 2);
+      offs.set(this.offs);
+      this.offs = offs;
+    }
+    const at = this.offs[k];
+    const len = str.length;
+    let data = this.data;
+    if (at + len > data.length) {
+      data = new Uint8Array(Math.max(data.length * 2, at + len));
+      data.set(this.data.subarray(0, at));
+      this.data = data;
+    }
+    if (len < 32) {
+      for (let i = 0; i < len; i++) data[at + i] = str.charCodeAt(i);
+    } else {
+      Buffer.from(data.buffer, data.byteOffset, data.byteLength).latin1Write(str, at, len);
+    }
+    this.offs[k + 1] = at + len;
+  }
+
+  /** Item k as a string. */
+  private item(k: number): string {
+    const from = this.offs[k];
+    const to = this.offs[k + 1];
+    const data = this.data;
+    if (to - from < 16) {
+      let out = '';
+      for (let i = from; i < to; i++) out += String.fromCharCode(data[i]);
+      return out;
+    }
+    return Buffer.from(data.buffer, data.byteOffset + from, to - from).latin1Slice(0, to - from);
+  }
+
+  /**
+   * The node takes no more entries: give back the spare room of its
+   * buffers (a node's final size is only known when it is closed).
+   */
+  seal(): void {
+    const used = this.offs[this.nItems];
+    if (this.data.length > used) this.data = this.data.slice(0, used);
+    if (this.offs.length > this.nItems + 1) this.offs = this.offs.slice(0, this.nItems + 1);
+    if (this.meta.length > this.n * STRIDE) this.meta = this.meta.slice(0, this.n * STRIDE);
   }
 
   private grow(): void {
@@ -208,11 +262,11 @@ export class StreamNode {
   }
 
   field(i: number, k: number): string {
-    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? this.master[k] : this.items[this.start(i) + 2 * k];
+    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? this.master[k] : this.item(this.start(i) + 2 * k);
   }
 
   value(i: number, k: number): string {
-    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? this.items[this.start(i) + k] : this.items[this.start(i) + 2 * k + 1];
+    return (this.flagsOf(i) & F_SAMEFIELDS) !== 0 ? this.item(this.start(i) + k) : this.item(this.start(i) + 2 * k + 1);
   }
 
   /** Entry i's [f, v, f, v...]. */
@@ -236,7 +290,8 @@ export class StreamNode {
     const c = Object.create(StreamNode.prototype) as StreamNode;
     Object.assign(c, this);
     c.meta = this.meta.slice();
-    c.items = this.items.slice();
+    c.offs = this.offs.slice();
+    c.data = this.data.slice();
     return c;
   }
 }

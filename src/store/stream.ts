@@ -247,6 +247,7 @@ export class Stream extends StoredObject {
       else if (limits.maxEntries !== 0 && node.n >= limits.maxEntries) node = null;
     }
     if (node === null) {
+      if (nodes.length !== 0) nodes[nodes.length - 1].seal();
       const nf = (to - from) >> 1;
       const master = new Array<string>(nf);
       for (let k = 0; k < nf; k++) master[k] = fv[from + 2 * k];
