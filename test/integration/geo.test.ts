@@ -104,11 +104,7 @@ describe('geo on tredis', () => {
       await fx.r.cmd(...args);
     }
     expect(await fx.cmd('ZCARD big')).toBe(`:${n}\r\n`);
-    const t0 = process.hrtime.bigint();
-    const reps = 200;
-    let reply = '';
-    for (let i = 0; i < reps; i++) reply = await fx.r.cmd('GEOSEARCH', 'big', 'FROMLONLAT', '13.4', '38.1', 'BYRADIUS', '300', 'km', 'ASC', 'WITHDIST');
-    const perSearchMs = Number(process.hrtime.bigint() - t0) / 1e6 / reps;
+    const reply = await fx.r.cmd('GEOSEARCH', 'big', 'FROMLONLAT', '13.4', '38.1', 'BYRADIUS', '300', 'km', 'ASC', 'WITHDIST');
     const got = [...reply.matchAll(/\$\d+\r\n(m\d+)\r\n/g)].map((m) => m[1]).sort();
     // reference: every member's distance, from the stored set itself
     // (the server runs the compiled code: its ZSet is not src's class)
@@ -123,8 +119,6 @@ describe('geo on tredis', () => {
     want.sort();
     expect(got).toEqual(want);
     expect(want.length).toBeGreaterThan(5);
-    // a scan decoding all 300k members takes tens of ms; the cells take well under a ms
-    // (bound kept loose for loaded machines)
-    expect(perSearchMs).toBeLessThan(10);
+    // (its speed against Redis on 1M members: bench/families.mjs)
   }, 120000);
 });
