@@ -40,7 +40,10 @@ and a fresh tredis and compares memory per key (RSS and INFO used_memory).
 Options:
   --keys N         number of keys (default 1000000)
   --value-size B   value length in bytes (default 10, minimum 10)
-  --cmd mset|set   command used by the loader (default mset)
+  --cmd mset|set|xadd
+                   command used by the loader (default mset); xadd appends N
+                   entries (name <value> qty <i % 97>) to one stream instead
+                   of writing N keys, and reports memory per entry
   --batch K        keys per MSET (default 100)
   --pipeline W     max commands in flight on the loader connection (default 200)
   --settle SEC     wait before the final measurement (default 2)
@@ -76,14 +79,48 @@ const nKeys = Math.floor(opts.keys ?? 1_000_000);
 if (nKeys < 1) die('--keys must be >= 1');
 const valueSize = Math.max(10, Math.floor(opts['value-size'] ?? 10));
 const loadCmd = (opts.cmd ?? 'mset').toLowerCase();
-if (loadCmd !== 'mset' && loadCmd !== 'set') die('--cmd must be mset or set');
-const batch = loadCmd === 'set' ? 1 : Math.max(1, Math.floor(opts.batch ?? 100));
+if (loadCmd !== 'mset' && loadCmd !== 'set' && loadCmd !== 'xadd') die('--cmd must be mset, set or xadd');
+const batch = loadCmd === 'mset' ? Math.max(1, Math.floor(opts.batch ?? 100)) : 1;
+const STREAM = 'stream';
+const unit = loadCmd === 'xadd' ? 'entry' : 'key';
 const maxInFlight = Math.max(1, Math.floor(opts.pipeline ?? 200));
 const settleMs = (opts.settle ?? 2) * 1000;
 if (opts.only && opts.only !== 'redis' && opts.only !== 'tredis') die('--only must be redis or tredis');
 
 const keyOf = (i) => `key:${String(i).padStart(12, '0')}`;
 const valueOf = (i) => `v${String(i).padStart(valueSize - 1, '0')}`;
+const entryOf = (i) => ['name', valueOf(i), 'qty', String(i % 97)];
+
+/** The loader's command for items next..end. */
+function loadArgs(next, end) {
+  if (loadCmd === 'xadd') return ['XADD', STREAM, `${next}-1`, ...entryOf(next)];
+  const args = [loadCmd === 'set' ? 'SET' : 'MSET'];
+  for (let i = next; i <= end; i++) args.push(keyOf(i), valueOf(i));
+  return args;
+}
+
+/** Spot checks after loading: DBSIZE and GETs, or XLEN and XRANGEs. */
+async function verify(ctl) {
+  const errors = [];
+  const probes = [1, Math.ceil(nKeys / 2), nKeys];
+  if (loadCmd === 'xadd') {
+    const len = await ctl.call('XLEN', STREAM);
+    if (len !== nKeys) errors.push(`XLEN is ${len}, expected ${nKeys}`);
+    for (const i of probes) {
+      const got = JSON.stringify(await ctl.call('XRANGE', STREAM, `${i}-1`, `${i}-1`));
+      const want = JSON.stringify([[`${i}-1`, entryOf(i)]]);
+      if (got !== want) errors.push(`XRANGE ${i}-1 returned ${got}, expected ${want}`);
+    }
+    return { count: len, errors };
+  }
+  const dbsize = await ctl.call('DBSIZE');
+  if (dbsize !== nKeys) errors.push(`DBSIZE is ${dbsize}, expected ${nKeys}`);
+  for (const i of probes) {
+    const v = await ctl.call('GET', keyOf(i));
+    if (v !== valueOf(i)) errors.push(`GET ${keyOf(i)} returned ${JSON.stringify(v)}, expected ${valueOf(i)}`);
+  }
+  return { count: dbsize, errors };
+}
 
 /**
  * Load keys 1..nKeys. Commands are encoded in groups and written with a
@@ -108,9 +145,7 @@ async function loadKeys(port) {
       let count = 0;
       while (count < commandsPerWrite && next <= nKeys) {
         const end = Math.min(nKeys, next + batch - 1);
-        const args = [loadCmd === 'set' ? 'SET' : 'MSET'];
-        for (let i = next; i <= end; i++) args.push(keyOf(i), valueOf(i));
-        payload += encodeCommand(args);
+        payload += encodeCommand(loadArgs(next, end));
         count++;
         next = end + 1;
       }
@@ -144,7 +179,6 @@ async function memInfo(client) {
 async function measure(name, cmd) {
   process.stderr.write(`\n[${name}] starting: ${showCmd(cmd)}\n`);
   const server = await startServer(name, cmd);
-  const errors = [];
   try {
     await sleep(1000);
     const ctl = await RespClient.connect(server.port);
@@ -158,15 +192,10 @@ async function measure(name, cmd) {
       await loadKeys(server.port);
       const loadSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
       process.stderr.write(
-        `[${name}] loaded ${fmtInt(nKeys)} keys in ${loadSeconds.toFixed(2)}s (${fmtInt(nKeys / loadSeconds)} keys/s)\n`,
+        `[${name}] loaded ${fmtInt(nKeys)} ${unit === 'key' ? 'keys' : 'entries'} in ${loadSeconds.toFixed(2)}s (${fmtInt(nKeys / loadSeconds)} keys/s)\n`,
       );
 
-      const dbsize = await ctl.call('DBSIZE');
-      if (dbsize !== nKeys) errors.push(`DBSIZE is ${dbsize}, expected ${nKeys}`);
-      for (const i of [1, Math.ceil(nKeys / 2), nKeys]) {
-        const v = await ctl.call('GET', keyOf(i));
-        if (v !== valueOf(i)) errors.push(`GET ${keyOf(i)} returned ${JSON.stringify(v)}, expected ${valueOf(i)}`);
-      }
+      const { count: dbsize, errors } = await verify(ctl);
 
       await sleep(settleMs);
       const after = { usedMemory: await memInfo(ctl), ...readRss(server.pid) };
@@ -218,15 +247,15 @@ async function main() {
   const t = results.tredis;
 
   const metrics = [
-    ['RSS delta / key', (x) => x.perKey.rssDelta, (v) => `${v.toFixed(1)} B`],
-    ['RSS / key (absolute)', (x) => x.perKey.rssAbsolute, (v) => `${v.toFixed(1)} B`],
-    ['used_memory delta / key', (x) => x.perKey.usedMemoryDelta, (v) => `${v.toFixed(1)} B`],
+    [`RSS delta / ${unit}`, (x) => x.perKey.rssDelta, (v) => `${v.toFixed(1)} B`],
+    [`RSS / ${unit} (absolute)`, (x) => x.perKey.rssAbsolute, (v) => `${v.toFixed(1)} B`],
+    [`used_memory delta / ${unit}`, (x) => x.perKey.usedMemoryDelta, (v) => `${v.toFixed(1)} B`],
     ['baseline RSS', (x) => x.baseline.rss, fmtBytes],
     ['RSS after load', (x) => x.after.rss, fmtBytes],
     ['peak RSS (VmHWM)', (x) => x.after.hwm, fmtBytes],
     ['baseline used_memory', (x) => x.baseline.usedMemory, fmtBytes],
     ['used_memory after load', (x) => x.after.usedMemory, fmtBytes],
-    ['load rate (keys/s)', (x) => x.keys / x.loadSeconds, fmtInt],
+    [`load rate (${unit === 'key' ? 'keys' : 'entries'}/s)`, (x) => x.keys / x.loadSeconds, fmtInt],
   ];
   const cols = [];
   if (r) cols.push(['redis', r]);
@@ -247,9 +276,12 @@ async function main() {
     return row;
   });
 
+  const what =
+    loadCmd === 'xadd'
+      ? `${fmtInt(nKeys)} stream entries (name <${valueSize}-byte value> qty <int>) loaded with pipelined XADD`
+      : `${fmtInt(nKeys)} keys (key:%012d -> ${valueSize}-byte value) loaded with pipelined ${loadCmd === 'set' ? 'SET' : `MSET x${batch}`}`;
   const desc =
-    `${fmtInt(nKeys)} keys (key:%012d -> ${valueSize}-byte value) loaded with pipelined ` +
-    `${loadCmd === 'set' ? 'SET' : `MSET x${batch}`}; RSS from /proc/<pid>/status after ${settleMs / 1000}s settle; ` +
+    `${what}; RSS from /proc/<pid>/status after ${settleMs / 1000}s settle; ` +
     `Node ${process.version}, ${os.platform()} ${os.arch()}`;
   process.stdout.write('\n');
   if (opts.markdown) process.stdout.write(`${desc}\n\n${markdownTable(header, rows, align)}\n`);
