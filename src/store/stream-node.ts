@@ -3,13 +3,15 @@
  * with the byte-size model of Redis's listpack encoding that decides where
  * nodes end, and the rax shape of the node keys (XINFO's radix-tree-nodes).
  */
-import { StreamId } from './stream-id';
+import { StreamId, compareIds, formatU64 } from './stream-id';
 import { toSafeInt, isInt64Str } from '../util/numbers';
 
 const TWO32 = 4294967296;
 
 export const F_DELETED = 1;
 export const F_SAMEFIELDS = 2;
+/** The entry's ID does not fit the compact form: it is in `wide`. */
+const F_WIDE = 4;
 
 // ---- listpack size model ----------------------------------------------------
 
@@ -49,20 +51,30 @@ function deltaInt64(aHi: number, aLo: number, bHi: number, bLo: number): number 
 
 // ---- nodes ------------------------------------------------------------------
 
-/** Per-entry slots in StreamNode.meta: ID halves, first item index, flags. */
-export const STRIDE = 6;
-const START = 4;
-const FLAGS = 5;
+/** Per-entry slots in StreamNode.meta: ms - master ms, seq, first item index. */
+const STRIDE = 3;
+const SEQ = 1;
+const START = 2;
 
 /** One listpack node's worth of entries. */
 export class StreamNode {
   /**
-   * STRIDE uint32 per entry: ms hi, ms lo, seq hi, seq lo, index in `items`
-   * of its first string, flags. Entry 0's ID is the master ID. One typed
-   * array per node, sized for a full node up front: typed arrays are costly
-   * to allocate, growing them more so.
+   * STRIDE uint32 per entry: its ms minus the master entry's ms, its seq,
+   * and the index of its first item: 12 bytes instead of a full 16-byte ID
+   * plus slots, like the listpack's ID deltas. An entry whose ms is 2^32 or
+   * more past the master's, or whose seq needs more than 32 bits, is
+   * flagged F_WIDE and its ID kept in `wide`. Sized for a full node up
+   * front: typed arrays are costly to allocate, growing them more so.
    */
-  meta: Uint32Array;
+  private meta: Uint32Array;
+  /** F_DELETED | F_SAMEFIELDS | F_WIDE per entry. */
+  private flags: Uint8Array;
+  private wide: Map<number, StreamId> | null = null;
+  /** The master entry's (entry 0's) ID halves: the node's key. */
+  private mHi = 0;
+  private mLo = 0;
+  private sHi = 0;
+  private sLo = 0;
   /**
    * The entries' strings, packed as bytes (latin1) one after another: item
    * k is data[offs[k], offs[k + 1]). SAMEFIELDS entries keep their values,
@@ -86,6 +98,7 @@ export class StreamNode {
     readonly master: string[],
   ) {
     this.meta = new Uint32Array(cap * STRIDE);
+    this.flags = new Uint8Array(cap);
     this.offs = new Uint32Array(cap * Math.max(1, master.length) + 1);
     this.data = new Uint8Array(64);
     // listpack header (6) + end (1) + num-fields + fields + master terminator (0)
@@ -108,23 +121,30 @@ export class StreamNode {
   }
 
   flagsOf(i: number): number {
-    return this.meta[i * STRIDE + FLAGS];
+    return this.flags[i];
   }
 
   /** Compare entry i's ID with id. */
   cmp(i: number, id: StreamId): number {
+    if ((this.flags[i] & F_WIDE) !== 0) return compareIds(this.wide!.get(i)!, id);
     const m = this.meta;
     const o = i * STRIDE;
-    let a = m[o];
+    let lo = this.mLo + m[o];
+    let hi = this.mHi;
+    if (lo >= TWO32) {
+      lo -= TWO32;
+      hi++;
+    }
+    let a = hi;
     let b = id.msHi;
     if (a === b) {
-      a = m[o + 1];
+      a = lo;
       b = id.msLo;
       if (a === b) {
-        a = m[o + 2];
+        a = 0;
         b = id.seqHi;
         if (a === b) {
-          a = m[o + 3];
+          a = m[o + SEQ];
           b = id.seqLo;
         }
       }
@@ -133,9 +153,26 @@ export class StreamNode {
   }
 
   idAt(i: number): StreamId {
+    if ((this.flags[i] & F_WIDE) !== 0) return this.wide!.get(i)!;
     const o = i * STRIDE;
-    const m = this.meta;
-    return new StreamId(m[o], m[o + 1], m[o + 2], m[o + 3]);
+    let lo = this.mLo + this.meta[o];
+    let hi = this.mHi;
+    if (lo >= TWO32) {
+      lo -= TWO32;
+      hi++;
+    }
+    return new StreamId(hi, lo, 0, this.meta[o + SEQ]);
+  }
+
+  /** Entry i's ID as `ms-seq`. */
+  idString(i: number): string {
+    const id = this.idAt(i);
+    return formatU64(id.msHi, id.msLo) + '-' + formatU64(id.seqHi, id.seqLo);
+  }
+
+  /** Word w (0-3) of the node key, the master ID as four big-endian uint32. */
+  keyWord(w: number): number {
+    return w === 0 ? this.mHi : w === 1 ? this.mLo : w === 2 ? this.sHi : this.sLo;
   }
 
   /** First entry index whose ID is >= id (n when none). */
@@ -164,27 +201,40 @@ export class StreamNode {
     if ((i + 1) * STRIDE > this.meta.length) this.grow();
     const m = this.meta;
     const o = i * STRIDE;
-    m[o] = id.msHi;
-    m[o + 1] = id.msLo;
-    m[o + 2] = id.seqHi;
-    m[o + 3] = id.seqLo;
+    if (i === 0) {
+      this.mHi = id.msHi;
+      this.mLo = id.msLo;
+      this.sHi = id.seqHi;
+      this.sLo = id.seqLo;
+    }
+    // IDs only grow, so the ms delta is never negative
+    const hiDelta = id.msHi - this.mHi;
+    const delta = hiDelta === 0 ? id.msLo - this.mLo : hiDelta === 1 ? id.msLo + TWO32 - this.mLo : TWO32;
+    let f = 0;
+    if (delta < TWO32 && id.seqHi === 0) {
+      m[o] = delta;
+      m[o + SEQ] = id.seqLo;
+    } else {
+      f = F_WIDE;
+      (this.wide ??= new Map()).set(i, id);
+    }
     let k = this.nItems;
     m[o + START] = k;
     const nf = (to - from) >> 1;
     // entry bytes: flags + ms-diff + seq-diff + lp-count
     let b =
       2 +
-      intBytes(deltaInt64(id.msHi, id.msLo, m[0], m[1])) +
-      intBytes(deltaInt64(id.seqHi, id.seqLo, m[2], m[3]));
+      intBytes(deltaInt64(id.msHi, id.msLo, this.mHi, this.mLo)) +
+      intBytes(deltaInt64(id.seqHi, id.seqLo, this.sHi, this.sLo));
     if (i === 0 || this.sameFields(fv, from, to)) {
-      m[o + FLAGS] = F_SAMEFIELDS;
+      this.flags[i] = f | F_SAMEFIELDS;
       for (let j = from + 1; j < to; j += 2) {
         this.putItem(k++, fv[j]);
         b += strBytes(fv[j]);
       }
       b += intBytes(nf + 3);
     } else {
-      m[o + FLAGS] = 0;
+      this.flags[i] = f;
       b += intBytes(nf);
       for (let j = from; j < to; j++) {
         this.putItem(k++, fv[j]);
@@ -243,16 +293,21 @@ export class StreamNode {
     if (this.data.length > used) this.data = this.data.slice(0, used);
     if (this.offs.length > this.nItems + 1) this.offs = this.offs.slice(0, this.nItems + 1);
     if (this.meta.length > this.n * STRIDE) this.meta = this.meta.slice(0, this.n * STRIDE);
+    if (this.flags.length > this.n) this.flags = this.flags.slice(0, this.n);
   }
 
   private grow(): void {
-    const meta = new Uint32Array(Math.max(8 * STRIDE, this.meta.length * 2));
+    const n = Math.max(8, this.flags.length * 2);
+    const meta = new Uint32Array(n * STRIDE);
     meta.set(this.meta);
     this.meta = meta;
+    const flags = new Uint8Array(n);
+    flags.set(this.flags);
+    this.flags = flags;
   }
 
   isDeleted(i: number): boolean {
-    return (this.meta[i * STRIDE + FLAGS] & F_DELETED) !== 0;
+    return (this.flags[i] & F_DELETED) !== 0;
   }
 
   /** Field count of entry i. */
@@ -282,7 +337,7 @@ export class StreamNode {
 
   /** Flag entry i deleted (it must be live). */
   markDeleted(i: number): void {
-    this.meta[i * STRIDE + FLAGS] |= F_DELETED;
+    this.flags[i] |= F_DELETED;
     this.live--;
   }
 
@@ -290,6 +345,8 @@ export class StreamNode {
     const c = Object.create(StreamNode.prototype) as StreamNode;
     Object.assign(c, this);
     c.meta = this.meta.slice();
+    c.flags = this.flags.slice();
+    c.wide = this.wide === null ? null : new Map(this.wide);
     c.offs = this.offs.slice();
     c.data = this.data.slice();
     return c;
@@ -328,12 +385,12 @@ function raxBelow(nodes: StreamNode[], lo: number, hi: number, d: number): numbe
 }
 
 function keyByte(node: StreamNode, d: number): number {
-  return (node.meta[d >> 2] >>> (8 * (3 - (d & 3)))) & 255;
+  return (node.keyWord(d >> 2) >>> (8 * (3 - (d & 3)))) & 255;
 }
 
 function firstDiffByte(a: StreamNode, b: StreamNode): number {
   for (let w = 0; w < 4; w++) {
-    const x = a.meta[w] ^ b.meta[w];
+    const x = a.keyWord(w) ^ b.keyWord(w);
     if (x !== 0) return w * 4 + (Math.clz32(x) >> 3);
   }
   return 16;

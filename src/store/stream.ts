@@ -32,7 +32,7 @@ import {
   incrId,
   formatU64,
 } from './stream-id';
-import { STRIDE, StreamNode, raxNodeEstimate } from './stream-node';
+import { StreamNode, raxNodeEstimate } from './stream-node';
 
 /** stream-node-max-entries / stream-node-max-bytes (0 = no limit). */
 export interface StreamLimits {
@@ -471,9 +471,7 @@ export class StreamIterator {
 
   /** The current entry's ID as `ms-seq`. */
   idString(): string {
-    const ids = this.node!.meta;
-    const o = this.i * STRIDE;
-    return formatU64(ids[o], ids[o + 1]) + '-' + formatU64(ids[o + 2], ids[o + 3]);
+    return this.node!.idString(this.i);
   }
 
   /** Number of field/value pairs of the current entry. */

@@ -241,7 +241,11 @@ describe('stream value', () => {
     expect(st.dup().entriesAddedExact()).toBe(6);
   });
 
-  it('agrees with a plain array model under random appends, deletes, trims and ranges', () => {
+  /**
+   * Random appends, deletes, trims and ranges on a stream and on a plain
+   * array, compared after every step; `nextId(st, rnd)` makes each new ID.
+   */
+  function agreesWithModel(nextId: (st: Stream, rnd: (n: number) => number) => StreamId): void {
     let seed = 12345;
     const rnd = (n: number) => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -250,12 +254,10 @@ describe('stream value', () => {
     for (const lim of [DEFAULT_STREAM_LIMITS, { maxEntries: 3, maxBytes: 4096 }, { maxEntries: 0, maxBytes: 120 }]) {
       const st = new Stream();
       const model: { id: StreamId; fields: string[] }[] = [];
-      let ms = 0;
       for (let step = 0; step < 4000; step++) {
         const op = rnd(10);
         if (op < 5) {
-          ms += rnd(3);
-          const next = st.nextAutoId(ms)!;
+          const next = nextId(st, rnd);
           const fv = rnd(3) === 0 ? ['x', String(step), 'y', 'z'] : ['f', 'v'.repeat(rnd(30))];
           st.append(next, fv, 0, fv.length, lim);
           model.push({ id: next, fields: fv });
@@ -285,6 +287,34 @@ describe('stream value', () => {
         expect(last === null ? null : formatId(last)).toBe(model.length ? formatId(model[model.length - 1].id) : null);
       }
     }
+  }
+
+  it('agrees with a plain array model under random appends, deletes, trims and ranges', () => {
+    let ms = 0;
+    agreesWithModel((st, rnd) => {
+      ms += rnd(3);
+      return st.nextAutoId(ms)!;
+    });
+  });
+
+  it('agrees with the model when IDs leave the compact form (ms 2^32 past the node\'s first, seq past 2^32)', () => {
+    let ms = 1000n;
+    let seq = 0n;
+    agreesWithModel((_st, rnd) => {
+      const k = rnd(8);
+      if (k === 0) {
+        ms += 2n ** 32n + BigInt(rnd(3)); // beyond a 32-bit delta from most masters
+        seq = 0n;
+      } else if (k === 1) {
+        seq += 2n ** 32n + BigInt(rnd(5)); // a seq that needs more than 32 bits
+      } else if (k < 5) {
+        seq += 1n;
+      } else {
+        ms += BigInt(rnd(3) + 1);
+        seq = 0n;
+      }
+      return idFromBigInts(ms, seq);
+    });
   });
 });
 
