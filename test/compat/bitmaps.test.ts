@@ -5,8 +5,8 @@
  * to tredis, in RESP2 and RESP3, after FLUSHALL; every reply is compared byte
  * for byte (no normalisation is needed for these commands).
  */
-import { describe, expect, it } from 'vitest';
-import { Args, REDIS_BIN, SKIP_MESSAGE, Step, formatMismatch, runScript, useServers } from './harness';
+import { expect, it } from 'vitest';
+import { Args, describeWithRedis, formatMismatch, runScript, Step, useServers } from './harness';
 
 /** "SET k v" → ['SET','k','v']; a token in double quotes is one literal argument. */
 function cmd(line: string): Args {
@@ -559,7 +559,7 @@ const scripts: Record<string, Step[]> = {
 
 const servers = useServers();
 
-describe.skipIf(!REDIS_BIN)('compat bitmaps', () => {
+describeWithRedis('compat bitmaps', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
@@ -573,9 +573,3 @@ describe.skipIf(!REDIS_BIN)('compat bitmaps', () => {
     }
   }
 });
-
-if (!REDIS_BIN) {
-  describe('compat bitmaps', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}

@@ -11,9 +11,9 @@
  * where Redis's partial quicksort decides the order), STORE/STOREDIST and
  * every error.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Rng } from './generator';
-import { Args, REDIS_BIN, SKIP_MESSAGE, Step, formatMismatch, runScript, useServers } from './harness';
+import { Args, describeWithRedis, formatMismatch, runScript, Step, useServers } from './harness';
 
 /** "GEOADD k 1 2 m" → ['GEOADD','k','1','2','m']; "..." keeps spaces, "" is empty. */
 function cmd(line: string): Args {
@@ -486,7 +486,7 @@ const scripts: Record<string, Step[]> = {
 
 const servers = useServers();
 
-describe.skipIf(!REDIS_BIN)('geo: differential against redis-server', () => {
+describeWithRedis('geo: differential against redis-server', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
@@ -499,11 +499,3 @@ describe.skipIf(!REDIS_BIN)('geo: differential against redis-server', () => {
     }
   }
 });
-
-// Only when redis-server is missing (never in CI, which installs it): one
-// visible skipped test whose name says why, instead of silently running nothing.
-if (!REDIS_BIN) {
-  describe('geo: differential against redis-server', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}

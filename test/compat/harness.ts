@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Running, encode, replyLength, startTredis } from '../helpers';
 
 // ---------------------------------------------------------------------------
@@ -45,6 +45,16 @@ export function findRedisServer(): string | null {
 export const REDIS_BIN = findRedisServer();
 export const SKIP_MESSAGE = 'test/compat skipped: redis-server was not found on PATH (set REDIS_SERVER=/path/to/redis-server to override)';
 if (!REDIS_BIN) console.warn(`[compat] ${SKIP_MESSAGE}`);
+
+/**
+ * describe() for tests that need a real redis-server. Without one (never in
+ * CI, which installs it) the block becomes one visible skipped test whose
+ * name (SKIP_MESSAGE) says why, instead of silently running nothing.
+ */
+export function describeWithRedis(title: string, body: () => void): void {
+  if (REDIS_BIN) describe(title, body);
+  else describe(title, () => it.skip(SKIP_MESSAGE, () => {}));
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

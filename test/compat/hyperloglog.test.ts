@@ -5,9 +5,9 @@
  * dense, dense), PFMERGE over mixed encodings, hll-sparse-max-bytes changes,
  * values made by hand (SET of HLL bytes) and corrupted ones.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { prng as rng } from '../prng';
-import { Args, Pair, REDIS_BIN, SKIP_MESSAGE, Step, formatMismatch, runScript, showCmd, useServers } from './harness';
+import { Args, describeWithRedis, formatMismatch, Pair, runScript, showCmd, Step, useServers } from './harness';
 
 const servers = useServers();
 
@@ -302,7 +302,7 @@ const scripts: Record<string, Step[]> = {
   ),
 };
 
-describe.skipIf(!REDIS_BIN)('compat hyperloglog scripts', () => {
+describeWithRedis('compat hyperloglog scripts', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
@@ -313,7 +313,7 @@ describe.skipIf(!REDIS_BIN)('compat hyperloglog scripts', () => {
   }
 });
 
-describe.skipIf(!REDIS_BIN)('compat hyperloglog bytes', () => {
+describeWithRedis('compat hyperloglog bytes', () => {
   // Element counts around the interesting sizes: tiny, sparse growing
   // (merges of VAL runs), the 3000-byte promotion, dense.
   const sizes = [1, 2, 3, 5, 8, 13, 30, 64, 100, 250, 500, 1000, 1500, 2000, 2500, 3000, 4000, 8000, 20000, 60000];
@@ -455,9 +455,3 @@ describe.skipIf(!REDIS_BIN)('compat hyperloglog bytes', () => {
     });
   }, 180000);
 });
-
-if (!REDIS_BIN) {
-  describe('compat hyperloglog', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}

@@ -6,8 +6,8 @@
  * first difference (COMPAT_MAX_DIFFS raises that) and reports it with the
  * commands before it and how to replay the seed.
  */
-import { describe, expect, it } from 'vitest';
-import { Args, Mismatch, Pair, Proto, REDIS_BIN, SKIP_MESSAGE, Servers, formatMismatch, showCmd } from './harness';
+import { expect, it } from 'vitest';
+import { Args, Mismatch, Pair, Proto, Servers, describeWithRedis, formatMismatch, showCmd } from './harness';
 
 const MAX_DIFFS = Math.max(1, Number(process.env.COMPAT_MAX_DIFFS ?? 1));
 const HISTORY = Number(process.env.COMPAT_HISTORY ?? 15);
@@ -82,8 +82,7 @@ export async function runSeed(servers: Servers, run: SeedRun): Promise<string | 
 
 /**
  * A describe block with one test per seed, RESP2 and RESP3 alternating by
- * position; when redis-server is missing (never in CI), one visible skipped
- * test whose name says why instead.
+ * position (describeWithRedis: a visible skipped test without redis-server).
  */
 export function describeRandomSeeds(
   title: string,
@@ -92,13 +91,7 @@ export function describeRandomSeeds(
   run: (seed: number, proto: Proto) => Promise<string | null>,
   timeoutMs = 180000,
 ): void {
-  if (!REDIS_BIN) {
-    describe(title, () => {
-      it.skip(SKIP_MESSAGE, () => {});
-    });
-    return;
-  }
-  describe(title, () => {
+  describeWithRedis(title, () => {
     seeds.forEach((seed, i) => {
       const proto: Proto = i % 2 === 0 ? 2 : 3;
       it(label(seed, proto), async () => {

@@ -17,9 +17,9 @@
  *                           many per seed (default 1; later ones may be
  *                           consequences of earlier ones)
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Gen } from './generator';
-import { Proto, REDIS_BIN, SKIP_MESSAGE, useServers } from './harness';
+import { describeWithRedis, Proto, useServers } from './harness';
 import { runSeed, seedsFrom } from './random-runner';
 
 const SEEDS = seedsFrom('COMPAT_SEEDS', [1, 2, 3, 4, 5, 6]);
@@ -69,7 +69,7 @@ const COLLECTION_SEEDS: [number, Proto, string[]][] = process.env.COMPAT_COLLECT
   : DEFAULT_COLLECTION_SEEDS;
 const COLLECTION_COMMANDS = Number(process.env.COMPAT_COLLECTION_COMMANDS ?? 20000);
 
-describe.skipIf(!REDIS_BIN)('compat random', () => {
+describeWithRedis('compat random', () => {
   SEEDS.forEach((seed, i) => {
     const proto: Proto = i % 2 === 0 ? 2 : 3;
     it(`seed ${seed} (RESP${proto}, ${COMMANDS} commands)`, async () => {
@@ -96,11 +96,3 @@ describe.skipIf(!REDIS_BIN)('compat random', () => {
     }, 120000);
   }
 });
-
-// Only when redis-server is missing (never in CI, which installs it): one
-// visible skipped test whose name says why, instead of silently running nothing.
-if (!REDIS_BIN) {
-  describe('compat random', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}

@@ -4,8 +4,8 @@
  * first), after FLUSHALL; every reply is compared (see NORMALISATIONS.md).
  * Each script × protocol is its own test so one difference hides nothing else.
  */
-import { describe, expect, it } from 'vitest';
-import { Args, RawCase, REDIS_BIN, SKIP_MESSAGE, Step, formatMismatch, runRaw, runScript, show, useServers } from './harness';
+import { expect, it } from 'vitest';
+import { Args, describeWithRedis, formatMismatch, RawCase, runRaw, runScript, show, Step, useServers } from './harness';
 
 /**
  * "SET k v" → ['SET','k','v']. A token in double quotes is taken literally
@@ -1445,7 +1445,7 @@ const rawCases: Record<string, RawCase> = {
 
 const servers = useServers();
 
-describe.skipIf(!REDIS_BIN)('compat scripts', () => {
+describeWithRedis('compat scripts', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
@@ -1460,7 +1460,7 @@ describe.skipIf(!REDIS_BIN)('compat scripts', () => {
   }
 });
 
-describe.skipIf(!REDIS_BIN)('compat protocol framing', () => {
+describeWithRedis('compat protocol framing', () => {
   for (const [name, c] of Object.entries(rawCases)) {
     it(name, async () => {
       const [t, r] = await runRaw(servers, c);
@@ -1473,7 +1473,7 @@ describe.skipIf(!REDIS_BIN)('compat protocol framing', () => {
 });
 
 /** Both servers with their default configuration (no enable-debug-command). */
-describe.skipIf(!REDIS_BIN)('compat defaults', () => {
+describeWithRedis('compat defaults', () => {
   const defaults = useServers({ debug: false });
   const steps = S('DEBUG SLEEP 0', 'SET k v', 'DEBUG OBJECT k', 'DEBUG HELP', 'DEBUG');
   for (const proto of [2, 3] as const) {
@@ -1483,11 +1483,3 @@ describe.skipIf(!REDIS_BIN)('compat defaults', () => {
     }, 60000);
   }
 });
-
-// Only when redis-server is missing (never in CI, which installs it): one
-// visible skipped test whose name says why, instead of silently running nothing.
-if (!REDIS_BIN) {
-  describe('compat scripts', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}

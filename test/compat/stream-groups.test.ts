@@ -4,8 +4,8 @@
  * byte for byte except the time-derived integers (idle times, delivery and
  * seen times: NORMALISATIONS.md item 15, stream-groups-norm.ts).
  */
-import { describe, expect, it } from 'vitest';
-import { Args, Pair, Proto, REDIS_BIN, SKIP_MESSAGE, Servers, Step, formatMismatch, show, useServers } from './harness';
+import { expect, it } from 'vitest';
+import { Args, describeWithRedis, formatMismatch, Pair, Proto, Servers, show, Step, useServers } from './harness';
 import { normaliseStreamReply } from './stream-groups-norm';
 import { runStreamScript } from './stream-groups-norm';
 
@@ -359,7 +359,7 @@ const scripts: Record<string, Step[]> = {
 
 const servers = useServers();
 
-describe.skipIf(!REDIS_BIN)('compat stream groups', () => {
+describeWithRedis('compat stream groups', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
@@ -510,7 +510,7 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
   ],
 };
 
-describe.skipIf(!REDIS_BIN)('compat stream groups: blocking', () => {
+describeWithRedis('compat stream groups: blocking', () => {
   for (const [name, [clients, steps]] of Object.entries(blockingScripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
@@ -520,9 +520,3 @@ describe.skipIf(!REDIS_BIN)('compat stream groups: blocking', () => {
     }
   }
 });
-
-if (!REDIS_BIN) {
-  describe('compat stream groups', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}

@@ -7,8 +7,8 @@
  * (radix-tree-keys/-nodes) that approximate trimming depends on. Blocking
  * XREAD runs on two connections per server.
  */
-import { describe, expect, it } from 'vitest';
-import { Args, Conn, Pair, REDIS_BIN, SKIP_MESSAGE, Step, formatMismatch, runScript, show, useServers } from './harness';
+import { expect, it } from 'vitest';
+import { Args, Conn, describeWithRedis, formatMismatch, runScript, show, Step, useServers } from './harness';
 
 function cmd(line: string): Args {
   return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
@@ -456,7 +456,7 @@ const scripts: Record<string, Step[]> = {
 
 const servers = useServers();
 
-describe.skipIf(!REDIS_BIN)('compat streams', () => {
+describeWithRedis('compat streams', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
@@ -556,9 +556,3 @@ describe.skipIf(!REDIS_BIN)('compat streams', () => {
     expect(t).toEqual(r);
   });
 });
-
-if (!REDIS_BIN) {
-  describe('compat streams', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}

@@ -8,7 +8,9 @@ import { startTredis, Running } from '../helpers';
 
 const hasTools = spawnSync('redis-cli', ['--version']).status === 0 && spawnSync('redis-benchmark', ['--version']).status === 0;
 
-describe.skipIf(!hasTools)('redis tools', () => {
+// Needs Debian's redis-tools on PATH (CI installs them); without them the
+// block is skipped and its name says why.
+describe.skipIf(!hasTools)(`redis tools${hasTools ? '' : ' (skipped: redis-cli and redis-benchmark not found on PATH)'}`, () => {
   let srv: Running;
   beforeAll(async () => {
     srv = await startTredis();

@@ -15,7 +15,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Redis from 'ioredis';
 import { RawClient, Running, client, startTredis } from '../helpers';
-import { REDIS_BIN, SKIP_MESSAGE, formatMismatch, runScript, useServers } from '../compat/harness';
+import { describeWithRedis, formatMismatch, runScript, useServers } from '../compat/harness';
 import { randomScript, scripts } from './zset-scripts';
 
 // ---------------------------------------------------------------------------
@@ -27,7 +27,7 @@ scripts['random operations (seed 2)'] = randomScript(2, 1500);
 
 const servers = useServers();
 
-describe.skipIf(!REDIS_BIN)('sorted sets: differential against redis-server', () => {
+describeWithRedis('sorted sets: differential against redis-server', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
@@ -41,13 +41,6 @@ describe.skipIf(!REDIS_BIN)('sorted sets: differential against redis-server', ()
   }
 });
 
-// Only when redis-server is missing (never in CI, which installs it): one
-// visible skipped test whose name says why, instead of silently running nothing.
-if (!REDIS_BIN) {
-  describe('sorted sets: differential against redis-server', () => {
-    it.skip(SKIP_MESSAGE, () => {});
-  });
-}
 
 // ---------------------------------------------------------------------------
 // tredis only
