@@ -112,13 +112,7 @@ function writableBytes(c: Client, key: string, bytes: number): ByteString | null
     grew = true;
     return bs;
   }
-  let bs: ByteString;
-  if (v instanceof ByteString) bs = v;
-  else {
-    const s = stringOf(v)!;
-    bs = ByteString.fromString(s, Math.max(bytes, s.length));
-    db.overwrite(key, bs);
-  }
+  const bs = db.editableBytes(key, v, bytes);
   const old = bs.len;
   bs.grow(bytes);
   grew = bs.len !== old;

@@ -74,14 +74,6 @@ function checkHll(c: Client, v: Value): boolean {
   return ok;
 }
 
-/** The value as mutable bytes, stored in place of the old one if it was not already. */
-function unshare(db: Db, key: string, v: Value): ByteString {
-  if (v instanceof ByteString) return v;
-  const b = ByteString.fromString(stringOf(v)!);
-  db.overwrite(key, b);
-  return b;
-}
-
 /** Bytes of a value for reading (a copy only for values not yet held as bytes). */
 function bytesOf(v: Value): ByteString {
   return v instanceof ByteString ? v : ByteString.fromString(stringOf(v)!);
@@ -110,7 +102,7 @@ function pfadd(c: Client, argv: string[]): void {
     updated++;
   } else {
     if (!checkHll(c, v)) return;
-    h = unshare(db, key, v);
+    h = db.editableBytes(key, v);
   }
   const max = sparseMaxBytes(c);
   for (let i = 2; i < argv.length; i++) {
@@ -135,7 +127,7 @@ function pfcount(c: Client, argv: string[]): void {
   const v = db.lookupRead(key);
   if (v === undefined) return c.reply.int(0);
   if (!checkHll(c, v)) return;
-  const h = unshare(db, key, v);
+  const h = db.editableBytes(key, v);
   if (cacheValid(h.buf)) return replyCard(c, cachedCard(h.buf));
   const card = countRegisters(h);
   if (card === null) return c.error(Err.hllCorrupted);
@@ -177,7 +169,7 @@ function pfmerge(c: Client, argv: string[]): void {
     if (!mergeInto(maxRegs, b)) return c.error(Err.hllCorrupted);
   }
   const dv = db.lookup(dest);
-  const h = dv === undefined ? createHll(db, dest) : unshare(db, dest, dv);
+  const h = dv === undefined ? createHll(db, dest) : db.editableBytes(dest, dv);
   if (useDense && encodingOfHll(h.buf) === HLL_SPARSE && !toDense(h)) return c.error(Err.hllCorrupted);
   raiseRegisters(h, maxRegs, sparseMaxBytes(c));
   invalidateCache(h.buf);
@@ -195,7 +187,7 @@ function pfdebug(c: Client, argv: string[]): void {
   const v = db.lookup(key);
   if (v === undefined) return c.error(Err.pfdebugNoKey);
   if (!checkHll(c, v)) return;
-  const h = unshare(db, key, v);
+  const h = db.editableBytes(key, v);
   const r = c.reply;
   switch (sub.toLowerCase()) {
     case 'getreg': {

@@ -482,9 +482,8 @@ function setrange(c: Client, argv: string[]): void {
     if (s === undefined) return c.error(Err.wrongType);
     if (val.length === 0) return c.reply.int(s.length);
     if (!checkStringLength(c, endPos)) return;
-    bs = ByteString.fromString(s, Math.max(s.length, endPos));
+    bs = db.editableBytes(key, v, endPos);
     bs.grow(endPos);
-    db.overwrite(key, bs);
   }
   bs.buf.latin1Write(val, offset);
   bs.changed();

@@ -10,7 +10,7 @@
  * consistent. Iterative, so long linked structures don't exhaust the stack.
  * Types holding `#private` fields or external resources must define dup().
  */
-import { ByteString, EmbString, OwnString, RawString, StoredObject, Value, stringEncoding } from './value';
+import { EmbString, OwnString, RawString, StoredObject, Value, stringEncoding } from './value';
 
 export function dupValue(v: Value): Value {
   // dupStringObject keeps the encoding but never shares: an int copy is its own object
@@ -18,7 +18,6 @@ export function dupValue(v: Value): Value {
   if (v instanceof EmbString) return new EmbString(v.s);
   if (v instanceof OwnString) return new OwnString(v.s);
   if (v instanceof RawString) return new RawString(v.s);
-  if (v instanceof ByteString) return v.dup();
   const own = (v as { dup?: () => StoredObject }).dup;
   if (typeof own === 'function') return own.call(v);
   return deepClone(v) as StoredObject;

@@ -9,7 +9,7 @@
  */
 import { clock } from '../server/clock';
 import { Dict } from './dict';
-import { Value, typeOf, TypeName } from './value';
+import { ByteString, Value, stringOf, typeOf, TypeName } from './value';
 import * as N from '../config/notify';
 
 /**
@@ -140,6 +140,19 @@ export class Db {
   overwrite(key: string, value: Value): void {
     this.dict.set(key, value);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
+  }
+
+  /**
+   * The string value `v` of key as mutable bytes, for an in-place edit
+   * (SETBIT, SETRANGE, PFADD...): the value itself when it already is a
+   * ByteString, otherwise its bytes (with room for `capacity`) stored in its
+   * place, once. The caller checked that v is a string.
+   */
+  editableBytes(key: string, v: Value, capacity = 0): ByteString {
+    if (v instanceof ByteString) return v;
+    const bs = ByteString.fromString(stringOf(v)!, capacity);
+    this.overwrite(key, bs);
+    return bs;
   }
 
   /** Delete a key (and its TTL). Returns whether it existed. */

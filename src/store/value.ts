@@ -112,17 +112,6 @@ export class ByteString extends StoredObject {
   }
 }
 
-/**
- * A string value as mutable bytes for an in-place edit: the same object
- * when it already is one, otherwise a new ByteString with the content
- * (which the caller must store in place of the old value).
- */
-export function toByteString(v: Value): ByteString | undefined {
-  if (v instanceof ByteString) return v;
-  const s = stringOf(v);
-  return s === undefined ? undefined : ByteString.fromString(s);
-}
-
 export type Value = string | StoredObject;
 
 
