@@ -23,11 +23,11 @@ import {
   startServer,
   cleanupAll,
   RespClient,
-  RespError,
   Pipe,
-  encodeCommand,
   median,
   prng,
+  loadPipelined,
+  timePipelined,
   textTable,
   markdownTable,
   fmtInt,
@@ -62,19 +62,6 @@ const ROUNDS = Math.max(1, Math.floor(opts.rounds ?? 3));
 const N = Math.max(1, Math.floor(opts.n ?? 100000));
 const PIPELINE = Math.max(1, Math.floor(opts.pipeline ?? 1));
 const ONLY = opts.only ? new Set(opts.only.split(',').map((s) => s.trim().toLowerCase())) : null;
-
-/** Send commands with a bounded pipeline; fail on any error reply. */
-async function load(c, commands, window = 64) {
-  let inflight = [];
-  for (const args of commands) {
-    inflight.push(...c.sendRaw(encodeCommand(args), 1));
-    if (inflight.length >= window) {
-      const done = await Promise.all(inflight.splice(0, window / 2));
-      for (const r of done) if (r instanceof RespError) throw new Error(`${args[0]}: ${r.message}`);
-    }
-  }
-  for (const r of await Promise.all(inflight)) if (r instanceof RespError) throw new Error(`load: ${r.message}`);
-}
 
 /** A string of `len` pseudo-random 7-bit bytes (one byte per char on the wire). */
 function randomAscii(rand, len) {
@@ -132,7 +119,7 @@ const TESTS = [
   {
     name: 'xrange',
     label: 'XRANGE 100k-entry stream, random start, COUNT 10',
-    setup: (c) => load(c, streamEntries('bx:range', 100000)),
+    setup: (c) => loadPipelined(c, streamEntries('bx:range', 100000)),
     command: ['XRANGE', 'bx:range', '__rand_int__', '+', 'COUNT', '10'],
     keyspace: 100000,
   },
@@ -140,15 +127,15 @@ const TESTS = [
   {
     name: 'pfcount',
     label: 'PFCOUNT one dense key (cached)',
-    setup: (c) => load(c, hllAdds('bh:one', 100000, 'a')),
+    setup: (c) => loadPipelined(c, hllAdds('bh:one', 100000, 'a')),
     command: ['PFCOUNT', 'bh:one'],
   },
   {
     name: 'pfcount2',
     label: 'PFCOUNT two dense keys (merged)',
     setup: async (c) => {
-      await load(c, hllAdds('bh:m1', 50000, 'b'));
-      await load(c, hllAdds('bh:m2', 50000, 'c'));
+      await loadPipelined(c, hllAdds('bh:m1', 50000, 'b'));
+      await loadPipelined(c, hllAdds('bh:m2', 50000, 'c'));
     },
     command: ['PFCOUNT', 'bh:m1', 'bh:m2'],
   },
@@ -157,23 +144,23 @@ const TESTS = [
   {
     name: 'bitcount',
     label: 'BITCOUNT 64 MB string',
-    setup: (c) => load(c, bigString('bb:64m', 64 << 20, 11), 4),
+    setup: (c) => loadPipelined(c, bigString('bb:64m', 64 << 20, 11), 4),
     time: (port) => timeEach(port, () => ['BITCOUNT', 'bb:64m'], 10),
   },
   {
     name: 'bitop',
     label: 'BITOP AND of two 10 MB strings',
     setup: async (c) => {
-      await load(c, bigString('bb:10a', 10 << 20, 12), 4);
-      await load(c, bigString('bb:10b', 10 << 20, 13), 4);
+      await loadPipelined(c, bigString('bb:10a', 10 << 20, 12), 4);
+      await loadPipelined(c, bigString('bb:10b', 10 << 20, 13), 4);
     },
     time: (port) => timeEach(port, () => ['BITOP', 'AND', 'bb:dst', 'bb:10a', 'bb:10b'], 10),
   },
   {
     name: 'geosearch',
     label: 'GEOSEARCH 1M members, 5 km radius, ASC',
-    setup: (c) => load(c, geoPoints('bg:pts')),
-    time: (port) => timePipelined(port, geoQuery, 20000, 200),
+    setup: (c) => loadPipelined(c, geoPoints('bg:pts')),
+    time: (port) => timeGeo(port, geoQuery, 20000, 200),
   },
 ];
 
@@ -201,21 +188,10 @@ async function timeEach(port, makeCmd, reps) {
 }
 
 /** Median ms per operation over pipelined batches of makeCmd(rand). */
-async function timePipelined(port, makeCmd, ops, batch) {
+async function timeGeo(port, makeCmd, ops, batch) {
   const pipe = await Pipe.connect(port);
   try {
-    const rand = prng(99);
-    const payload = (n) => Buffer.from(Array.from({ length: n }, () => encodeCommand(makeCmd(rand))).join(''), 'latin1');
-    for (let k = 0; k < 5; k++) await pipe.run(payload(batch), batch); // warm-up
-    const per = [];
-    for (let done = 0; done < ops; done += batch) {
-      const p = payload(batch);
-      const t0 = process.hrtime.bigint();
-      await pipe.run(p, batch);
-      per.push(Number(process.hrtime.bigint() - t0) / 1e6 / batch);
-    }
-    if (pipe.errors.length) throw new Error(`error reply: ${pipe.errors[0]}`);
-    return median(per);
+    return (await timePipelined(pipe, makeCmd, { ops, batch, warmup: 5, seed: 99 })) / 1000;
   } finally {
     pipe.close();
   }

@@ -597,3 +597,57 @@ export function prng(seed) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * Send the commands of an iterable (argv arrays) on a RespClient with at
+ * most `window` replies outstanding; throws on the first error reply.
+ */
+export async function loadPipelined(client, commands, window = 64) {
+  const inflight = [];
+  const settle = async (promises) => {
+    for (const r of await Promise.all(promises)) if (r instanceof RespError) throw new Error(`load: ${r.message}`);
+  };
+  for (const args of commands) {
+    inflight.push(...client.sendRaw(encodeCommand(args), 1));
+    if (inflight.length >= window) await settle(inflight.splice(0, Math.max(1, window >> 1)));
+  }
+  await settle(inflight);
+}
+
+/**
+ * Median time per operation, in microseconds, of `ops` commands made by
+ * makeCmd(rand) (rand: prng(seed)), sent on a Pipe in batches of `batch`
+ * after `warmup` uncounted batches (JIT, caches, GC work left from loading).
+ */
+export async function timePipelined(pipe, makeCmd, { ops, batch, warmup = 10, seed = 1 }) {
+  const rand = prng(seed);
+  const payload = (n) => {
+    const parts = [];
+    for (let k = 0; k < n; k++) parts.push(encodeCommand(makeCmd(rand)));
+    return Buffer.from(parts.join(''), 'latin1');
+  };
+  for (let k = 0; k < warmup; k++) await pipe.run(payload(batch), batch);
+  const perOp = [];
+  for (let done = 0; done < ops; done += batch) {
+    const n = Math.min(batch, ops - done);
+    const p = payload(n);
+    const t0 = process.hrtime.bigint();
+    await pipe.run(p, n);
+    perOp.push(Number(process.hrtime.bigint() - t0) / 1000 / n);
+  }
+  if (pipe.errors.length) throw new Error(`error reply: ${pipe.errors[0]}`);
+  return median(perOp);
+}
+
+/** A comma separated list of positive integers, or die() naming the flag. */
+export function numList(str, flag) {
+  const list = str
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (list.length === 0 || list.some((x) => !Number.isInteger(x) || x < 1)) {
+    die(`--${flag} needs a comma separated list of positive integers, got: ${str}`);
+  }
+  return list;
+}

@@ -17,7 +17,7 @@ import {
   redisCommand,
   tredisCommand,
   startServer,
-  track,
+  numList,
   cleanupAll,
   oneShot,
   parseInfo,
@@ -94,18 +94,6 @@ const n = Math.max(1, Math.floor(opts.n ?? 200000));
 const clients = Math.max(1, Math.floor(opts.clients ?? 50));
 const timeoutMs = (opts.timeout ?? 600) * 1000;
 const warmupN = Math.floor(opts.warmup ?? Math.min(n, 20000));
-
-function numList(str, flag) {
-  const list = str
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(Number);
-  if (list.length === 0 || list.some((x) => !Number.isInteger(x) || x < 1)) {
-    die(`--${flag} needs a comma separated list of positive integers, got: ${str}`);
-  }
-  return list;
-}
 
 function buildConfigs() {
   const custom = opts.tests !== undefined || opts.pipelines !== undefined || opts.data !== undefined || opts.all;

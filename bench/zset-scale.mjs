@@ -20,11 +20,11 @@ import {
   startServer,
   cleanupAll,
   RespClient,
-  RespError,
   Pipe,
-  encodeCommand,
-  median,
-  prng,
+  die,
+  loadPipelined,
+  numList,
+  timePipelined,
   textTable,
   markdownTable,
   fmtRatio,
@@ -52,11 +52,8 @@ const opts = parseArgs(
   { sizes: 'string', ops: 'number', batch: 'number', only: 'string', markdown: 'boolean' },
   USAGE,
 );
-const sizes = (opts.sizes ?? '10000,100000,1000000').split(',').map((s) => Number(s.trim()));
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) {
-  process.stderr.write(`--sizes needs positive integers\n`);
-  process.exit(2);
-}
+const sizes = numList(opts.sizes ?? '10000,100000,1000000', 'sizes');
+if (opts.only && opts.only !== 'redis' && opts.only !== 'tredis') die('--only must be redis or tredis');
 sizes.sort((a, b) => a - b);
 const OPS = Math.max(1, Math.floor(opts.ops ?? 200000));
 const WARMUP_BATCHES = 10;
@@ -72,46 +69,17 @@ function scoreOf(i) {
   return ((i * 2654435761) % 4294967296) / 4294967296;
 }
 
-async function check(promises, what) {
-  const replies = await Promise.all(promises);
-  for (const r of replies) if (r instanceof RespError) throw new Error(`${what}: ${r.message}`);
-  return replies;
-}
-
-/** ZADD members [from, to) with a bounded pipeline. */
-async function load(c, from, to) {
-  const inflight = [];
+/** ZADD members [from, to), 100 per command, with a bounded pipeline. */
+function* zadds(from, to) {
   for (let i = from; i < to; i += ZADD_PAIRS) {
     const args = ['ZADD', KEY];
     for (let j = i; j < Math.min(to, i + ZADD_PAIRS); j++) args.push(String(scoreOf(j)), member(j));
-    inflight.push(...c.sendRaw(encodeCommand(args), 1));
-    if (inflight.length >= WINDOW) await check(inflight.splice(0, WINDOW / 2), 'ZADD');
+    yield args;
   }
-  await check(inflight, 'ZADD');
 }
 
-/** Median microseconds per operation over pipelined batches of makeCmd(rand). */
-async function timeOp(pipe, makeCmd, seed) {
-  const rand = prng(seed);
-  const batch = (n) => {
-    const parts = [];
-    for (let k = 0; k < n; k++) parts.push(encodeCommand(makeCmd(rand)));
-    return Buffer.from(parts.join(''), 'latin1');
-  };
-  // Warm-up (JIT, caches, GC work left from loading), not counted: a single
-  // batch left the smallest size noisy by up to 1.5x between runs.
-  for (let k = 0; k < WARMUP_BATCHES; k++) await pipe.run(batch(BATCH), BATCH);
-  const perOp = [];
-  for (let done = 0; done < OPS; done += BATCH) {
-    const n = Math.min(BATCH, OPS - done);
-    const payload = batch(n);
-    const t0 = process.hrtime.bigint();
-    await pipe.run(payload, n);
-    perOp.push(Number(process.hrtime.bigint() - t0) / 1000 / n);
-  }
-  if (pipe.errors.length) throw new Error(`error reply: ${pipe.errors[0]}`);
-  return median(perOp);
-}
+/** Median µs per operation (lib.mjs timePipelined with this script's sizes). */
+const timeOp = (pipe, makeCmd, seed) => timePipelined(pipe, makeCmd, { ops: OPS, batch: BATCH, warmup: WARMUP_BATCHES, seed });
 
 async function runServer(name, cmd) {
   const server = await startServer(name, cmd);
@@ -122,7 +90,7 @@ async function runServer(name, cmd) {
     let loaded = 0;
     for (const size of sizes) {
       const t0 = Date.now();
-      await load(c, loaded, size);
+      await loadPipelined(c, zadds(loaded, size), WINDOW);
       loaded = size;
       const card = await c.call('ZCARD', KEY);
       if (card !== size) throw new Error(`${name}: ZCARD is ${card}, expected ${size}`);
