@@ -33,8 +33,6 @@ import {
   cellRange,
   cellScores,
   decodeScore,
-  formatFixed,
-  formatHuman,
   newSearchArea,
   newShape,
   searchArea,
@@ -46,6 +44,7 @@ import {
 } from '../store/geohash';
 import { toDouble } from '../util/numbers';
 import { asZset, deleteResult, optIs, parseLong, storeResult, zsetLimits } from './zset-common';
+import { formatFixed, formatHuman } from '../util/printf';
 
 const RADIUS_COORDS = 1; // GEORADIUS: centre from arguments
 const RADIUS_MEMBER = 2; // GEORADIUSBYMEMBER: centre from a member
@@ -103,9 +102,7 @@ export function replyDistance(c: Client, d: number): void {
 
 /** A coordinate: %.17Lf trimmed; a bulk string in RESP2, a double in RESP3. */
 export function replyCoord(c: Client, d: number): void {
-  const s = formatHuman(d);
-  if (c.reply.proto === 3) c.reply.raw(',' + s + '\r\n');
-  else c.reply.bulk(s);
+  c.reply.doubleText(formatHuman(d));
 }
 
 

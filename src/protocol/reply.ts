@@ -176,7 +176,11 @@ export class Reply {
   }
 
   double(d: number): void {
-    const s = formatDouble(d);
+    this.doubleText(formatDouble(d));
+  }
+
+  /** A double already formatted (e.g. %.17Lf trimmed): RESP3 ",", a bulk string in RESP2. */
+  doubleText(s: string): void {
     if (this.proto === 3) this.raw(',' + s + '\r\n');
     else this.bulk(s);
   }

@@ -18,8 +18,6 @@ import {
   encodeScore,
   encodeScoreString,
   estimateSteps,
-  formatFixed,
-  formatHuman,
   geohashString,
   newSearchArea,
   newShape,
@@ -28,6 +26,7 @@ import {
   xy,
 } from '../../src/store/geohash';
 import { prng } from '../prng';
+import { formatFixed, formatHuman } from '../../src/util/printf';
 
 function pos(score: number): [string, string] {
   decodeScore(score);
