@@ -7,20 +7,11 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RawClient, Running, useServerFixture } from '../helpers';
+import { NIL, NOTINT, OK, SYNTAX, WRONGTYPE, arr, bulk, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { ByteString, encodingOf } = require('../../dist/store/value.js');
 
-const OK = '+OK\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
-const arr = (...items: string[]) => `*${items.length}\r\n${items.join('')}`;
-const NIL = '$-1\r\n';
-
-const SYNTAX = err('ERR syntax error');
-const NOTINT = err('ERR value is not an integer or out of range');
-const WRONGTYPE = err('WRONGTYPE Operation against a key holding the wrong kind of value');
 const OFFSET = err('ERR bit offset is not an integer or out of range');
 const BITVAL = err('ERR bit is not an integer or out of range');
 const TYPE = err('ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.');

@@ -11,13 +11,9 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RawClient, Running, client, encode, replyLength, useServerFixture } from '../helpers';
+import { NULLARR, OK, bulk, bulks, int } from '../resp';
 
-const OK = '+OK\r\n';
-const NULLARR = '*-1\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const arr = (...items: string[]) => `*${items.length}\r\n${items.map(bulk).join('')}`;
-const kv = (k: string, v: string) => arr(k, v);
+const kv = (k: string, v: string) => bulks(k, v);
 
 const fx = useServerFixture({ withDb: true });
 const { propagated } = fx;
@@ -76,7 +72,7 @@ describe('serving blocked clients', () => {
     expect(await cmd('EXISTS k')).toBe(int(0));
     expect(await cmd('RPUSH k 3 4')).toBe(int(2));
     expect(await reply(c)).toBe(kv('k', '3'));
-    expect(await cmd('LRANGE k 0 -1')).toBe(arr('4'));
+    expect(await cmd('LRANGE k 0 -1')).toBe(bulks('4'));
   });
 
   it('a client blocked on several keys is served by the first that becomes ready', async () => {
@@ -107,9 +103,9 @@ describe('serving blocked clients', () => {
     await send(a, 'BLMPOP 0 2 x q RIGHT COUNT 2', 1);
     await send(b, 'BLMPOP 0 1 q LEFT', 2);
     expect(await cmd('RPUSH q 1 2 3 4')).toBe(int(4));
-    expect(await reply(a)).toBe(`*2\r\n${bulk('q')}${arr('4', '3')}`);
-    expect(await reply(b)).toBe(`*2\r\n${bulk('q')}${arr('1')}`);
-    expect(await cmd('LRANGE q 0 -1')).toBe(arr('2'));
+    expect(await reply(a)).toBe(`*2\r\n${bulk('q')}${bulks('4', '3')}`);
+    expect(await reply(b)).toBe(`*2\r\n${bulk('q')}${bulks('1')}`);
+    expect(await cmd('LRANGE q 0 -1')).toBe(bulks('2'));
   });
 
   it('input sent after a blocking command runs once the client is served', async () => {
@@ -151,7 +147,7 @@ describe('serving blocked clients', () => {
     expect(await cmd('RPUSH k in-db1')).toBe(int(1));
     expect(await reply(a)).toBe(kv('k', 'in-db1'));
     expect(await r.cmd('SELECT', '0')).toBe(OK);
-    expect(await cmd('LRANGE k 0 -1')).toBe(arr('in-db0'));
+    expect(await cmd('LRANGE k 0 -1')).toBe(bulks('in-db0'));
   });
 });
 
@@ -162,7 +158,7 @@ describe('writes that make a key ready', () => {
     await cmd('RPUSH tmp a b');
     expect(await cmd('RENAME tmp k')).toBe(OK);
     expect(await reply(a)).toBe(kv('k', 'a'));
-    expect(await cmd('LRANGE k 0 -1')).toBe(arr('b'));
+    expect(await cmd('LRANGE k 0 -1')).toBe(bulks('b'));
   });
 
   it('MOVE from another db', async () => {
@@ -184,7 +180,7 @@ describe('writes that make a key ready', () => {
     await r.cmd('SELECT', '0');
     expect(await cmd('SWAPDB 0 1')).toBe(OK);
     expect(await reply(a)).toBe(kv('sw', 'q1'));
-    expect(await cmd('LRANGE sw 0 -1')).toBe(arr('q2'));
+    expect(await cmd('LRANGE sw 0 -1')).toBe(bulks('q2'));
   });
 
   it('COPY, LMOVE and RPOPLPUSH into the key', async () => {
@@ -201,8 +197,8 @@ describe('writes that make a key ready', () => {
     expect(await reply(b)).toBe(kv('k2', 'c'));
     expect(await cmd('RPOPLPUSH src k3')).toBe(bulk('b'));
     expect(await reply(c)).toBe(kv('k3', 'b'));
-    expect(await cmd('LRANGE k1 0 -1')).toBe(arr('b', 'c'));
-    expect(await cmd('LRANGE src 0 -1')).toBe(arr('a'));
+    expect(await cmd('LRANGE k1 0 -1')).toBe(bulks('b', 'c'));
+    expect(await cmd('LRANGE src 0 -1')).toBe(bulks('a'));
     expect(await cmd('EXISTS k2 k3')).toBe(int(0));
   });
 });
@@ -236,7 +232,7 @@ describe('BLMOVE / BRPOPLPUSH', () => {
     await silent(a);
     expect(await cmd('RPUSH src e')).toBe(int(1));
     expect(await reply(a)).toBe('-WRONGTYPE Operation against a key holding the wrong kind of value\r\n');
-    expect(await cmd('LRANGE src 0 -1')).toBe(arr('e'));
+    expect(await cmd('LRANGE src 0 -1')).toBe(bulks('e'));
     expect(srv.server.blocking.count).toBe(0);
   });
 
@@ -245,7 +241,7 @@ describe('BLMOVE / BRPOPLPUSH', () => {
     await send(a, 'BLMOVE k k LEFT RIGHT 0', 1);
     await cmd('RPUSH k 1 2');
     expect(await reply(a)).toBe(bulk('1'));
-    expect(await cmd('LRANGE k 0 -1')).toBe(arr('2', '1'));
+    expect(await cmd('LRANGE k 0 -1')).toBe(bulks('2', '1'));
   });
 });
 
@@ -396,7 +392,7 @@ describe('bookkeeping', () => {
     expect(srv.server.blocking.inTimeoutTable).toBe(0);
     await cmd('RPUSH k 1 2');
     expect(await reply(b)).toBe(kv('k', '1'));
-    expect(await cmd('LRANGE k 0 -1')).toBe(arr('2'));
+    expect(await cmd('LRANGE k 0 -1')).toBe(bulks('2'));
     expect(srv.server.keyspace.blockedKeyCount).toBe(0);
   });
 

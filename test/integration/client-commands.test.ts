@@ -5,12 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, Running, startTredis } from '../helpers';
+import { NIL, OK, bulk, err, int } from '../resp';
 
-const OK = '+OK\r\n';
-const NULL = '$-1\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** The payload of a bulk (RESP2) or verbatim (RESP3) string reply. */
@@ -136,7 +132,7 @@ describe('CLIENT ID / INFO / LIST', () => {
 describe('CLIENT SETNAME / GETNAME / SETINFO', () => {
   it('names are printable ASCII without spaces; empty removes the name', async () => {
     const c = await RawClient.connect(srv.port);
-    expect(await c.cmd('CLIENT', 'GETNAME')).toBe(NULL);
+    expect(await c.cmd('CLIENT', 'GETNAME')).toBe(NIL);
     expect(await c.cmd('CLIENT', 'SETNAME', 'abc')).toBe(OK);
     expect(await c.cmd('CLIENT', 'GETNAME')).toBe(bulk('abc'));
     expect(parseLine(text(await c.cmd('CLIENT', 'INFO')).trim()).name).toBe('abc');
@@ -147,7 +143,7 @@ describe('CLIENT SETNAME / GETNAME / SETINFO', () => {
     expect(await c.cmd('CLIENT', 'SETNAME', '\x7f')).toBe(bad);
     expect(await c.cmd('CLIENT', 'SETNAME', '!~')).toBe(OK);
     expect(await c.cmd('CLIENT', 'SETNAME', '')).toBe(OK);
-    expect(await c.cmd('CLIENT', 'GETNAME')).toBe(NULL);
+    expect(await c.cmd('CLIENT', 'GETNAME')).toBe(NIL);
     expect(await c.cmd('CLIENT', 'SETNAME')).toBe(err("ERR wrong number of arguments for 'client|setname' command"));
     c.close();
   });
@@ -239,7 +235,7 @@ describe('CLIENT PAUSE / UNPAUSE', () => {
   it('WRITE holds writes only, until UNPAUSE', async () => {
     const w = await RawClient.connect(srv.port);
     expect(await r.cmd('CLIENT', 'PAUSE', '100000', 'WRITE')).toBe(OK);
-    expect(await w.cmd('GET', 'k')).toBe(NULL);
+    expect(await w.cmd('GET', 'k')).toBe(NIL);
     w.write('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n');
     expect(await w.read(1, 200)).toBe('');
     expect(await r.cmd('CLIENT', 'UNPAUSE')).toBe(OK);

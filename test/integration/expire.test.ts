@@ -6,15 +6,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
 import { RawClient, Running, startTredis } from '../helpers';
+import { NIL, OK, bulk, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { keyspaceEventsStringToFlags } = require('../../dist/config/notify.js');
 
-const OK = '+OK\r\n';
-const NULL = '$-1\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** An integer reply's value. */
@@ -209,7 +205,7 @@ describe('propagation and events', () => {
       await r2.cmd('SET', 'k', 'v');
       expect(await r2.cmd('PEXPIREAT', 'k', '1500')).toBe(int(1));
       expect(srv2.server.keyspace.dbs[0].size).toBe(1);
-      expect(await r2.cmd('GET', 'k')).toBe(NULL); // logically expired
+      expect(await r2.cmd('GET', 'k')).toBe(NIL); // logically expired
       expect(srv2.server.keyspace.dbs[0].size).toBe(1); // but kept until the master's DEL
     } finally {
       r2.close();
@@ -230,7 +226,7 @@ describe('expiry', () => {
     expect(await r.cmd('GET', 'k')).toBe(bulk('v'));
     await sleep(200);
     expect(await r.cmd('DBSIZE')).toBe(int(1)); // active expiry is off
-    expect(await r.cmd('GET', 'k')).toBe(NULL);
+    expect(await r.cmd('GET', 'k')).toBe(NIL);
     expect(await r.cmd('DBSIZE')).toBe(int(0));
     expect(events).toEqual(['expired:k']);
     expect(propagated).toEqual([['0', 'DEL', 'k']]);

@@ -9,24 +9,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RawClient, Running, useServerFixture } from '../helpers';
+import { NIL, NOTFLOAT, NOTINT, OK, OVERFLOW, SYNTAX, WRONGTYPE, arr, bulk, bulks, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { encodingOf } = require('../../dist/store/value.js');
 
-const OK = '+OK\r\n';
-const NULL = '$-1\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
-const arr = (...items: string[]) => `*${items.length}\r\n${items.join('')}`;
-const bulks = (...items: string[]) => arr(...items.map(bulk));
 const scanReply = (cursor: string, ...items: string[]) => arr(bulk(cursor), bulks(...items));
 
-const SYNTAX = err('ERR syntax error');
-const NOTINT = err('ERR value is not an integer or out of range');
-const NOTFLOAT = err('ERR value is not a valid float');
-const WRONGTYPE = err('WRONGTYPE Operation against a key holding the wrong kind of value');
-const OVERFLOW = err('ERR increment or decrement would overflow');
 const HASH_NOTINT = err('ERR hash value is not an integer');
 const HASH_NOTFLOAT = err('ERR hash value is not a float');
 const INCR_NAN = err('ERR value is NaN or Infinity');
@@ -160,10 +149,10 @@ describe('reads', () => {
       ),
     ).toEqual([
       bulk('22'),
-      NULL,
-      NULL,
-      arr(bulk('333'), NULL, bulk('1')),
-      arr(NULL, NULL),
+      NIL,
+      NIL,
+      arr(bulk('333'), NIL, bulk('1')),
+      arr(NIL, NIL),
       int(3),
       int(0),
       int(3),
@@ -408,7 +397,7 @@ describe('OBJECT ENCODING, TYPE, COPY', () => {
     expect(await run(['HLEN', 'big'], ['HGET', 'big', 'f599'], ['HMGET', 'big', 'f3', 'nope'], ['HEXISTS', 'big', 'f1'], ['HSTRLEN', 'big', 'f10'])).toEqual([
       int(600),
       bulk('v599'),
-      arr(bulk('v3'), NULL),
+      arr(bulk('v3'), NIL),
       int(1),
       int(3),
     ]);
@@ -462,7 +451,7 @@ describe('HRANDFIELD', () => {
         ['HRANDFIELD', 'h', '4611686018427387903', 'withvalues\0junk'],
       ),
     ).toEqual([
-      NULL,
+      NIL,
       '*0\r\n',
       '*0\r\n',
       '*0\r\n',

@@ -8,13 +8,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_EVENTS, RawClient, Running, useServerFixture } from '../helpers';
+import { OK, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { ByteString, encodingOf } = require('../../dist/store/value.js');
 
-const OK = '+OK\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
 const bulkBody = (reply: string) => reply.slice(reply.indexOf('\r\n') + 2, -2);
 
 const fx = useServerFixture();

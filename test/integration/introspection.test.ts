@@ -5,13 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, Running, startTredis } from '../helpers';
+import { err } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { Command } = require('../../dist/server/command.js');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { commandKeys } = require('../../dist/commands/introspection.js');
-
-const err = (m: string) => `-${m}\r\n`;
 
 /** Minimal RESP2/RESP3 parser for the structure checks. */
 type V = string | number | null | V[] | { map: V[] } | { set: V[] };

@@ -5,18 +5,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RawClient, Running, client, startTredis } from '../helpers';
+import { NIL, OK, arr, bulk, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { StoredObject, RawString } = require('../../dist/store/value.js');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { keyspaceEventsStringToFlags } = require('../../dist/config/notify.js');
-
-const OK = '+OK\r\n';
-const NULL = '$-1\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
-const arr = (...items: string[]) => `*${items.length}\r\n${items.join('')}`;
 
 let srv: Running;
 let r: RawClient;
@@ -152,13 +146,13 @@ describe('KEYS / DBSIZE / RANDOMKEY', () => {
   });
 
   it('RANDOMKEY returns a key, nil when empty or when all keys expired', async () => {
-    expect(await r.cmd('RANDOMKEY')).toBe(NULL);
+    expect(await r.cmd('RANDOMKEY')).toBe(NIL);
     await r.cmd('SET', 'k', 'v');
     expect(await r.cmd('RANDOMKEY')).toBe(bulk('k'));
     srv.server.activeExpireEnabled = false;
     await r.cmd('PEXPIRE', 'k', '1');
     await new Promise((res) => setTimeout(res, 20));
-    expect(await r.cmd('RANDOMKEY')).toBe(NULL);
+    expect(await r.cmd('RANDOMKEY')).toBe(NIL);
     expect(await r.cmd('DBSIZE')).toBe(int(0));
   });
 });
@@ -570,11 +564,11 @@ describe('OBJECT', () => {
     expect(await r.cmd('OBJECT', 'ENCODING', 'n')).toBe(bulk('int'));
     expect(await r.cmd('OBJECT', 'ENCODING', 'foo')).toBe(bulk('embstr'));
     expect(await r.cmd('OBJECT', 'ENCODING', 'long')).toBe(bulk('raw'));
-    expect(await r.cmd('OBJECT', 'encoding', 'nokey')).toBe(NULL);
+    expect(await r.cmd('OBJECT', 'encoding', 'nokey')).toBe(NIL);
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(2147483647));
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'big')).toBe(int(1));
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'foo')).toBe(int(1));
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'nokey')).toBe(NULL);
+    expect(await r.cmd('OBJECT', 'REFCOUNT', 'nokey')).toBe(NIL);
     expect(await r.cmd('OBJECT', 'IDLETIME', 'n')).toBe(int(0));
     expect(await r.cmd('OBJECT')).toBe(err("ERR wrong number of arguments for 'object' command"));
     expect(await r.cmd('OBJECT', 'foo')).toBe(err("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
@@ -611,7 +605,7 @@ describe('OBJECT', () => {
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(2147483647));
     srv.server.settings.maxmemoryPolicy = 'volatile-lru';
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(1));
-    expect(await r.cmd('OBJECT', 'FREQ', 'nokey')).toBe(NULL);
+    expect(await r.cmd('OBJECT', 'FREQ', 'nokey')).toBe(NIL);
   });
 
   it('HELP', async () => {

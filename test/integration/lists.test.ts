@@ -9,14 +9,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, Running, useServerFixture } from '../helpers';
+import { OK, bulk, bulks, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { keyspaceEventsStringToFlags } = require('../../dist/config/notify.js');
-
-const OK = '+OK\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const arr = (...items: string[]) => `*${items.length}\r\n${items.map(bulk).join('')}`;
 
 const fx = useServerFixture({ withDb: true });
 const { propagated, events } = fx;
@@ -262,11 +258,11 @@ describe('values', () => {
   it('is binary safe', async () => {
     const v = '\x00\xff\r\n\x80 x';
     expect(await r.cmd('RPUSH', 'b', v, '', v)).toBe(int(3));
-    expect(await r.cmd('LRANGE', 'b', '0', '-1')).toBe(arr(v, '', v));
+    expect(await r.cmd('LRANGE', 'b', '0', '-1')).toBe(bulks(v, '', v));
     expect(await r.cmd('LPOS', 'b', v, 'COUNT', '0')).toBe('*2\r\n:0\r\n:2\r\n');
     expect(await r.cmd('LINSERT', 'b', 'AFTER', '', 'z')).toBe(int(4));
     expect(await r.cmd('LREM', 'b', '0', v)).toBe(int(2));
-    expect(await r.cmd('LRANGE', 'b', '0', '-1')).toBe(arr('', 'z'));
+    expect(await r.cmd('LRANGE', 'b', '0', '-1')).toBe(bulks('', 'z'));
   });
 
   it('compares options as C strings (up to a NUL byte), as Redis does', async () => {
@@ -274,7 +270,7 @@ describe('values', () => {
     expect(await r.cmd('LMOVE', 'a', 'b', 'left\0x', 'RIGHT\0')).toBe(bulk('1'));
     expect(await r.cmd('LPOS', 'a', '2', 'RANK\0zz', '1')).toBe(int(0));
     expect(await r.cmd('LINSERT', 'a', 'before\0', '2', 'z')).toBe(int(2));
-    expect(await r.cmd('LMPOP', '1', 'a', 'LEFT\0', 'COUNT\0', '2')).toBe(`*2\r\n${bulk('a')}${arr('z', '2')}`);
+    expect(await r.cmd('LMPOP', '1', 'a', 'LEFT\0', 'COUNT\0', '2')).toBe(`*2\r\n${bulk('a')}${bulks('z', '2')}`);
     expect(await r.cmd('BLPOP', 'a', '0.1\0')).toBe('-ERR timeout is not a float or out of range\r\n');
     expect(await r.cmd('LPOP', 'b', '1\0')).toBe('-ERR value is out of range, must be positive\r\n');
   });
@@ -314,8 +310,8 @@ describe('values', () => {
     model.splice(0, 100);
     model.splice(model.length - 99, 99);
     expect(await cmd('LLEN L')).toBe(int(model.length));
-    expect(await cmd('LRANGE L 4000 4010')).toBe(arr(...model.slice(4000, 4011)));
-    expect(await cmd('LRANGE L -10 -1')).toBe(arr(...model.slice(-10)));
+    expect(await cmd('LRANGE L 4000 4010')).toBe(bulks(...model.slice(4000, 4011)));
+    expect(await cmd('LRANGE L -10 -1')).toBe(bulks(...model.slice(-10)));
     expect(await cmd('LINDEX L 12345')).toBe(bulk(model[12345]));
     expect(await cmd('LPOS L six')).toBe(int(model.indexOf('six')));
   });

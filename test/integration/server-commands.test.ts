@@ -6,14 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, Running, startTredis } from '../helpers';
+import { OK, bulk, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { Config } = require('../../dist/config/index.js');
 
-const OK = '+OK\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 function text(reply: string): string {

@@ -8,22 +8,14 @@
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALL_EVENTS, RawClient, Running, replyLength, useServerFixture } from '../helpers';
+import { NIL, NOTINT, OK, SYNTAX, WRONGTYPE, bulk, bulks, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { encodingOf } = require('../../dist/store/value.js');
 
-const OK = '+OK\r\n';
-const NULL = '$-1\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
-const arr = (...items: string[]) => `*${items.length}\r\n${items.map(bulk).join('')}`;
 const set3 = (...items: string[]) => `~${items.length}\r\n${items.map(bulk).join('')}`;
-const scanReply = (cursor: string, ...items: string[]) => `*2\r\n${bulk(cursor)}${arr(...items)}`;
+const scanReply = (cursor: string, ...items: string[]) => `*2\r\n${bulk(cursor)}${bulks(...items)}`;
 
-const SYNTAX = err('ERR syntax error');
-const NOTINT = err('ERR value is not an integer or out of range');
-const WRONGTYPE = err('WRONGTYPE Operation against a key holding the wrong kind of value');
 const POSITIVE = err('ERR value is out of range, must be positive');
 const EMPTY = '*0\r\n';
 
@@ -68,12 +60,12 @@ describe('SADD / SREM / SCARD / SISMEMBER / SMISMEMBER', () => {
   it('adds, counts and replies intsets in ascending order', async () => {
     expect(await run(['SADD', 's', '3', '1', '2'], ['SMEMBERS', 's'], ['SADD', 's', '2', '4'], ['SCARD', 's'])).toEqual([
       int(3),
-      arr('1', '2', '3'),
+      bulks('1', '2', '3'),
       int(1),
       int(4),
     ]);
     expect(await cmd('SADD s 9223372036854775807 -9223372036854775808 9007199254740993')).toBe(int(3));
-    expect(await cmd('SMEMBERS s')).toBe(arr('-9223372036854775808', '1', '2', '3', '4', '9007199254740993', '9223372036854775807'));
+    expect(await cmd('SMEMBERS s')).toBe(bulks('-9223372036854775808', '1', '2', '3', '4', '9007199254740993', '9223372036854775807'));
     expect(enc('s')).toBe('intset');
   });
 
@@ -128,9 +120,9 @@ describe('SADD / SREM / SCARD / SISMEMBER / SMISMEMBER', () => {
     expect(await run(['SCARD', 'nokey'], ['SMEMBERS', 'nokey'], ['SRANDMEMBER', 'nokey'], ['SRANDMEMBER', 'nokey', '3'], ['SPOP', 'nokey'], ['SPOP', 'nokey', '2'])).toEqual([
       int(0),
       EMPTY,
-      NULL,
+      NIL,
       EMPTY,
-      NULL,
+      NIL,
       EMPTY,
     ]);
   });
@@ -185,9 +177,9 @@ describe('SINTER / SINTERCARD / SINTERSTORE', () => {
     await cmd('SADD b 9 7 5 3');
     await cmd('SADD h x 9 5 3');
     expect(await run(['SINTER', 'a', 'b'], ['SINTER', 'b', 'a'], ['SINTER', 'a', 'b', 'a'])).toEqual([
-      arr('3', '5', '7', '9'),
-      arr('3', '5', '7', '9'),
-      arr('3', '5', '7', '9'),
+      bulks('3', '5', '7', '9'),
+      bulks('3', '5', '7', '9'),
+      bulks('3', '5', '7', '9'),
     ]);
     expect(await sorted('SINTER h a')).toEqual(['3', '5', '9']);
     expect(await cmd('SINTER a nokey')).toBe(EMPTY);
@@ -209,7 +201,7 @@ describe('SINTER / SINTERCARD / SINTERSTORE', () => {
     expect(await cmd('SINTERSTORE d a h')).toBe(int(3));
     expect(await cmd('TTL d')).toBe(int(-1));
     expect(enc('d')).toBe('intset');
-    expect(await cmd('SMEMBERS d')).toBe(arr('3', '5', '9'));
+    expect(await cmd('SMEMBERS d')).toBe(bulks('3', '5', '9'));
     expect(await cmd('SINTERSTORE d h h')).toBe(int(4));
     expect(enc('d')).toBe('hashtable');
     expect(await cmd('SINTERSTORE d a nokey')).toBe(int(0));
@@ -269,7 +261,7 @@ describe('SINTER / SINTERCARD / SINTERSTORE', () => {
         ['COMMAND', 'GETKEYS', 'SINTERSTORE', 'd', 'a', 'b'],
         ['COMMAND', 'GETKEYS', 'SMOVE', 'a', 'b', 'c'],
       ),
-    ).toEqual([arr('a', 'b'), INVALID, INVALID, arr('a'), arr('d', 'a', 'b'), arr('a', 'b')]);
+    ).toEqual([bulks('a', 'b'), INVALID, INVALID, bulks('a'), bulks('d', 'a', 'b'), bulks('a', 'b')]);
     expect(await r.cmd('COMMAND', 'GETKEYSANDFLAGS', 'SINTERCARD', '2', 'a', 'b')).toBe(
       '*2\r\n*2\r\n$1\r\na\r\n*2\r\n+RO\r\n+access\r\n*2\r\n$1\r\nb\r\n*2\r\n+RO\r\n+access\r\n',
     );
@@ -283,7 +275,7 @@ describe('SUNION / SDIFF and STORE variants', () => {
     await cmd('SADD h x 1 5');
     expect(
       await run(['SUNION', 'a', 'b'], ['SUNION', 'b', 'a', 'nokey'], ['SDIFF', 'a', 'b'], ['SDIFF', 'b', 'a'], ['SDIFF', 'a', 'nokey'], ['SDIFF', 'nokey', 'a'], ['SDIFF', 'a', 'a'], ['SDIFF', 'a', 'h']),
-    ).toEqual([arr('1', '2', '3', '4', '5'), arr('1', '2', '3', '4', '5'), arr('3', '5'), arr('2', '4'), arr('1', '3', '5'), EMPTY, EMPTY, arr('3')]);
+    ).toEqual([bulks('1', '2', '3', '4', '5'), bulks('1', '2', '3', '4', '5'), bulks('3', '5'), bulks('2', '4'), bulks('1', '3', '5'), EMPTY, EMPTY, bulks('3')]);
     expect(await sorted('SUNION a h')).toEqual(['1', '3', '5', 'x']);
     expect(await sorted('SDIFF h a')).toEqual(['x']);
   });
@@ -295,7 +287,7 @@ describe('SUNION / SDIFF and STORE variants', () => {
     await cmd('SET d v');
     await cmd('EXPIRE d 100');
     expect(await cmd('SUNIONSTORE d a b')).toBe(int(5));
-    expect(await run(['TTL', 'd'], ['TYPE', 'd'], ['SMEMBERS', 'd'])).toEqual([int(-1), '+set\r\n', arr('1', '2', '3', '4', '5')]);
+    expect(await run(['TTL', 'd'], ['TYPE', 'd'], ['SMEMBERS', 'd'])).toEqual([int(-1), '+set\r\n', bulks('1', '2', '3', '4', '5')]);
     expect(enc('d')).toBe('intset');
     expect(await cmd('SDIFFSTORE d a h')).toBe(int(1));
     expect(enc('d')).toBe('intset');
@@ -432,7 +424,7 @@ describe('SPOP', () => {
   it('count at least the size: the whole set (as a set), DEL propagated', async () => {
     captureEvents();
     await cmd('SADD s 3 1 2');
-    expect(await cmd('SPOP s 9223372036854775807')).toBe(arr('1', '2', '3'));
+    expect(await cmd('SPOP s 9223372036854775807')).toBe(bulks('1', '2', '3'));
     expect(await cmd('EXISTS s')).toBe(int(0));
     await cmd('SADD h a b');
     expect(items(await cmd('SPOP h 2')).sort()).toEqual(['a', 'b']);
@@ -445,9 +437,9 @@ describe('SRANDMEMBER', () => {
   it('counts: whole set, distinct members, repeats when negative', async () => {
     await cmd('SADD s 1 2 3');
     expect(await run(['SRANDMEMBER', 's', '3'], ['SRANDMEMBER', 's', '10'], ['SRANDMEMBER', 's', '9223372036854775807'], ['SRANDMEMBER', 's', '0'])).toEqual([
-      arr('1', '2', '3'),
-      arr('1', '2', '3'),
-      arr('1', '2', '3'),
+      bulks('1', '2', '3'),
+      bulks('1', '2', '3'),
+      bulks('1', '2', '3'),
       EMPTY,
     ]);
     const two = items(await cmd('SRANDMEMBER s 2'));
@@ -558,7 +550,7 @@ describe('RESP3', () => {
       '~0\r\n',
       '_\r\n',
       '*0\r\n',
-      arr('1', '2', '3'),
+      bulks('1', '2', '3'),
       '*2\r\n:1\r\n:0\r\n',
       int(1),
       scanReply('0', '1', '2', '3'),

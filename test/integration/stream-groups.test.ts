@@ -12,18 +12,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, Running, encode, useServerFixture } from '../helpers';
+import { NULLARR, OK, arr, bulk, entry, err, int } from '../resp';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const streamMod = require('../../dist/store/stream.js') as typeof import('../../src/store/stream');
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const idMod = require('../../dist/store/stream-id.js') as typeof import('../../src/store/stream-id');
-
-const OK = '+OK\r\n';
-const NULLARR = '*-1\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const arr = (...items: string[]) => `*${items.length}\r\n${items.join('')}`;
-const entry = (id: string, ...fv: string[]) => arr(bulk(id), arr(...fv.map(bulk)));
-const err = (s: string) => `-${s}\r\n`;
 
 const fx = useServerFixture();
 const { propagated } = fx;

@@ -7,6 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, Running, encode, replyLength, useServerFixture } from '../helpers';
+import { bulk } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { keyspaceEventsStringToFlags } = require('../../dist/config/notify.js');
@@ -18,7 +19,6 @@ let r: RawClient;
 beforeAll(() => ({ srv, r } = fx));
 
 const cmd = (line: string) => r.cmd(...line.split(' '));
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
 const send = (c: RawClient, ...args: string[]) => c.write(encode(args));
 const reply = (c: RawClient) => c.readUntil((s) => replyLength(s) > 0, 3000);
 const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));

@@ -11,23 +11,13 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RawClient, Running, useServerFixture } from '../helpers';
+import { NIL, NOTFLOAT, NOTINT, OK, OVERFLOW, SYNTAX, WRONGTYPE, arr, bulk, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { StoredObject, encodingOf } = require('../../dist/store/value.js');
 
-const OK = '+OK\r\n';
-const NULL = '$-1\r\n';
 const EMPTY = '$0\r\n\r\n';
-const int = (n: number | string) => `:${n}\r\n`;
-const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
-const err = (m: string) => `-${m}\r\n`;
-const arr = (...items: string[]) => `*${items.length}\r\n${items.join('')}`;
 
-const SYNTAX = err('ERR syntax error');
-const NOTINT = err('ERR value is not an integer or out of range');
-const NOTFLOAT = err('ERR value is not a valid float');
-const WRONGTYPE = err('WRONGTYPE Operation against a key holding the wrong kind of value');
-const OVERFLOW = err('ERR increment or decrement would overflow');
 const TOOBIG = err('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
 const invalidExpire = (cmd: string) => err(`ERR invalid expire time in '${cmd}' command`);
 
@@ -68,7 +58,7 @@ describe('GET / SET', () => {
   it('basic set and get', async () => {
     expect(await r.cmd('SET', 'k', 'v')).toBe(OK);
     expect(await r.cmd('GET', 'k')).toBe(bulk('v'));
-    expect(await r.cmd('GET', 'nope')).toBe(NULL);
+    expect(await r.cmd('GET', 'nope')).toBe(NIL);
     expect(await r.cmd('set', 'k', '')).toBe(OK);
     expect(await r.cmd('GET', 'k')).toBe(EMPTY);
   });
@@ -88,25 +78,25 @@ describe('GET / SET', () => {
 
   it('NX / XX', async () => {
     expect(await run(['SET', 'k', 'v', 'XX'], ['SET', 'k', 'v', 'NX'], ['SET', 'k', 'w', 'NX'], ['SET', 'k', 'w', 'XX'])).toEqual([
-      NULL,
+      NIL,
       OK,
-      NULL,
+      NIL,
       OK,
     ]);
     expect(await r.cmd('GET', 'k')).toBe(bulk('w'));
-    expect(await run(['SET', 'k', 'v', 'NX', 'NX'], ['SET', 'k', 'v', 'XX', 'XX'], ['SET', 'k', 'v', 'nx'])).toEqual([NULL, OK, NULL]);
+    expect(await run(['SET', 'k', 'v', 'NX', 'NX'], ['SET', 'k', 'v', 'XX', 'XX'], ['SET', 'k', 'v', 'nx'])).toEqual([NIL, OK, NIL]);
   });
 
   it('GET option', async () => {
-    expect(await r.cmd('SET', 'k', 'v', 'GET')).toBe(NULL);
+    expect(await r.cmd('SET', 'k', 'v', 'GET')).toBe(NIL);
     expect(await r.cmd('SET', 'k', 'v2', 'GET')).toBe(bulk('v'));
     expect(await r.cmd('SET', 'k', 'v3', 'GET', 'GET')).toBe(bulk('v2'));
     // NX + GET (allowed since 7.0): old value returned, nothing set.
     expect(await r.cmd('SET', 'k', 'v4', 'NX', 'GET')).toBe(bulk('v3'));
     expect(await r.cmd('SET', 'k', 'v5', 'XX', 'GET')).toBe(bulk('v3'));
-    expect(await r.cmd('SET', 'nk', 'v', 'XX', 'GET')).toBe(NULL);
+    expect(await r.cmd('SET', 'nk', 'v', 'XX', 'GET')).toBe(NIL);
     expect(db().lookup('nk')).toBeUndefined();
-    expect(await r.cmd('SET', 'nk', 'v', 'NX', 'GET')).toBe(NULL);
+    expect(await r.cmd('SET', 'nk', 'v', 'NX', 'GET')).toBe(NIL);
     expect(await r.cmd('GET', 'nk')).toBe(bulk('v'));
     makeList('lst');
     expect(await r.cmd('SET', 'lst', 'v', 'GET')).toBe(WRONGTYPE);
@@ -159,7 +149,7 @@ describe('GET / SET', () => {
 
   it('options compare as C strings (cut at NUL)', async () => {
     expect(await r.cmd('SET', 'k', 'v')).toBe(OK);
-    expect(await r.cmd('SET', 'k', 'v', 'nx\0abc')).toBe(NULL);
+    expect(await r.cmd('SET', 'k', 'v', 'nx\0abc')).toBe(NIL);
     expect(await r.cmd('SET', 'k', 'v', 'GET\0')).toBe(bulk('v'));
     expect(await r.cmd('SET', 'k', 'v', 'keepttl\0x')).toBe(OK);
     expect(await r.cmd('SET', 'k', 'v', 'ex\0', '100')).toBe(OK);
@@ -212,7 +202,7 @@ describe('GET / SET', () => {
     expect(db().getExpire('k')).toBe(-1);
     // An absolute time in the past is accepted; the key is then gone.
     expect(await r.cmd('SET', 'old', 'v', 'EXAT', '1')).toBe(OK);
-    expect(await r.cmd('GET', 'old')).toBe(NULL);
+    expect(await r.cmd('GET', 'old')).toBe(NIL);
   });
 
   it('KEEPTTL on a logically expired key does not resurrect its TTL', async () => {
@@ -273,7 +263,7 @@ describe('SETNX / SETEX / PSETEX', () => {
 
 describe('GETSET / GETDEL', () => {
   it('GETSET', async () => {
-    expect(await r.cmd('GETSET', 'k', '5')).toBe(NULL);
+    expect(await r.cmd('GETSET', 'k', '5')).toBe(NIL);
     expect(enc('k')).toBe('int');
     expect(await r.cmd('SET', 'k', '12345', 'EX', '100')).toBe(OK);
     expect(await r.cmd('GETSET', 'k', '7')).toBe(bulk('12345'));
@@ -287,7 +277,7 @@ describe('GETSET / GETDEL', () => {
   it('GETDEL', async () => {
     expect(await r.cmd('SET', 'k', 'v')).toBe(OK);
     expect(await r.cmd('GETDEL', 'k')).toBe(bulk('v'));
-    expect(await r.cmd('GETDEL', 'k')).toBe(NULL);
+    expect(await r.cmd('GETDEL', 'k')).toBe(NIL);
     expect(db().lookup('k')).toBeUndefined();
     makeList('lst');
     expect(await r.cmd('GETDEL', 'lst')).toBe(WRONGTYPE);
@@ -301,7 +291,7 @@ describe('GETEX', () => {
     expect(await r.cmd('GETEX', 'k')).toBe(bulk('5'));
     expect(enc('k')).toBe('int');
     expect(Math.round(pttl('k') / 1000)).toBe(100);
-    expect(await r.cmd('GETEX', 'nope')).toBe(NULL);
+    expect(await r.cmd('GETEX', 'nope')).toBe(NIL);
   });
 
   it('sets, replaces and removes TTLs', async () => {
@@ -364,8 +354,8 @@ describe('GETEX', () => {
     expect(await r.cmd('GETEX', 'k', 'EX', 'abc')).toBe(NOTINT);
     // Syntax first, then the key, then the type, then the expire value.
     expect(await r.cmd('GETEX', 'missing', 'bogus')).toBe(SYNTAX);
-    expect(await r.cmd('GETEX', 'missing', 'EX', 'abc')).toBe(NULL);
-    expect(await r.cmd('GETEX', 'missing', 'EX', '0')).toBe(NULL);
+    expect(await r.cmd('GETEX', 'missing', 'EX', 'abc')).toBe(NIL);
+    expect(await r.cmd('GETEX', 'missing', 'EX', '0')).toBe(NIL);
     makeList('lst');
     expect(await r.cmd('GETEX', 'lst')).toBe(WRONGTYPE);
     expect(await r.cmd('GETEX', 'lst', 'EX', 'abc')).toBe(WRONGTYPE);
@@ -379,7 +369,7 @@ describe('MGET / MSET / MSETNX', () => {
     expect(enc('a')).toBe('int');
     expect(enc('b')).toBe('embstr');
     makeList('lst');
-    expect(await r.cmd('MGET', 'a', 'b', 'nope', 'lst')).toBe(arr(bulk('10'), bulk('abc'), NULL, NULL));
+    expect(await r.cmd('MGET', 'a', 'b', 'nope', 'lst')).toBe(arr(bulk('10'), bulk('abc'), NIL, NIL));
     expect(await r.cmd('MSET', 'a', '1', 'b')).toBe(err("ERR wrong number of arguments for 'mset' command"));
     expect(await r.cmd('MSET', 'a')).toBe(err("ERR wrong number of arguments for 'mset' command"));
     expect(await r.cmd('MSET', 'x', '1', 'x', '2')).toBe(OK);
