@@ -1,4 +1,6 @@
 /** Argument parsing shared by the command families. */
+import type { Client } from '../server/client';
+import { Err } from '../protocol/errors';
 import { toInt64, toSafeInt } from '../util/numbers';
 
 /**
@@ -19,4 +21,18 @@ export function optIs(a: string, w: string): boolean {
 export function parseLL(s: string): number | bigint | null {
   const v = toSafeInt(s);
   return v !== null ? v : toInt64(s);
+}
+
+/**
+ * getLongLongFromObjectOrReply(): the integer as a number (the nearest
+ * double past 2^53, where no count, index or time is exact anyway), or null
+ * after replying `msg`.
+ */
+export function longLongArg(c: Client, s: string, msg: string = Err.notInteger): number | null {
+  const v = parseLL(s);
+  if (v === null) {
+    c.error(msg);
+    return null;
+  }
+  return typeof v === 'bigint' ? Number(v) : v;
 }

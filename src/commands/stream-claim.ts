@@ -10,10 +10,11 @@ import { Err } from '../protocol/errors';
 import { Stream } from '../store/stream';
 import { StreamId, ZERO_ID, compareIds, formatId, idKey, incrId, parseId } from '../store/stream-id';
 import { Consumer, Counter, Nack, counterAdd } from '../store/stream-groups';
-import { optIs, parseLL } from './args';
+import { longLongArg, optIs, parseLL } from './args';
 import { propagateAs } from './propagate';
 import { clock } from '../server/clock';
-import { asStream, intervalId, longLong, lookupGroup, replyEntry, setidArgv, strictId, touchConsumer, xclaimArgv } from './stream-group-common';
+import { lookupGroup, setidArgv, touchConsumer, xclaimArgv } from './stream-group-common';
+import { rangeBoundArg, replyEntry, streamOf, strictIdArg } from './stream-common';
 
 // ---------------------------------------------------------------------------
 // XCLAIM, XAUTOCLAIM
@@ -30,11 +31,11 @@ function replyClaimed(c: Client, s: Stream, id: StreamId, justid: boolean): void
 export function xclaim(c: Client, argv: string[]): void {
   const db = c.db;
   const key = argv[1];
-  const s = asStream(c, db.lookupRead(key));
+  const s = streamOf(c, db.lookupRead(key));
   if (s === null) return;
   const g = lookupGroup(c, s, key, argv[2]);
   if (g === null) return;
-  let minIdle = longLong(c, argv[4], Err.xclaimMinIdle);
+  let minIdle = longLongArg(c, argv[4], Err.xclaimMinIdle);
   if (minIdle === null) return;
   if (minIdle < 0) minIdle = 0;
 
@@ -58,11 +59,11 @@ export function xclaim(c: Client, argv: string[]): void {
     if (optIs(o, 'force')) force = true;
     else if (optIs(o, 'justid')) justid = true;
     else if (optIs(o, 'idle') && more) {
-      const v = longLong(c, argv[++j], Err.xclaimIdle);
+      const v = longLongArg(c, argv[++j], Err.xclaimIdle);
       if (v === null) return;
       deliveryTime = now - v;
     } else if (optIs(o, 'time') && more) {
-      const v = longLong(c, argv[++j], Err.xclaimTime);
+      const v = longLongArg(c, argv[++j], Err.xclaimTime);
       if (v === null) return;
       deliveryTime = v;
     } else if (optIs(o, 'retrycount') && more) {
@@ -70,7 +71,7 @@ export function xclaim(c: Client, argv: string[]): void {
       if (v === null) return c.error(Err.xclaimRetryCount);
       retryCount = v;
     } else if (optIs(o, 'lastid') && more) {
-      const id = strictId(c, argv[++j]);
+      const id = strictIdArg(c, argv[++j]);
       if (id === null) return;
       lastId = id;
     } else return c.error(Err.xclaimOption(o));
@@ -142,17 +143,11 @@ const XAUTOCLAIM_ALLOC_LIMIT = 2 ** 47;
 export function xautoclaim(c: Client, argv: string[]): void {
   const db = c.db;
   const key = argv[1];
-  let minIdle = longLong(c, argv[4], Err.xautoclaimMinIdle);
+  let minIdle = longLongArg(c, argv[4], Err.xautoclaimMinIdle);
   if (minIdle === null) return;
   if (minIdle < 0) minIdle = 0;
-  const a = intervalId(c, argv[5], false);
-  if (a === null) return;
-  let start = a.id;
-  if (a.ex) {
-    const next = incrId(start);
-    if (next === null) return c.error(Err.xInvalidStartInterval);
-    start = next;
-  }
+  const start = rangeBoundArg(c, argv[5], false);
+  if (start === null) return;
   let count = 100;
   let justid = false;
   for (let j = 6; j < argv.length; j++) {
@@ -165,7 +160,7 @@ export function xautoclaim(c: Client, argv: string[]): void {
     } else if (optIs(argv[j], 'justid')) justid = true;
     else return c.error(Err.syntax);
   }
-  const s = asStream(c, db.lookupRead(key));
+  const s = streamOf(c, db.lookupRead(key));
   if (s === null) return;
   const g = lookupGroup(c, s, key, argv[2]);
   if (g === null) return;

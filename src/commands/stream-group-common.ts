@@ -18,57 +18,10 @@ import { clock } from '../server/clock';
 // Helpers
 // ---------------------------------------------------------------------------
 
-/** The stream held by v: undefined if v is, null after replying WRONGTYPE. */
-export function asStream(c: Client, v: Value | undefined): Stream | null | undefined {
-  if (v === undefined || v instanceof Stream) return v;
-  c.error(Err.wrongType);
-  return null;
-}
-
 /** A group change: the event and the dirty count, without touching WATCH (see the file comment). */
 export function groupWritten(db: Db, key: string, event: string, dirty = 1): void {
   db.ks.hooks.notify(Notify.stream, event, key, db.id);
   db.ks.dirty += dirty;
-}
-
-/** streamParseStrictIDOrReply(): no "-"/"+", a bare ms means seq 0. Null after replying. */
-export function strictId(c: Client, s: string): StreamId | null {
-  const id = parseId(s, false, true);
-  if (id === null) c.error(Err.invalidStreamId);
-  return id;
-}
-
-/**
- * streamParseIntervalIDOrReply(): "(" makes the bound exclusive (the rest
- * parsed strictly); a bare ms gets seq 0 or the maximum (`endBound`).
- */
-export function intervalId(c: Client, s: string, endBound: boolean): { id: StreamId; ex: boolean } | null {
-  const ex = s.length > 1 && s.charCodeAt(0) === 40; /* ( */
-  const id = ex ? parseId(s.slice(1), endBound, true) : parseId(s, endBound, false);
-  if (id === null) {
-    c.error(Err.invalidStreamId);
-    return null;
-  }
-  return { id, ex };
-}
-
-/** getLongLongFromObjectOrReply() as a number (clamped past 2^53, which no count reaches). */
-export function longLong(c: Client, s: string, msg: string = Err.notInteger): number | null {
-  const v = parseLL(s);
-  if (v === null) {
-    c.error(msg);
-    return null;
-  }
-  return typeof v === 'bigint' ? Number(v) : v;
-}
-
-/** An entry as Redis replies it: [id, [field, value, ...]]. */
-export function replyEntry(c: Client, id: StreamId, fields: readonly string[]): void {
-  const r = c.reply;
-  r.array(2);
-  r.bulk(formatId(id));
-  r.array(fields.length);
-  for (let i = 0; i < fields.length; i++) r.bulk(fields[i]);
 }
 
 /** The group named in argv for a command that requires key and group; null after the NOGROUP reply. */

@@ -19,14 +19,14 @@ import { AdminErr, Err } from '../protocol/errors';
 import { Stream } from '../store/stream';
 import { StreamId, MAX_ID, ZERO_ID, decrId, formatId, idKey, incrId, parseId } from '../store/stream-id';
 import { ConsumerGroup, Counter, INVALID_ENTRIES_READ } from '../store/stream-groups';
-import { optIs, parseLL } from './args';
+import { longLongArg, optIs, parseLL } from './args';
 import { replyHelp } from './shared';
 import { clock } from '../server/clock';
-import { asStream, createConsumer, groupWritten, intervalId, longLong, lookupGroup, strictId } from './stream-group-common';
+import { createConsumer, groupWritten, lookupGroup } from './stream-group-common';
+import { rangeBoundArg, streamOf, strictIdArg } from './stream-common';
 import { xreadgroup } from './stream-readgroup';
 import { xclaim, xautoclaim } from './stream-claim';
 
-export { replyEntry } from './stream-group-common';
 
 // ---------------------------------------------------------------------------
 // XGROUP
@@ -74,7 +74,7 @@ function xgroupTarget(
   mkstream: boolean,
   needGroup: boolean,
 ): { s: Stream | undefined; g: ConsumerGroup | undefined } | undefined {
-  const s = asStream(c, c.db.lookup(argv[2]));
+  const s = streamOf(c, c.db.lookup(argv[2]));
   if (s === null) return undefined;
   if (!mkstream && s === undefined) {
     c.error(Err.xgroupNoKey);
@@ -124,7 +124,7 @@ function xgroupCreate(c: Client, argv: string[]): void {
   let s = t.s;
   let id: StreamId | null;
   if (argv[4] === '$') id = s === undefined ? ZERO_ID : s.lastId;
-  else if ((id = strictId(c, argv[4])) === null) return;
+  else if ((id = strictIdArg(c, argv[4])) === null) return;
   if (s === undefined) {
     // MKSTREAM, now that nothing can fail: dbAdd + signalModifiedKey
     s = new Stream();
@@ -191,7 +191,7 @@ function xgroupDelConsumer(c: Client, argv: string[]): void {
 // ---------------------------------------------------------------------------
 
 function xack(c: Client, argv: string[]): void {
-  const s = asStream(c, c.db.lookupRead(argv[1]));
+  const s = streamOf(c, c.db.lookupRead(argv[1]));
   if (s === null) return;
   const g = s?.groups?.get(argv[2]);
   // no key or group: nothing to acknowledge, the IDs are not even parsed
@@ -199,7 +199,7 @@ function xack(c: Client, argv: string[]): void {
   // all IDs parse before anything is acknowledged
   const keys: string[] = new Array(argv.length - 3);
   for (let j = 3; j < argv.length; j++) {
-    const id = strictId(c, argv[j]);
+    const id = strictIdArg(c, argv[j]);
     if (id === null) return;
     keys[j - 3] = idKey(id);
   }
@@ -221,34 +221,24 @@ function xpending(c: Client, argv: string[]): void {
   if (argc >= 6) {
     let at = 3;
     if (optIs(argv[3], 'idle')) {
-      const v = longLong(c, argv[4]);
+      const v = longLongArg(c, argv[4]);
       if (v === null) return;
       minIdle = v;
       if (argc < 8) return c.error(Err.syntax);
       at += 2;
     }
-    const n = longLong(c, argv[at + 2]);
+    const n = longLongArg(c, argv[at + 2]);
     if (n === null) return;
     count = n < 0 ? 0 : n;
-    const a = intervalId(c, argv[at], false);
+    const a = rangeBoundArg(c, argv[at], false);
     if (a === null) return;
-    start = a.id;
-    if (a.ex) {
-      const next = incrId(start);
-      if (next === null) return c.error(Err.xInvalidStartInterval);
-      start = next;
-    }
-    const b = intervalId(c, argv[at + 1], true);
+    start = a;
+    const b = rangeBoundArg(c, argv[at + 1], true);
     if (b === null) return;
-    end = b.id;
-    if (b.ex) {
-      const prev = decrId(end);
-      if (prev === null) return c.error(Err.xInvalidEndInterval);
-      end = prev;
-    }
+    end = b;
     if (at + 3 < argc) consumerName = argv[at + 3];
   }
-  const s = asStream(c, c.db.lookupRead(argv[1]));
+  const s = streamOf(c, c.db.lookupRead(argv[1]));
   if (s === null) return;
   const g = lookupGroup(c, s, argv[1], argv[2]);
   if (g === null) return;

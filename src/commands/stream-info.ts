@@ -12,7 +12,7 @@ import { MAX_ID, ZERO_ID, formatId } from '../store/stream-id';
 import { ConsumerGroup, INVALID_ENTRIES_READ, groupLag, sortedGroups } from '../store/stream-groups';
 import { optIs, parseLL } from './args';
 import { replyHelp } from './shared';
-import { replyEntry } from './stream-groups';
+import { replyEntry, replyRange } from './stream-common';
 import { clock } from '../server/clock';
 
 const XINFO_HELP = [
@@ -141,9 +141,7 @@ function xinfoStream(c: Client, argv: string[]): void {
   }
 
   r.bulk('entries');
-  const entries = s.range(ZERO_ID, MAX_ID, count);
-  r.array(entries.length);
-  for (const e of entries) replyEntry(c, e.id, e.fields);
+  replyRange(c, s, ZERO_ID, MAX_ID, count, false);
 
   r.bulk('groups');
   const groups = sortedGroups(s.groups);

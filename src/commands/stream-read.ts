@@ -14,64 +14,8 @@ import type { Db } from '../store/keyspace';
 import type { Value } from '../store/value';
 import { Stream, StreamIterator } from '../store/stream';
 import { MAX_ID, StreamId, ZERO_ID, compareIds, decrId, incrId, parseId } from '../store/stream-id';
-import { optIs, parseLL } from './args';
-
-// ---- shared helpers ---------------------------------------------------------
-
-/** The stream held by v: undefined when v is, null after replying WRONGTYPE. */
-export function streamOf(c: Client, v: Value | undefined): Stream | null | undefined {
-  if (v === undefined || v instanceof Stream) return v;
-  c.error(Err.wrongType);
-  return null;
-}
-
-/** streamParseStrictIDOrReply(): `ms[-seq]` (no `-`/`+`); null after replying. */
-export function strictIdArg(c: Client, s: string): StreamId | null {
-  const id = parseId(s, false, true);
-  if (id === null) c.error(Err.invalidStreamId);
-  return id;
-}
-
-/** getLongLongFromObjectOrReply(), clamped to the safe integers; null after replying. */
-export function longLongArg(c: Client, s: string, msg: string = Err.notInteger): number | null {
-  const v = parseLL(s);
-  if (v === null) {
-    c.error(msg);
-    return null;
-  }
-  if (typeof v === 'number') return v;
-  return v > 0n ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
-}
-
-/** Write the entry under the cursor: [id, [f, v, ...]]. */
-export function replyCurrentEntry(c: Client, it: StreamIterator): void {
-  const r = c.reply;
-  r.array(2);
-  r.bulk(it.idString());
-  const nf = it.fieldCount();
-  r.array(nf * 2);
-  for (let k = 0; k < nf; k++) {
-    r.bulk(it.field(k));
-    r.bulk(it.value(k));
-  }
-}
-
-/**
- * streamReplyWithRange() without groups: the entries in [start, end],
- * descending with `rev`, at most `count` (0 = all), as an array. Returns
- * how many were written.
- */
-export function replyRange(c: Client, s: Stream, start: StreamId, end: StreamId, count: number, rev: boolean): number {
-  const it = s.iterate(start, end, rev);
-  let n = 0;
-  const pos = c.reply.deferArray();
-  while ((count === 0 || n < count) && it.next()) {
-    replyCurrentEntry(c, it);
-    n++;
-  }
-  c.reply.setDeferred(pos, n);
-  return n;
-}
+import { longLongArg, optIs, parseLL } from './args';
+import { BLOCKED_DEFAULT_COUNT, rangeBoundArg, replyRange, streamOf, strictIdArg } from './stream-common';
 
 // ---- XLEN -------------------------------------------------------------------
 
@@ -83,41 +27,13 @@ function xlen(c: Client, argv: string[]): void {
 
 // ---- XRANGE / XREVRANGE -----------------------------------------------------
 
-/**
- * streamParseIntervalIDOrReply(): a range bound, "(" making it exclusive
- * (then strict: no "-"/"+" after it). Null after replying.
- */
-function intervalArg(c: Client, s: string, end: boolean): { id: StreamId; ex: boolean } | null {
-  let ex = false;
-  let id: StreamId | null;
-  if (s.length > 1 && s.charCodeAt(0) === 40 /* ( */) {
-    ex = true;
-    id = parseId(s.slice(1), end, true);
-  } else id = parseId(s, end, false);
-  if (id === null) {
-    c.error(Err.invalidStreamId);
-    return null;
-  }
-  return { id, ex };
-}
-
 function xrangeGeneric(c: Client, argv: string[], rev: boolean): void {
   const startArg = rev ? argv[3] : argv[2];
   const endArg = rev ? argv[2] : argv[3];
-  const a = intervalArg(c, startArg, false);
-  if (a === null) return;
-  let start: StreamId | null = a.id;
-  if (a.ex) {
-    start = incrId(start);
-    if (start === null) return c.error(Err.xInvalidStartInterval);
-  }
-  const b = intervalArg(c, endArg, true);
-  if (b === null) return;
-  let end: StreamId | null = b.id;
-  if (b.ex) {
-    end = decrId(end);
-    if (end === null) return c.error(Err.xInvalidEndInterval);
-  }
+  const start = rangeBoundArg(c, startArg, false);
+  if (start === null) return;
+  const end = rangeBoundArg(c, endArg, true);
+  if (end === null) return;
   let count = -1;
   for (let j = 4; j < argv.length; j++) {
     if (optIs(argv[j], 'count') && j + 1 < argv.length) {
@@ -234,7 +150,7 @@ function xread(c: Client, argv: string[]): void {
       after.set(key, ids[k]);
       keys.push(key);
     }
-    c.server.blocking.block(c, keys, deadline, new BlockedRead(after, count));
+    c.server.blocking.block(c, keys, deadline, new BlockedRead(after, count || BLOCKED_DEFAULT_COUNT));
     return;
   }
   r.nullArray();

@@ -13,17 +13,16 @@ import type { Value } from '../store/value';
 import { Stream } from '../store/stream';
 import { StreamId, MAX_ID, ZERO_ID, compareIds, formatId, idEquals, idKey, incrId } from '../store/stream-id';
 import { ConsumerGroup, Consumer, advanceGroup, counterAdd } from '../store/stream-groups';
-import { optIs } from './args';
+import { longLongArg, optIs } from './args';
 import { propagateAs, propagateCommands } from './propagate';
 import { clock } from '../server/clock';
-import { asStream, longLong, replyEntry, setidArgv, strictId, touchConsumer, xclaimArgv } from './stream-group-common';
+import { setidArgv, touchConsumer, xclaimArgv } from './stream-group-common';
+import { BLOCKED_DEFAULT_COUNT, replyEntry, streamOf, strictIdArg } from './stream-common';
 
 // ---------------------------------------------------------------------------
 // XREADGROUP
 // ---------------------------------------------------------------------------
 
-/** COUNT used by a blocked XREADGROUP without one (XREAD_BLOCKED_DEFAULT_COUNT). */
-const BLOCKED_DEFAULT_COUNT = 1000;
 
 /**
  * Entries past the group's last ID, from `start` (streamReplyWithRange()
@@ -151,7 +150,7 @@ export function xreadgroup(c: Client, argv: string[]): void {
       if (d === null) return;
       deadline = d;
     } else if (optIs(o, 'count') && more) {
-      const n = longLong(c, argv[++i]);
+      const n = longLongArg(c, argv[++i]);
       if (n === null) return;
       count = n < 0 ? 0 : n;
     } else if (optIs(o, 'streams') && more) {
@@ -178,7 +177,7 @@ export function xreadgroup(c: Client, argv: string[]): void {
   const ids: (StreamId | null)[] = new Array(n);
   for (let k = 0; k < n; k++) {
     const key = argv[streamsArg + k];
-    const s = asStream(c, db.lookupRead(key));
+    const s = streamOf(c, db.lookupRead(key));
     if (s === null) return;
     const g = s?.groups?.get(groupName);
     if (g === undefined) return c.error(Err.noKeyOrGroupXreadgroup(key, groupName));
@@ -189,7 +188,7 @@ export function xreadgroup(c: Client, argv: string[]): void {
       ids[k] = null;
       continue;
     }
-    const id = strictId(c, a);
+    const id = strictIdArg(c, a);
     if (id === null) return;
     // Redis marks ">" with the maximum ID: an explicit maximum means ">" too
     ids[k] = idEquals(id, MAX_ID) ? null : id;

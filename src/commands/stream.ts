@@ -27,8 +27,9 @@ import {
   lastSeqGiven,
   parseId,
 } from '../store/stream-id';
-import { optIs, parseLL } from './args';
-import { longLongArg, streamOf, strictIdArg, streamReadCommands } from './stream-read';
+import { longLongArg, optIs, parseLL } from './args';
+import { streamReadCommands } from './stream-read';
+import { streamOf, strictIdArg } from './stream-common';
 
 // ---- helpers ----------------------------------------------------------------
 
