@@ -140,6 +140,17 @@ export function replyLength(s: string, p = 0): number {
   }
 }
 
+export const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
+
+/** Poll `pred` every 2 ms until it holds; throw after `ms`. */
+export async function waitFor(pred: () => boolean, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!pred()) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await sleep(2);
+  }
+}
+
 export { prng } from './prng';
 
 /** Every keyspace event class and the 'n' (new key) events. */

@@ -10,7 +10,7 @@
  * its event loop tick, tredis on a timer).
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { RawClient, Running, client, encode, replyLength, useServerFixture } from '../helpers';
+import { RawClient, Running, client, encode, replyLength, useServerFixture, waitFor } from '../helpers';
 import { NULLARR, OK, bulk, bulks, int } from '../resp';
 
 const kv = (k: string, v: string) => bulks(k, v);
@@ -25,14 +25,6 @@ beforeEach(async () => {
   for (const c of extra.splice(0)) c.close();
   await waitFor(() => srv.server.blocking.count === 0);
 });
-
-async function waitFor(pred: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((res) => setTimeout(res, 2));
-  }
-}
 
 async function conn(): Promise<RawClient> {
   const c = await RawClient.connect(srv.port);

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, Running, startTredis } from '../helpers';
 import { NIL, OK, bulk, err, int } from '../resp';
 
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** The payload of a bulk (RESP2) or verbatim (RESP3) string reply. */
 function text(reply: string): string {

@@ -5,13 +5,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import net from 'node:net';
-import { RawClient, Running, startTredis } from '../helpers';
+import { RawClient, Running, sleep, startTredis } from '../helpers';
 import { NIL, OK, bulk, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { keyspaceEventsStringToFlags } = require('../../dist/config/notify.js');
 
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 /** An integer reply's value. */
 function num(reply: string): number {

@@ -5,13 +5,12 @@
  * serialized lengths, LATENCY GRAPH/DOCTOR reports).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient, Running, startTredis } from '../helpers';
+import { RawClient, Running, sleep, startTredis } from '../helpers';
 import { OK, bulk, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const { Config } = require('../../dist/config/index.js');
 
-const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 function text(reply: string): string {
   if (reply[0] === '=') return reply.slice(reply.indexOf('\r\n') + 2 + 4, -2);

@@ -11,7 +11,7 @@
  * depend on the XADD command.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RawClient, Running, encode, useServerFixture } from '../helpers';
+import { RawClient, Running, encode, useServerFixture, waitFor } from '../helpers';
 import { NULLARR, OK, arr, bulk, entry, err, int } from '../resp';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const streamMod = require('../../dist/store/stream.js') as typeof import('../../src/store/stream');
@@ -44,14 +44,6 @@ function deleteEntry(key: string, id: string): void {
 
 /** XREADGROUP GROUP g <consumer> BLOCK 0 STREAMS s > */
 const blockRead = (consumer: string) => encode(['XREADGROUP', 'GROUP', 'g', consumer, 'BLOCK', '0', 'STREAMS', 's', '>']);
-
-async function waitFor(pred: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((res) => setTimeout(res, 2));
-  }
-}
 
 /** Three entries 1-1 a 1, 2-1 b 2, 3-1 c 3 and group g at 0. */
 async function abc(): Promise<void> {

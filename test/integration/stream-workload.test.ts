@@ -14,7 +14,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Redis from 'ioredis';
-import { Running, client, startTredis } from '../helpers';
+import { Running, client, sleep, startTredis } from '../helpers';
 
 const TOTAL = 100_000;
 const PRODUCERS = 4;
@@ -55,7 +55,6 @@ interface GroupState {
   done: boolean;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function produce(id: number, produced: string[]): Promise<void> {
   const c = connect();

@@ -6,7 +6,7 @@
  * psubscribe on it.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { RawClient, Running, encode, replyLength, useServerFixture } from '../helpers';
+import { RawClient, Running, encode, replyLength, useServerFixture, waitFor } from '../helpers';
 import { bulk } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -21,7 +21,6 @@ beforeAll(() => ({ srv, r } = fx));
 const cmd = (line: string) => r.cmd(...line.split(' '));
 const send = (c: RawClient, ...args: string[]) => c.write(encode(args));
 const reply = (c: RawClient) => c.readUntil((s) => replyLength(s) > 0, 3000);
-const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
 
 describe('propagation', () => {
   it('makes IDs explicit and approximate trims exact, as Redis 7.0.15 writes them', async () => {
@@ -89,7 +88,7 @@ describe('propagation', () => {
     const b = await RawClient.connect(srv.port);
     try {
       send(b, 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
-      await sleep(50);
+      await waitFor(() => srv.server.blocking.count === 1);
       propagated.length = 0;
       await cmd('XADD s 2-1 b 2');
       expect(await reply(b)).toBe(`*1\r\n*2\r\n${bulk('s')}*1\r\n*2\r\n${bulk('2-1')}*2\r\n${bulk('b')}${bulk('2')}`);
@@ -121,9 +120,9 @@ describe('blocking XREAD', () => {
     await cmd('XADD s 1-1 a 1');
     const cs = await Promise.all([0, 1, 2].map(() => RawClient.connect(srv.port)));
     try {
-      for (const c of cs) {
+      for (const [i, c] of cs.entries()) {
         send(c, 'XREAD', 'COUNT', '1', 'BLOCK', '0', 'STREAMS', 's', '$');
-        await sleep(20);
+        await waitFor(() => srv.server.blocking.count === i + 1);
       }
       await cmd('XADD s 2-1 b 2');
       const want = `*1\r\n*2\r\n${bulk('s')}*1\r\n*2\r\n${bulk('2-1')}*2\r\n${bulk('b')}${bulk('2')}`;
@@ -145,11 +144,11 @@ describe('blocking XREAD', () => {
       expect(await reply(b)).toBe('_\r\n');
       const id = (await b.cmd('CLIENT', 'ID')).slice(1, -2);
       send(b, 'XREAD', 'BLOCK', '0', 'STREAMS', 'nokey', '0');
-      await sleep(30);
+      await waitFor(() => srv.server.blocking.count === 1);
       expect(await cmd(`CLIENT UNBLOCK ${id}`)).toBe(':1\r\n');
       expect(await reply(b)).toBe('_\r\n');
       send(b, 'XREAD', 'BLOCK', '0', 'STREAMS', 'nokey', '0');
-      await sleep(30);
+      await waitFor(() => srv.server.blocking.count === 1);
       expect(await cmd(`CLIENT UNBLOCK ${id} ERROR`)).toBe(':1\r\n');
       expect(await reply(b)).toMatch(/^-UNBLOCKED/);
     } finally {
@@ -166,7 +165,7 @@ describe('blocking XREAD', () => {
       // b has an entry after 0-0: served at once, b only
       expect(await reply(c)).toBe(`*1\r\n*2\r\n${bulk('b')}*1\r\n*2\r\n${bulk('1-1')}*2\r\n${bulk('y')}${bulk('1')}`);
       send(c, 'XREAD', 'BLOCK', '0', 'STREAMS', 'a', 'b', '$', '$');
-      await sleep(20);
+      await waitFor(() => srv.server.blocking.count === 1);
       await cmd('XADD a 2-1 x 2');
       expect(await reply(c)).toBe(`*1\r\n*2\r\n${bulk('a')}*1\r\n*2\r\n${bulk('2-1')}*2\r\n${bulk('x')}${bulk('2')}`);
     } finally {
