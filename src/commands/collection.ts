@@ -34,7 +34,7 @@ export function removeMembers(
   }
   if (deleted > 0) {
     db.written(key, event, cls, deleted);
-    if (keyRemoved) db.ks.hooks.notify(Notify.generic, 'del', key, db.id);
+    if (keyRemoved) db.changed(key, 'del', Notify.generic, 0);
   }
   c.reply.int(deleted);
 }

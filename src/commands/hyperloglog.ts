@@ -193,7 +193,7 @@ function pfdebug(c: Client, argv: string[]): void {
     case 'getreg': {
       if (encodingOfHll(h.buf) === HLL_SPARSE) {
         if (!toDense(h)) return c.error(Err.hllCorrupted);
-        db.ks.dirty++; // the conversion propagates; Redis signals nothing else
+        db.changed(key, null, 0); // the conversion propagates; Redis signals nothing else
       }
       const regs = denseRegisters(h.buf);
       r.array(HLL_REGISTERS);
@@ -210,7 +210,7 @@ function pfdebug(c: Client, argv: string[]): void {
       if (encodingOfHll(h.buf) === HLL_SPARSE) {
         if (!toDense(h)) return c.error(Err.hllCorrupted);
         converted = 1;
-        db.ks.dirty++;
+        db.changed(key, null, 0);
       }
       return r.int(converted);
     }

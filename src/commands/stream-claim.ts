@@ -8,7 +8,7 @@
 import type { Client } from '../server/client';
 import { Err } from '../protocol/errors';
 import { Stream } from '../store/stream';
-import { StreamId, ZERO_ID, compareIds, formatId, idKey, incrId, parseId } from '../store/stream-id';
+import { StreamId, ZERO_ID, compareIds, formatId, idKey, parseId } from '../store/stream-id';
 import { Consumer, Counter, Nack, counterAdd } from '../store/stream-groups';
 import { longLongArg, optIs, parseLL } from './args';
 import { propagateAs } from './propagate';
@@ -127,7 +127,7 @@ export function xclaim(c: Client, argv: string[]): void {
     dirty++;
   }
   r.setDeferred(pos, n);
-  db.ks.dirty += dirty;
+  db.changed(key, null, 0, dirty);
   propagateAs(c, prop);
 }
 
@@ -213,7 +213,7 @@ export function xautoclaim(c: Client, argv: string[]): void {
   for (const id of claimed) replyClaimed(c, s!, id, justid);
   r.array(deleted.length);
   for (const id of deleted) r.bulk(formatId(id));
-  db.ks.dirty += dirty;
+  db.changed(key, null, 0, dirty);
   propagateAs(c, prop);
 }
 

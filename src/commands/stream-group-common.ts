@@ -7,11 +7,9 @@
 import type { Client } from '../server/client';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
-import type { Value } from '../store/value';
 import { Stream } from '../store/stream';
-import { StreamId, formatId, parseId } from '../store/stream-id';
+import { formatId } from '../store/stream-id';
 import { ConsumerGroup, Consumer, Nack } from '../store/stream-groups';
-import { parseLL } from './args';
 import { clock } from '../server/clock';
 
 // ---------------------------------------------------------------------------
@@ -20,8 +18,7 @@ import { clock } from '../server/clock';
 
 /** A group change: the event and the dirty count, without touching WATCH (see the file comment). */
 export function groupWritten(db: Db, key: string, event: string, dirty = 1): void {
-  db.ks.hooks.notify(Notify.stream, event, key, db.id);
-  db.ks.dirty += dirty;
+  db.changed(key, event, Notify.stream, dirty);
 }
 
 /** The group named in argv for a command that requires key and group; null after the NOGROUP reply. */

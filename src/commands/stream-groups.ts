@@ -17,10 +17,11 @@ import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
 import { AdminErr, Err } from '../protocol/errors';
 import { Stream } from '../store/stream';
-import { StreamId, MAX_ID, ZERO_ID, decrId, formatId, idKey, incrId, parseId } from '../store/stream-id';
+import { Notify } from '../store/keyspace';
+import { StreamId, MAX_ID, ZERO_ID, formatId, idKey, parseId } from '../store/stream-id';
 import { ConsumerGroup, Counter, INVALID_ENTRIES_READ } from '../store/stream-groups';
 import { longLongArg, optIs, parseLL } from './args';
-import { replyHelp } from './shared';
+import { helpHandler } from './shared';
 import { clock } from '../server/clock';
 import { createConsumer, groupWritten, lookupGroup } from './stream-group-common';
 import { rangeBoundArg, streamOf, strictIdArg } from './stream-common';
@@ -125,17 +126,19 @@ function xgroupCreate(c: Client, argv: string[]): void {
   let id: StreamId | null;
   if (argv[4] === '$') id = s === undefined ? ZERO_ID : s.lastId;
   else if ((id = strictIdArg(c, argv[4])) === null) return;
+  const created = s === undefined;
   if (s === undefined) {
-    // MKSTREAM, now that nothing can fail: dbAdd + signalModifiedKey
+    // MKSTREAM, now that nothing can fail: dbAdd (+ signalModifiedKey below)
     s = new Stream();
     db.setKey(key, s);
-    db.ks.hooks.keyModified(db, key);
   }
   const groups = (s.groups ??= new Map());
   if (groups.has(argv[3])) return c.error(Err.busyGroup);
   groups.set(argv[3], new ConsumerGroup(argv[3], id, opts.entriesRead));
   c.reply.ok();
-  groupWritten(db, key, 'xgroup-create');
+  // a new key is a modified key for WATCH; a group added to an existing one is not
+  if (created) db.written(key, 'xgroup-create', Notify.stream);
+  else groupWritten(db, key, 'xgroup-create');
 }
 
 function xgroupSetid(c: Client, argv: string[]): void {
@@ -206,7 +209,7 @@ function xack(c: Client, argv: string[]): void {
   let acked = 0;
   for (const k of keys) if (g.ack(k)) acked++;
   c.reply.int(acked);
-  c.db.ks.dirty += acked;
+  c.db.changed(argv[1], null, 0, acked);
 }
 
 function xpending(c: Client, argv: string[]): void {
@@ -302,7 +305,7 @@ export const streamGroupCommands: CommandSpec[] = [
       { name: 'destroy', handler: xgroupDestroy },
       { name: 'createconsumer', handler: xgroupCreateConsumer },
       { name: 'delconsumer', handler: xgroupDelConsumer },
-      { name: 'help', handler: (c, argv) => replyHelp(c, argv, XGROUP_HELP) },
+      { name: 'help', handler: helpHandler(XGROUP_HELP) },
     ],
   },
   { name: 'xreadgroup', handler: xreadgroup },

@@ -11,7 +11,7 @@ import { Stream } from '../store/stream';
 import { MAX_ID, ZERO_ID, formatId } from '../store/stream-id';
 import { ConsumerGroup, INVALID_ENTRIES_READ, groupLag, sortedGroups } from '../store/stream-groups';
 import { optIs, parseLL } from './args';
-import { replyHelp } from './shared';
+import { helpHandler } from './shared';
 import { replyEntry, replyRange } from './stream-common';
 import { clock } from '../server/clock';
 
@@ -203,7 +203,7 @@ export const streamInfoCommands: CommandSpec[] = [
       { name: 'consumers', handler: xinfoConsumers },
       { name: 'groups', handler: xinfoGroups },
       { name: 'stream', handler: xinfoStream },
-      { name: 'help', handler: (c, argv) => replyHelp(c, argv, XINFO_HELP) },
+      { name: 'help', handler: helpHandler(XINFO_HELP) },
     ],
   },
 ];

@@ -13,8 +13,8 @@ import { Err } from '../protocol/errors';
 import type { Db } from '../store/keyspace';
 import type { Value } from '../store/value';
 import { Stream, StreamIterator } from '../store/stream';
-import { MAX_ID, StreamId, ZERO_ID, compareIds, decrId, incrId, parseId } from '../store/stream-id';
-import { longLongArg, optIs, parseLL } from './args';
+import { MAX_ID, StreamId, ZERO_ID, compareIds, incrId } from '../store/stream-id';
+import { longLongArg, optIs } from './args';
 import { BLOCKED_DEFAULT_COUNT, rangeBoundArg, replyRange, streamOf, strictIdArg } from './stream-common';
 
 // ---- XLEN -------------------------------------------------------------------

@@ -118,16 +118,15 @@ class XReadGroupWait implements BlockedOp {
     } else r.map(1);
     r.bulk(key);
     deliverNew(c, key, s, g, consumer, incrId(g.lastId)!, this.count, this.noack, prop);
-    db.ks.dirty++;
+    db.changed(key, null, 0);
     propagateCommands(c.server, db.id, prop);
     return true;
   }
 
   /**
    * Redis 7.0.15 ends the wait with this error when the key is deleted
-   * (DEL, FLUSHALL, RENAME away...) or replaced by another type. Not called
-   * yet: server/blocking.ts does not report deletions or type changes to
-   * waiting ops (see the groups helper's report for the needed hook).
+   * (DEL, FLUSHALL, RENAME away, expiry...) or replaced by another type;
+   * server/blocking.ts calls it then.
    */
   keyGone(c: Client): void {
     c.error(Err.blockedStreamGone);
@@ -208,9 +207,8 @@ export function xreadgroup(c: Client, argv: string[]): void {
       // streamIncrID() wraps the maximum to 0-0
       start = incrId(after) ?? ZERO_ID;
     } else {
-      if (s.length === 0) continue;
-      const last = s.lastEntry()!.id;
-      if (compareIds(last, g.lastId) <= 0) continue;
+      const last = s.lastValidId(); // null when empty
+      if (last === null || compareIds(last, g.lastId) <= 0) continue;
       start = incrId(g.lastId)!;
     }
     const { consumer, created } = touchConsumer(db, key, g, consumerName);
@@ -220,7 +218,7 @@ export function xreadgroup(c: Client, argv: string[]): void {
     r.bulk(key);
     if (after !== null) deliverHistory(c, s, consumer, start, count);
     else deliverNew(c, key, s, g, consumer, start, count, noack, prop);
-    db.ks.dirty++;
+    db.changed(key, null, 0);
   }
   propagateAs(c, prop);
   if (served !== 0) return r.setDeferred(pos, served, r.proto === 3 ? 'map' : 'array');

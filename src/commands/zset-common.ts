@@ -76,7 +76,7 @@ export function deleteResult(db: Db, key: string): void {
 /** Delete a key whose set became empty, with the "del" event (dirty was counted). */
 export function deleteEmptied(db: Db, key: string): void {
   db.delete(key);
-  db.ks.hooks.notify(Notify.generic, 'del', key, db.id);
+  db.changed(key, 'del', Notify.generic, 0);
 }
 
 // ---- ranges ------------------------------------------------------------------

@@ -186,7 +186,17 @@ export class Db {
    */
   written(key: string, event: string, cls: number, dirty = 1): void {
     this.ks.hooks.keyModified(this, key);
-    this.ks.hooks.notify(cls, event, key, this.id);
+    this.changed(key, event, cls, dirty);
+  }
+
+  /**
+   * The part of the write path Redis runs without signalModifiedKey(): the
+   * event (none when null) and `dirty` changes (0: just the event). For
+   * changes WATCH does not see in Redis 7.0 (consumer group state, an HLL's
+   * encoding), and the "del" that follows a write which emptied its key.
+   */
+  changed(key: string, event: string | null, cls: number, dirty = 1): void {
+    if (event !== null) this.ks.hooks.notify(cls, event, key, this.id);
     this.ks.dirty += dirty;
   }
 

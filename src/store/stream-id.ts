@@ -43,14 +43,6 @@ export function idFromBigInts(ms: bigint, seq: bigint): StreamId {
   );
 }
 
-export function idMsBigInt(id: StreamId): bigint {
-  return (BigInt(id.msHi) << 32n) | BigInt(id.msLo);
-}
-
-export function idSeqBigInt(id: StreamId): bigint {
-  return (BigInt(id.seqHi) << 32n) | BigInt(id.seqLo);
-}
-
 /** -1, 0 or 1 as a is below, equal to or above b (streamCompareID). */
 export function compareIds(a: StreamId, b: StreamId): number {
   if (a.msHi !== b.msHi) return a.msHi < b.msHi ? -1 : 1;
