@@ -68,7 +68,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface RedisProcess {
   port: number;
@@ -341,10 +341,10 @@ export function serialize(n: Node): string {
 }
 
 const isAgg = (n: Node) => n.items !== undefined;
-const isInt = (n: Node) => n.t === ':';
+export const isInt = (n: Node) => n.t === ':';
 const isBulk = (n: Node) => n.t === '$' && n.body !== undefined;
 const isNil = (n: Node) => n.t === '_' || ((n.t === '$' || n.t === '*') && n.head === '-1');
-const MASK = '<masked>';
+export const MASK = '<masked>';
 
 /** Text of a bulk/verbatim/simple string ("txt:" prefix of verbatims kept aside). */
 function textOf(n: Node): string | undefined {
@@ -579,7 +579,8 @@ export function normalise(args: (string | Buffer)[], t: string, r: string): [str
   return [serialize(nt), serialize(nr)];
 }
 
-const wellFormed = (s: string) => s.length > 0 && replyLength(s) === s.length;
+/** A single complete reply (not a pseudo reply, not truncated). */
+export const wellFormed = (s: string) => s.length > 0 && replyLength(s) === s.length;
 
 // ---------------------------------------------------------------------------
 // Running commands on both servers
@@ -783,23 +784,29 @@ export function formatMismatch(m: Mismatch): string {
   return [`#${m.index} ${showCmd(m.cmd)}`, `    tredis: ${show(m.tredis)}`, `    redis:  ${show(m.redis)}`, ...(m.note ? [`    ${m.note}`] : [])].join('\n');
 }
 
+/** How a script step's replies are compared: a mismatch, or null (Pair.step by default). */
+export type Compare = (pair: Pair, args: Args, index: number) => Promise<Mismatch | null>;
+
 /**
  * Run a script on fresh connections: optional HELLO 3, FLUSHALL, then every
- * step; returns all differences. A missing reply (timeout) or a connection
- * closed on one side only aborts the script (later replies would be misaligned).
+ * step; returns all differences. HELLO/FLUSHALL are always compared with
+ * Pair.step, the script's steps with `compare`. A missing reply (timeout) or
+ * a connection closed on one side only aborts the script (later replies
+ * would be misaligned).
  */
-export async function runScript(s: Servers, steps: Step[], proto: Proto): Promise<Mismatch[]> {
+export async function runScript(s: Servers, steps: Step[], proto: Proto, compare: Compare = (p, args, i) => p.step(args, i)): Promise<Mismatch[]> {
   const pair = await Pair.open(s);
   const out: Mismatch[] = [];
   try {
-    const all: Step[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL'], ...steps];
+    const setup: Step[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL']];
+    const all: Step[] = [...setup, ...steps];
     for (let i = 0; i < all.length; i++) {
       const st = all[i];
       if (!Array.isArray(st)) {
         await sleep(st.sleep);
         continue;
       }
-      const m = await pair.step(st, i);
+      const m = i < setup.length ? await pair.step(st, i) : await compare(pair, st, i);
       if (m) {
         out.push(m);
         if ([m.tredis, m.redis].some((x) => x === TIMEOUT || x === CLOSED)) {

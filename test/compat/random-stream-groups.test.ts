@@ -12,20 +12,13 @@
  *   COMPAT_MAX_DIFFS=20            report up to this many differences per seed
  */
 import { StreamGroupGen } from './generator-stream-groups';
-import { Args, Mismatch, Pair, useServers } from './harness';
-import { normaliseStreamReply } from './stream-groups-norm';
+import { useServers } from './harness';
+import { compareStream } from './stream-groups-norm';
 import { describeRandomSeeds, runSeed, seedsFrom } from './random-runner';
 
 const SEEDS = seedsFrom('COMPAT_XGROUP_SEEDS', [5001, 5002, 5003, 5004]);
 const COMMANDS = Number(process.env.COMPAT_XGROUP_COMMANDS ?? 5000);
 const servers = useServers();
-
-/** Replies compared after NORMALISATION 15 (time fields). */
-async function compareGroups(pair: Pair, args: Args, index: number): Promise<Mismatch | null> {
-  const [t, r] = await pair.both(args);
-  const [nt, nr] = normaliseStreamReply(args, t, r);
-  return nt === nr ? null : { index, cmd: args, tredis: t, redis: r };
-}
 
 describeRandomSeeds(
   'compat random stream groups',
@@ -38,7 +31,7 @@ describeRandomSeeds(
       proto,
       next: () => gen.next(),
       commands: COMMANDS,
-      compare: compareGroups,
+      compare: compareStream,
       reproduce: `COMPAT_XGROUP_SEEDS=${seed} npx vitest run test/compat/random-stream-groups.test.ts`,
     });
   },

@@ -2,8 +2,9 @@
  * Seeded random differential test of the non-group stream commands
  * (generator-streams.ts): XADD/XDEL/XTRIM/XSETID/XRANGE/XREVRANGE/XLEN/XREAD
  * and XINFO STREAM, valid and not, with node-limit changes, sent to a real
- * redis-server and to tredis; every reply compared byte for byte (no
- * normalisation: IDs are explicit or generated past a far-future last ID).
+ * redis-server and to tredis; every reply compared byte for byte with
+ * Pair.step, none of whose normalisations applies to these commands (IDs
+ * are explicit or generated past a far-future last ID).
  * Stops a seed at its first difference and prints the seed, index, command,
  * both replies and the commands before it.
  *
@@ -12,14 +13,8 @@
  *   COMPAT_MAX_DIFFS=20            report up to this many differences per seed
  */
 import { StreamGen } from './generator-streams';
-import { Args, Mismatch, Pair, useServers } from './harness';
+import { useServers } from './harness';
 import { describeRandomSeeds, runSeed, seedsFrom } from './random-runner';
-
-/** Raw replies compared as they are: no normalisation applies to these commands. */
-async function rawCompare(pair: Pair, args: Args, index: number): Promise<Mismatch | null> {
-  const [t, r] = await pair.both(args);
-  return t === r ? null : { index, cmd: args, tredis: t, redis: r };
-}
 
 const SEEDS = seedsFrom('COMPAT_STREAM_SEEDS', [6001, 6002, 6003, 6004]);
 const COMMANDS = Number(process.env.COMPAT_STREAM_COMMANDS ?? 5000);
@@ -37,7 +32,6 @@ describeRandomSeeds(
       next: () => gen.next(),
       commands: COMMANDS,
       setup: gen.setup(),
-      compare: rawCompare,
       reproduce: `COMPAT_STREAM_SEEDS=${seed} npx vitest run test/compat/random-streams.test.ts`,
     });
   },

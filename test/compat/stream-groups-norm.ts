@@ -1,7 +1,7 @@
 /**
  * Normalisation of the time-derived integers in consumer-group replies
- * (NORMALISATIONS.md, item 15), and a script runner
- * that applies it on top of the harness's own comparison.
+ * (NORMALISATIONS.md, item 15), and the comparison (compareStream) that
+ * applies it, for runScript() and runSeed().
  *
  * - Unix-ms timestamps (XINFO STREAM FULL's delivery times and seen-time):
  *   any two integers both above 10^12 that differ by at most 2000 ms.
@@ -11,12 +11,9 @@
  * Everything else, including delivery counts and error replies, is
  * compared byte for byte.
  */
-import { Args, Mismatch, Node, Pair, Proto, Servers, Step, TIMEOUT, CLOSED, parseReply, serialize } from './harness';
-import { replyLength } from '../helpers';
+import { Args, MASK, Mismatch, Node, Pair, isInt, parseReply, serialize, wellFormed } from './harness';
 
-const MASK = '<masked>';
 const TOL = 2000;
-const isInt = (n: Node) => n.t === ':';
 const val = (n: Node) => Number(n.head);
 
 function close(a: Node, b: Node, min: number): boolean {
@@ -26,6 +23,7 @@ function close(a: Node, b: Node, min: number): boolean {
   return x >= min && y >= min && Math.abs(x - y) <= TOL;
 }
 
+/** Text of a bulk or simple string (narrower than the harness's textOf: verbatim strings are not keys here). */
 function textOf(n: Node): string | undefined {
   return n.t === '$' ? n.body : n.t === '+' ? n.head : undefined;
 }
@@ -53,8 +51,6 @@ function walk(a: Node, b: Node, xpending: boolean): [Node, Node] {
   ];
 }
 
-const wellFormed = (s: string) => s.length > 0 && replyLength(s) === s.length;
-
 /** [tredis, redis] replies with the stream time fields masked where they agree within the tolerance. */
 export function normaliseStreamReply(args: Args, t: string, r: string): [string, string] {
   if (t === r || !wellFormed(t) || !wellFormed(r) || t[0] === '-' || r[0] === '-') return [t, r];
@@ -63,35 +59,13 @@ export function normaliseStreamReply(args: Args, t: string, r: string): [string,
   return [serialize(nt), serialize(nr)];
 }
 
-const sleep = (ms: number) => new Promise<void>((res) => setTimeout(res, ms));
-
-/** runScript() with the stream normalisation: FLUSHALL (and HELLO 3) first, every reply compared. */
-export async function runStreamScript(s: Servers, steps: Step[], proto: Proto): Promise<Mismatch[]> {
-  const pair = await Pair.open(s);
-  const out: Mismatch[] = [];
-  try {
-    const setup: Step[] = [...(proto === 3 ? [['HELLO', '3']] : []), ['FLUSHALL']];
-    for (let i = 0; i < setup.length; i++) {
-      // the harness's own normalisation (HELLO's client id)
-      const m = await pair.step(setup[i] as Args, i);
-      if (m) out.push(m);
-    }
-    const all = [...setup, ...steps];
-    for (let i = setup.length; i < all.length; i++) {
-      const st = all[i];
-      if (!Array.isArray(st)) {
-        await sleep(st.sleep);
-        continue;
-      }
-      const [t, r] = await pair.both(st);
-      if (t === r) continue;
-      const [nt, nr] = normaliseStreamReply(st, t, r);
-      if (nt === nr) continue;
-      out.push({ index: i, cmd: st, tredis: t, redis: r });
-      if ([t, r].some((x) => x === TIMEOUT || x === CLOSED)) break;
-    }
-  } finally {
-    pair.close();
-  }
-  return out;
+/**
+ * Replies compared byte for byte after NORMALISATION 15 only (not Pair.step's
+ * normalisations): a runScript()/runSeed() compare function.
+ */
+export async function compareStream(pair: Pair, args: Args, index: number): Promise<Mismatch | null> {
+  const [t, r] = await pair.both(args);
+  if (t === r) return null;
+  const [nt, nr] = normaliseStreamReply(args, t, r);
+  return nt === nr ? null : { index, cmd: args, tredis: t, redis: r };
 }

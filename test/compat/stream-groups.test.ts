@@ -5,9 +5,8 @@
  * seen times: NORMALISATIONS.md item 15, stream-groups-norm.ts).
  */
 import { expect, it } from 'vitest';
-import { Args, describeWithRedis, formatMismatch, Pair, Proto, Servers, show, Step, useServers } from './harness';
-import { normaliseStreamReply } from './stream-groups-norm';
-import { runStreamScript } from './stream-groups-norm';
+import { Args, describeWithRedis, formatMismatch, Pair, Proto, runScript, Servers, show, Step, useServers } from './harness';
+import { compareStream, normaliseStreamReply } from './stream-groups-norm';
 
 function cmd(line: string): Args {
   return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
@@ -363,7 +362,7 @@ describeWithRedis('compat stream groups', () => {
   for (const [name, steps] of Object.entries(scripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runStreamScript(servers, steps, proto);
+        const diffs = await runScript(servers, steps, proto, compareStream);
         if (diffs.length > 0) {
           expect.fail(`${diffs.length} difference(s) (tredis vs redis), step # counts HELLO/FLUSHALL:\n${diffs.slice(0, 30).map(formatMismatch).join('\n')}`);
         }
