@@ -10,6 +10,8 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 // Tests run against the compiled server, as users do.
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const tredis = require('../dist/index.js') as typeof import('../src/index');
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const { keyspaceEventsStringToFlags } = require('../dist/config/notify.js') as typeof import('../src/config/notify');
 
 export type Running = Awaited<ReturnType<typeof tredis.startServer>>;
 
@@ -165,8 +167,12 @@ export interface ServerFixture {
   readonly propagated: string[][];
   /** Keyspace events recorded after captureEvents(), as "event key". */
   readonly events: string[];
-  /** Start recording keyspace events of the classes in `flags` (those `keep` accepts). */
-  captureEvents(flags?: number, keep?: (event: string) => boolean): void;
+  /**
+   * Start recording keyspace events of the classes in `classes` (a flags
+   * number or a notify-keyspace-events string such as 'KEAn'), those `keep`
+   * accepts.
+   */
+  captureEvents(classes?: number | string, keep?: (event: string) => boolean): void;
   /** Run commands on r in order, returning their raw replies. */
   run(...cmds: string[][]): Promise<string[]>;
   /** One command on r, written as a space separated line. */
@@ -184,7 +190,9 @@ export function useServerFixture(opts: { withDb?: boolean } = {}): ServerFixture
   const fx = {
     propagated: [] as string[][],
     events: [] as string[],
-    captureEvents(flags = ALL_EVENTS, keep?: (event: string) => boolean): void {
+    captureEvents(classes: number | string = ALL_EVENTS, keep?: (event: string) => boolean): void {
+      const flags = typeof classes === 'string' ? keyspaceEventsStringToFlags(classes) : classes;
+      if (flags < 0) throw new Error(`bad keyspace event classes: ${classes}`);
       fx.srv.server.settings.notifyKeyspaceEvents = flags;
       fx.srv.server.keyspaceEventSink = (_cls: number, ev: string, key: string) => {
         if (!keep || keep(ev)) fx.events.push(`${ev} ${key}`);

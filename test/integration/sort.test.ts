@@ -13,15 +13,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RawClient, Running, useServerFixture } from '../helpers';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const { keyspaceEventsStringToFlags } = require('../../dist/config/notify.js');
-
 const fx = useServerFixture({ withDb: true });
 const { propagated, events } = fx;
 let srv: Running;
 let r: RawClient;
 beforeAll(() => ({ srv, r } = fx));
-const captureEvents = () => fx.captureEvents(keyspaceEventsStringToFlags('KEA') | keyspaceEventsStringToFlags('n'));
+const captureEvents = () => fx.captureEvents('KEAn');
 
 const cmd = (line: string) => r.cmd(...line.split(' '));
 const SCORE_ERR = "-ERR One or more scores can't be converted into double\r\n";
