@@ -56,34 +56,22 @@ const EMPTY = Buffer.alloc(0);
 // Value access
 // ---------------------------------------------------------------------------
 
-/** Bytes and length of a string value being read (valid for this command only). */
-let readBuf: Buffer = EMPTY;
-let readLen = 0;
-
 /**
- * Point readBuf/readLen at the bytes of string value `v` of `key`; false
- * (nothing replied) when v is not a string.
+ * The bytes of string value `v` of `key` for reading (a view valid for this
+ * command only), or null when v is not a string.
  */
-function loadBytes(c: Client, key: string, v: Value): boolean {
-  if (v instanceof ByteString) {
-    readBuf = v.buf;
-    readLen = v.len;
-    return true;
-  }
+function loadBytes(c: Client, key: string, v: Value): Buffer | null {
+  if (v instanceof ByteString) return v.bytes();
   const s = typeof v === 'string' ? v : stringOf(v);
-  if (s === undefined) return false;
+  if (s === undefined) return null;
   if (s.length >= CONVERT_MIN) {
     // Without the string cached: the bytes are the value from now on (GET
     // rebuilds the string once, on demand).
     const bs = new ByteString(Buffer.from(s, 'latin1'), s.length);
     c.db.overwrite(key, bs);
-    readBuf = bs.buf;
-    readLen = bs.len;
-  } else {
-    readBuf = Buffer.from(s, 'latin1');
-    readLen = s.length;
+    return bs.buf;
   }
-  return true;
+  return Buffer.from(s, 'latin1');
 }
 
 /** Whether the last writableBytes() created the key or lengthened it. */
@@ -222,9 +210,10 @@ function bitcount(c: Client, argv: string[]): void {
   // answers 0 whatever the other arguments are.
   const v = c.db.lookupRead(key);
   if (v === undefined) return c.reply.int(0);
-  if (!loadBytes(c, key, v)) return c.error(Err.wrongType);
+  const buf = loadBytes(c, key, v);
+  if (buf === null) return c.error(Err.wrongType);
   const argc = argv.length;
-  const len = readLen;
+  const len = buf.length;
   let isBit = 0;
   if (argc === 2) {
     rangeStart = 0;
@@ -241,7 +230,7 @@ function bitcount(c: Client, argv: string[]): void {
   if (rangeStart > rangeEnd) return c.reply.int(0);
   const first = isBit ? rangeStart : rangeStart * 8;
   const last = isBit ? rangeEnd : rangeEnd * 8 + 7;
-  c.reply.int(countBitsInRange(readBuf, first, last));
+  c.reply.int(countBitsInRange(buf, first, last));
 }
 
 function bitpos(c: Client, argv: string[]): void {
@@ -253,9 +242,10 @@ function bitpos(c: Client, argv: string[]): void {
   // A missing key is an endless run of zeros.
   const v = c.db.lookupRead(key);
   if (v === undefined) return c.reply.int(bit ? -1 : 0);
-  if (!loadBytes(c, key, v)) return c.error(Err.wrongType);
+  const buf = loadBytes(c, key, v);
+  if (buf === null) return c.error(Err.wrongType);
   const argc = argv.length;
-  const len = readLen;
+  const len = buf.length;
   let isBit = 0;
   let endGiven = false;
   if (argc === 3) {
@@ -278,7 +268,7 @@ function bitpos(c: Client, argv: string[]): void {
   if (rangeStart > rangeEnd) return c.reply.int(-1);
   const first = isBit ? rangeStart : rangeStart * 8;
   const last = isBit ? rangeEnd : rangeEnd * 8 + 7;
-  const pos = findBit(readBuf, first, last, bit);
+  const pos = findBit(buf, first, last, bit);
   if (pos >= 0 || bit === 1 || endGiven) return c.reply.int(pos);
   // Looking for a 0 up to the end of the string: the string continues with
   // zeros, so the answer is the first bit after its last byte.
@@ -309,9 +299,10 @@ function bitop(c: Client, argv: string[]): void {
       srcs[j] = EMPTY; // a missing key is an empty string
       continue;
     }
-    if (!loadBytes(c, argv[j + 3], v)) return c.error(Err.wrongType);
-    srcs[j] = readBuf.subarray(0, readLen);
-    if (readLen > maxLen) maxLen = readLen;
+    const buf = loadBytes(c, argv[j + 3], v);
+    if (buf === null) return c.error(Err.wrongType);
+    srcs[j] = buf;
+    if (buf.length > maxLen) maxLen = buf.length;
   }
 
   const dest = argv[2];
@@ -414,10 +405,14 @@ function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): v
   const key = argv[1];
   const db = c.db;
   let bs: ByteString | null = null;
+  let rbuf: Buffer = EMPTY;
   if (readOnly) {
     const v = db.lookupRead(key);
-    if (v === undefined) readLen = 0;
-    else if (!loadBytes(c, key, v)) return c.error(Err.wrongType);
+    if (v !== undefined) {
+      const buf = loadBytes(c, key, v);
+      if (buf === null) return c.error(Err.wrongType);
+      rbuf = buf;
+    }
   } else {
     if (readOnlyCommand) return c.error(Err.bitfieldRo);
     bs = writableBytes(c, key, Math.floor(highestBit / 8) + 1);
@@ -430,8 +425,8 @@ function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): v
   for (let k = 0; k < ops.length; k++) {
     const f = ops[k];
     if (f.op === OP_GET) {
-      const buf = bs !== null ? bs.buf : readBuf;
-      const len = bs !== null ? bs.len : readLen;
+      const buf = bs !== null ? bs.buf : rbuf;
+      const len = bs !== null ? bs.len : rbuf.length;
       if (f.small) r.int(readSmall(buf, len, f.offset, f.bits, f.signed));
       else r.int(f.signed ? readSigned(buf, len, f.offset, f.bits) : readUnsigned(buf, len, f.offset, f.bits));
       continue;

@@ -49,6 +49,12 @@ function getGeneric(c: Client, key: string): boolean {
     c.reply.nullBulk();
     return true;
   }
+  // bytes straight from a byte string: building (and caching) its JS string
+  // would keep a second copy of a big bitmap
+  if (v instanceof ByteString) {
+    c.reply.bulkBuffer(v.bytes());
+    return true;
+  }
   const s = typeof v === 'string' ? v : stringOf(v);
   if (s === undefined) {
     c.error(Err.wrongType);
