@@ -821,6 +821,69 @@ export async function runScript(s: Servers, steps: Step[], proto: Proto, compare
   return out;
 }
 
+/** A command line split on spaces; "double quotes" keep spaces (and allow empty arguments). */
+export function cmd(line: string): Args {
+  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
+}
+
+// ---------------------------------------------------------------------------
+// Blocking scenarios
+// ---------------------------------------------------------------------------
+
+/**
+ * A step of a blocking scenario, run on both servers in lockstep:
+ * - `on`: send on that connection and compare the reply now;
+ * - `block`: send on that connection without waiting (a blocking command);
+ * - `read`: the next reply of that connection (or TIMEOUT), compared;
+ * - `wait`: pause, e.g. to let blocked commands reach the servers.
+ */
+export type BlockStep = { on: number; cmd: string } | { block: number; cmd: string } | { read: number } | { wait: number };
+
+export interface BlockingOptions {
+  /** Applied to `on` replies before comparing (default: none, byte for byte). */
+  normalise?: (args: Args, t: string, r: string) => [string, string];
+  /** How long a `read` waits for the reply (default 1500 ms). */
+  readTimeoutMs?: number;
+}
+
+/**
+ * Run a blocking scenario on `clients` connections to each server (HELLO 3
+ * on each for RESP3, then FLUSHALL); returns the differences, one line each.
+ */
+export async function runBlocking(s: Servers, steps: BlockStep[], clients: number, proto: Proto, opts: BlockingOptions = {}): Promise<string[]> {
+  const pairs: Pair[] = [];
+  for (let i = 0; i < clients; i++) pairs.push(await Pair.open(s));
+  const diffs: string[] = [];
+  try {
+    for (const p of pairs) {
+      if (proto === 3) await p.both(['HELLO', '3']);
+    }
+    await pairs[0].both(['FLUSHALL']);
+    for (const st of steps) {
+      if ('wait' in st) {
+        await sleep(st.wait);
+      } else if ('on' in st) {
+        const args = cmd(st.cmd);
+        const [t, r] = await pairs[st.on].both(args);
+        const [nt, nr] = opts.normalise ? opts.normalise(args, t, r) : [t, r];
+        if (nt !== nr) diffs.push(`${st.cmd} (client ${st.on})\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
+      } else if ('block' in st) {
+        const p = pairs[st.block];
+        p.tredis.send(cmd(st.cmd));
+        p.redis.send(cmd(st.cmd));
+      } else {
+        const p = pairs[st.read];
+        const timeout = opts.readTimeoutMs ?? 1500;
+        const [t, r] = await Promise.all([p.tredis.next(timeout), p.redis.next(timeout)]);
+        if (t !== r) diffs.push(`reply of client ${st.read}\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
+      }
+    }
+  } finally {
+    for (const p of pairs) p.close();
+  }
+  return diffs;
+}
+
 // ---------------------------------------------------------------------------
 // Raw protocol cases
 // ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@
  * seen times: NORMALISATIONS.md item 15, stream-groups-norm.ts).
  */
 import { expect, it } from 'vitest';
-import { Args, describeWithRedis, formatMismatch, Pair, Proto, runScript, Servers, show, Step, useServers } from './harness';
+import { Args, BlockStep, describeWithRedis, formatMismatch, runBlocking, runScript, Step, useServers } from './harness';
 import { compareStream, normaliseStreamReply } from './stream-groups-norm';
 
 function cmd(line: string): Args {
@@ -377,43 +377,6 @@ describeWithRedis('compat stream groups', () => {
  * commands reach the server before the next write. Each blocked client's
  * reply (or the absence of one so far) is compared.
  */
-type BlockStep = { on: number; cmd: string } | { read: number } | { wait: number };
-
-async function runBlocking(s: Servers, steps: BlockStep[], clients: number, proto: Proto): Promise<string[]> {
-  const pairs: Pair[] = [];
-  for (let i = 0; i < clients; i++) pairs.push(await Pair.open(s));
-  const diffs: string[] = [];
-  try {
-    for (const p of pairs) {
-      if (proto === 3) await p.both(['HELLO', '3']);
-    }
-    await pairs[0].both(['FLUSHALL']);
-    for (const st of steps) {
-      if ('wait' in st) {
-        await new Promise((r) => setTimeout(r, st.wait));
-      } else if ('on' in st) {
-        const p = pairs[st.on];
-        if (st.on === 0) {
-          const args = cmd(st.cmd);
-          const [t, r] = await p.both(args);
-          const [nt, nr] = normaliseStreamReply(args, t, r);
-          if (nt !== nr) diffs.push(`${st.cmd}\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
-        } else {
-          p.tredis.send(cmd(st.cmd));
-          p.redis.send(cmd(st.cmd));
-        }
-      } else {
-        const p = pairs[st.read];
-        const [t, r] = await Promise.all([p.tredis.next(1500), p.redis.next(1500)]);
-        if (t !== r) diffs.push(`reply of client ${st.read}\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
-      }
-    }
-  } finally {
-    for (const p of pairs) p.close();
-  }
-  return diffs;
-}
-
 const blockRead = (c: string, extra = '') => `XREADGROUP GROUP g ${c} ${extra} BLOCK 0 STREAMS s >`.replace(/ +/g, ' ');
 
 const blockingScripts: Record<string, [number, BlockStep[]]> = {
@@ -421,9 +384,9 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
     3,
     [
       { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
-      { on: 1, cmd: blockRead('a') },
+      { block: 1, cmd: blockRead('a') },
       { wait: 50 },
-      { on: 2, cmd: blockRead('b', 'COUNT 5') },
+      { block: 2, cmd: blockRead('b', 'COUNT 5') },
       { wait: 50 },
       { on: 0, cmd: 'XADD s 1-1 f v' },
       { read: 1 },
@@ -438,8 +401,8 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
     [
       { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
       { on: 0, cmd: 'XGROUP CREATE s h $' },
-      { on: 1, cmd: blockRead('a', 'NOACK') },
-      { on: 2, cmd: 'XREADGROUP GROUP h z BLOCK 0 STREAMS s >' },
+      { block: 1, cmd: blockRead('a', 'NOACK') },
+      { block: 2, cmd: 'XREADGROUP GROUP h z BLOCK 0 STREAMS s >' },
       { wait: 50 },
       { on: 0, cmd: 'XADD s 1-1 f v' },
       { read: 1 },
@@ -453,7 +416,7 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
     2,
     [
       { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
-      { on: 1, cmd: blockRead('a') },
+      { block: 1, cmd: blockRead('a') },
       { wait: 50 },
       { on: 0, cmd: 'XGROUP DESTROY s g' },
       { read: 1 },
@@ -469,26 +432,26 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
     3,
     [
       { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
-      { on: 1, cmd: blockRead('a') },
-      { on: 2, cmd: 'XREAD BLOCK 0 STREAMS s $' },
+      { block: 1, cmd: blockRead('a') },
+      { block: 2, cmd: 'XREAD BLOCK 0 STREAMS s $' },
       { wait: 50 },
       { on: 0, cmd: 'DEL s' },
       { read: 1 },
       { on: 0, cmd: 'XADD s 5-1 f v' },
       { read: 2 },
       { on: 0, cmd: 'XGROUP CREATE s g $' },
-      { on: 1, cmd: blockRead('a') },
+      { block: 1, cmd: blockRead('a') },
       { wait: 50 },
       { on: 0, cmd: 'SET s notastream' },
       { read: 1 },
       { on: 0, cmd: 'DEL s' },
       { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
-      { on: 1, cmd: blockRead('a') },
+      { block: 1, cmd: blockRead('a') },
       { wait: 50 },
       { on: 0, cmd: 'RENAME s t' },
       { read: 1 },
       { on: 0, cmd: 'XGROUP CREATE t g $' },
-      { on: 1, cmd: 'XREADGROUP GROUP g a BLOCK 0 STREAMS t >' },
+      { block: 1, cmd: 'XREADGROUP GROUP g a BLOCK 0 STREAMS t >' },
       { wait: 50 },
       { on: 0, cmd: 'FLUSHALL' },
       { read: 1 },
@@ -500,9 +463,9 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
     2,
     [
       { on: 0, cmd: 'XGROUP CREATE s g $ MKSTREAM' },
-      { on: 1, cmd: 'XREADGROUP GROUP g a BLOCK 0 STREAMS s 0' },
+      { block: 1, cmd: 'XREADGROUP GROUP g a BLOCK 0 STREAMS s 0' },
       { read: 1 },
-      { on: 1, cmd: 'XREADGROUP GROUP g a BLOCK 30 STREAMS s >' },
+      { block: 1, cmd: 'XREADGROUP GROUP g a BLOCK 30 STREAMS s >' },
       { wait: 100 },
       { read: 1 },
     ],
@@ -513,7 +476,7 @@ describeWithRedis('compat stream groups: blocking', () => {
   for (const [name, [clients, steps]] of Object.entries(blockingScripts)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runBlocking(servers, steps, clients, proto);
+        const diffs = await runBlocking(servers, steps, clients, proto, { normalise: normaliseStreamReply });
         if (diffs.length > 0) expect.fail(`${diffs.length} difference(s):\n${diffs.join('\n')}`);
       }, 30000);
     }

@@ -8,7 +8,7 @@
  * XREAD runs on two connections per server.
  */
 import { expect, it } from 'vitest';
-import { Args, Conn, describeWithRedis, formatMismatch, runScript, show, Step, useServers } from './harness';
+import { Args, BlockStep, describeWithRedis, formatMismatch, runBlocking, runScript, Step, useServers } from './harness';
 
 function cmd(line: string): Args {
   return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
@@ -468,48 +468,22 @@ describeWithRedis('compat streams', () => {
     }
   }
 
-  /** Open `n` connections to each server (RESP3 when asked) after FLUSHALL. */
-  async function conns(n: number, proto: 2 | 3): Promise<[Conn[], Conn[]]> {
-    const t: Conn[] = [];
-    const r: Conn[] = [];
-    for (let i = 0; i < n; i++) {
-      t.push(await Conn.connect(servers.tredis));
-      r.push(await Conn.connect(servers.redis));
-      if (proto === 3) {
-        await t[i].cmd(['HELLO', '3']);
-        await r[i].cmd(['HELLO', '3']);
-      }
-    }
-    await t[0].cmd(['FLUSHALL']);
-    await r[0].cmd(['FLUSHALL']);
-    return [t, r];
-  }
-
   /**
-   * Run a blocking scenario on both servers: `blockers` commands are sent on
-   * their own connections, then `writes` on the last one; returns the
-   * replies of every connection, in order, for each server.
+   * A blocking scenario: `setup` on the last connection, then `blockers`
+   * sent on their own connections (a PING on the last one after each, so
+   * they register in order), then `writes` on the last one; then the reply
+   * of every blocked connection, in order, each read for up to `waitMs` +
+   * 2000 ms. Every reply is compared byte for byte.
    */
-  async function scenario(proto: 2 | 3, setup: string[], blockers: string[], writes: string[], waitMs = 300): Promise<[string[], string[]]> {
-    const [t, r] = await conns(blockers.length + 1, proto);
+  function scenario(proto: 2 | 3, setup: string[], blockers: string[], writes: string[], waitMs = 300): Promise<string[]> {
     const w = blockers.length;
-    const run = async (cs: Conn[]): Promise<string[]> => {
-      const out: string[] = [];
-      for (const l of setup) out.push(await cs[w].cmd(cmd(l)));
-      for (let i = 0; i < blockers.length; i++) {
-        cs[i].send(cmd(blockers[i]));
-        // let each block register before the next, so the order is defined
-        await cs[w].cmd(['PING']);
-      }
-      for (const l of writes) out.push(await cs[w].cmd(cmd(l)));
-      for (let i = 0; i < blockers.length; i++) out.push(await cs[i].next(waitMs + 2000));
-      return out;
-    };
-    try {
-      return await Promise.all([run(t), run(r)]);
-    } finally {
-      for (const c of [...t, ...r]) c.close();
-    }
+    const steps: BlockStep[] = [
+      ...setup.map((c) => ({ on: w, cmd: c })),
+      ...blockers.flatMap((c, i) => [{ block: i, cmd: c }, { on: w, cmd: 'PING' }]),
+      ...writes.map((c) => ({ on: w, cmd: c })),
+      ...blockers.map((_, i) => ({ read: i })),
+    ];
+    return runBlocking(servers, steps, blockers.length + 1, proto, { readTimeoutMs: waitMs + 2000 });
   }
 
   const blocking: Record<string, [string[], string[], string[]]> = {
@@ -544,15 +518,14 @@ describeWithRedis('compat streams', () => {
   for (const [name, [setup, blockers, writes]] of Object.entries(blocking)) {
     for (const proto of [2, 3] as const) {
       it(`[RESP${proto}] blocking XREAD: ${name}`, async () => {
-        const [t, r] = await scenario(proto, setup, blockers, writes, 700);
-        const lines = t.map((x, i) => (x === r[i] ? null : `#${i}: tredis ${show(x)} redis ${show(r[i])}`)).filter((x) => x !== null);
-        expect(lines, lines.join('\n')).toEqual([]);
+        const diffs = await scenario(proto, setup, blockers, writes, 700);
+        expect(diffs, diffs.join('\n')).toEqual([]);
       }, 30000);
     }
   }
 
   it('a blocked XREAD is unaffected by the key being deleted, then served by a new stream', async () => {
-    const [t, r] = await scenario(2, ['XADD s 5-1 a 1'], ['XREAD BLOCK 0 STREAMS s $'], ['DEL s', 'XADD s 1-1 b 2', 'XADD s 6-1 c 3']);
-    expect(t).toEqual(r);
+    const diffs = await scenario(2, ['XADD s 5-1 a 1'], ['XREAD BLOCK 0 STREAMS s $'], ['DEL s', 'XADD s 1-1 b 2', 'XADD s 6-1 c 3']);
+    expect(diffs, diffs.join('\n')).toEqual([]);
   });
 });
