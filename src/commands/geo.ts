@@ -13,7 +13,7 @@ import { Err } from '../protocol/errors';
 import { Notify } from '../store/keyspace';
 import { ZADD_IN_NX, ZADD_IN_XX, ZADD_OUT_ADDED, ZADD_OUT_UPDATED, ZSet } from '../store/zset';
 import { decodeScore, distance, encodeScore, geohashString, lastScoreString, xy } from '../store/geohash';
-import { asZset, dbAdd, optIs, zsetLimits } from './zset-common';
+import { asZset, optIs, zsetLimits } from './zset-common';
 import { geoSearchCommands, lonLat, parseLonLat, parseUnit, replyCoord, replyDistance } from './geo-search';
 
 // ---- GEOADD -----------------------------------------------------------------------
@@ -57,7 +57,7 @@ function geoadd(c: Client, argv: string[]): void {
   let updated = 0;
   if (z === undefined && !xx) {
     z = new ZSet();
-    dbAdd(db, key, z);
+    db.setKey(key, z);
   }
   if (z !== undefined) {
     const limits = zsetLimits(c);

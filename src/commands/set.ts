@@ -42,11 +42,6 @@ function asSet(c: Client, v: Value | undefined): SetValue | undefined | null {
   return null;
 }
 
-/** dbAdd(): store a new key and fire "new". */
-function addKey(db: Db, key: string, v: SetValue): void {
-  db.setKey(key, v);
-}
-
 /** A parsed non-negative count as a number (beyond 2^53 no set is that big). */
 function countOf(n: number | bigint): number {
   return typeof n === 'number' ? n : Number.MAX_SAFE_INTEGER;
@@ -73,7 +68,7 @@ function atoi(s: string): number {
  */
 function storeResult(c: Client, dst: string, set: SetValue, event: string): void {
   const db = c.db;
-  if (db.lookup(dst) === undefined) addKey(db, dst, set);
+  if (db.lookup(dst) === undefined) db.setKey(dst, set);
   else db.setKey(dst, set);
   c.reply.int(set.size);
   db.written(dst, event, Notify.set);
@@ -95,7 +90,7 @@ function sadd(c: Client, argv: string[]): void {
   if (set === null) return;
   if (set === undefined) {
     set = SetValue.forMember(argv[2]);
-    addKey(db, key, set);
+    db.setKey(key, set);
   }
   const max = maxIntset(c);
   let added = 0;
@@ -132,7 +127,7 @@ function smove(c: Client, argv: string[]): void {
   let dset = dv;
   if (dset === undefined) {
     dset = SetValue.forMember(member);
-    addKey(db, dst, dset);
+    db.setKey(dst, dset);
   }
   if (dset.add(member, maxIntset(c))) db.written(dst, 'sadd', Notify.set);
   c.reply.int(1);

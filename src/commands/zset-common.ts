@@ -54,18 +54,14 @@ export function asZset(c: Client, v: Value | undefined): ZSet | undefined | null
   return null;
 }
 
-/** dbAdd(): store a new key and fire the "new" event Redis sends for it. */
-export function dbAdd(db: Db, key: string, v: Value): void {
-  db.setKey(key, v);
-}
-
 /**
- * setKey() of a computed result (ZUNIONSTORE, ZRANGESTORE...): replace any
- * value and its TTL; a key that did not exist fires "new".
+ * setKey() of a computed result (ZUNIONSTORE, ZRANGESTORE, GEOSEARCHSTORE...):
+ * replaces any value and its TTL. The lookup first lets an expired
+ * destination fire "expired" before the new key's "new", as in Redis.
  */
 export function storeResult(db: Db, key: string, v: Value): void {
-  if (db.lookup(key) === undefined) dbAdd(db, key, v);
-  else db.setKey(key, v);
+  db.lookup(key);
+  db.setKey(key, v);
 }
 
 /** Delete the destination of an empty result: "del" event and dirty when it existed. */

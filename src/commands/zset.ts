@@ -29,7 +29,6 @@ import { formatDouble, toDouble, toInt64, toSafeInt } from '../util/numbers';
 import { compileGlob, isMatchAll } from '../util/glob';
 import {
   asZset,
-  dbAdd,
   deleteEmptied,
   longArg,
   newLexRange,
@@ -92,7 +91,7 @@ function zaddGeneric(c: Client, argv: string[], flags: number): void {
   let score = 0;
   if (z === undefined && !xx) {
     z = new ZSet();
-    dbAdd(db, key, z);
+    db.setKey(key, z);
   }
   if (z !== undefined) {
     const limits = zsetLimits(c);
