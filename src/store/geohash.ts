@@ -28,11 +28,11 @@ const D_R = Math.PI / 180.0;
 
 const TWO32 = 4294967296;
 
-export function degRad(ang: number): number {
+function degRad(ang: number): number {
   return ang * D_R;
 }
 
-export function radDeg(ang: number): number {
+function radDeg(ang: number): number {
   return ang / D_R;
 }
 
@@ -159,27 +159,15 @@ export function lastScoreString(): string {
   return wordsToString();
 }
 
-/** [latMin, latMax, lonMin, lonMax] of the last decodeArea(). */
-export const area = new Float64Array(4);
-
-/** geohashDecode() of cell indexes (32-bit unsigned) at `step`, into `area`. */
-export function decodeArea(
-  latMin: number,
-  latMax: number,
-  lonMin: number,
-  lonMax: number,
-  ilat: number,
-  ilon: number,
-  step: number,
-  out: Float64Array = area,
-): void {
-  const latScale = latMax - latMin;
-  const lonScale = lonMax - lonMin;
+/** geohashDecode() of WGS84 cell indexes (32-bit unsigned) at `step`, into out = [latMin, latMax, lonMin, lonMax]. */
+function decodeArea(ilat: number, ilon: number, step: number, out: Float64Array): void {
+  const latScale = GEO_LAT_MAX - GEO_LAT_MIN;
+  const lonScale = GEO_LONG_MAX - GEO_LONG_MIN;
   const inv = 2 ** -step; // dividing by a power of two: the same as this product
-  out[0] = latMin + ilat * inv * latScale;
-  out[1] = latMin + ((ilat + 1) >>> 0) * inv * latScale; // uint32 arithmetic wraps
-  out[2] = lonMin + ilon * inv * lonScale;
-  out[3] = lonMin + ((ilon + 1) >>> 0) * inv * lonScale;
+  out[0] = GEO_LAT_MIN + ilat * inv * latScale;
+  out[1] = GEO_LAT_MIN + ((ilat + 1) >>> 0) * inv * latScale; // uint32 arithmetic wraps
+  out[2] = GEO_LONG_MIN + ilon * inv * lonScale;
+  out[3] = GEO_LONG_MIN + ((ilon + 1) >>> 0) * inv * lonScale;
 }
 
 const INV_2_26 = 2 ** -26;
@@ -446,7 +434,7 @@ function fillCells(a: SearchArea, clat: number, clon: number, step: number): voi
 
 /** Decode cell i of the area into `out` (WGS84 ranges). */
 function cellArea(a: SearchArea, i: number, out: Float64Array): void {
-  decodeArea(GEO_LAT_MIN, GEO_LAT_MAX, GEO_LONG_MIN, GEO_LONG_MAX, a.lat[i] >>> 0, a.lon[i] >>> 0, a.step, out);
+  decodeArea(a.lat[i] >>> 0, a.lon[i] >>> 0, a.step, out);
 }
 
 /**
