@@ -166,6 +166,11 @@ describe('in-place edits of a large bitmap', () => {
     expect(value.cached).toBe(null);
     expect(await r.cmd('STRLEN', 'big')).toBe(int(32 * 1024 * 1024 + 4));
     expect(await r.cmd('GETRANGE', 'big', '-5', '-1')).toBe(bulk('\x01tail'));
+    // GET replies the bytes themselves: still no JS copy kept beside them
+    const got = await r.cmd('GET', 'big');
+    expect(got.length).toBe(bulk('x'.repeat(32 * 1024 * 1024 + 4)).length);
+    expect(got.endsWith('\x01tail\r\n')).toBe(true);
+    expect(value.cached).toBe(null);
     await r.cmd('DEL', 'big');
   }, 60000);
 });

@@ -169,6 +169,22 @@ describe('blocking XREAD', () => {
       c.close();
     }
   });
+
+  it('serves a blocked XREAD without COUNT at most 1000 entries (Redis 7.0.15 does the same)', async () => {
+    for (let i = 1; i <= 1200; i++) await cmd(`XADD src ${i}-1 f ${i}`);
+    const c = await RawClient.connect(srv.port);
+    try {
+      send(c, 'XREAD', 'BLOCK', '0', 'STREAMS', 'bs', '0');
+      await waitFor(() => srv.server.blocking.count === 1);
+      await cmd('RENAME src bs');
+      const got = await reply(c);
+      // [[bs, [1000 entries]]]: the entries array header, then the first and last served
+      expect(got.startsWith(`*1\r\n*2\r\n${bulk('bs')}*1000\r\n`)).toBe(true);
+      expect(got.endsWith(`*2\r\n${bulk('1000-1')}*2\r\n${bulk('f')}${bulk('1000')}`)).toBe(true);
+    } finally {
+      c.close();
+    }
+  });
 });
 
 describe('values', () => {
