@@ -5,17 +5,7 @@
  * to tredis, in RESP2 and RESP3, after FLUSHALL; every reply is compared byte
  * for byte (no normalisation is needed for these commands).
  */
-import { expect, it } from 'vitest';
-import { Args, describeWithRedis, formatMismatch, runScript, Step, useServers } from './harness';
-
-/** "SET k v" → ['SET','k','v']; a token in double quotes is one literal argument. */
-function cmd(line: string): Args {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
-}
-
-function S(...steps: (string | Step)[]): Step[] {
-  return steps.map((s) => (typeof s === 'string' ? cmd(s) : s));
-}
+import { describeScripts, S, Step, useServers } from './harness';
 
 /** Values with bits at and around word boundaries. */
 const PATTERNS: [string, string][] = [
@@ -559,17 +549,4 @@ const scripts: Record<string, Step[]> = {
 
 const servers = useServers();
 
-describeWithRedis('compat bitmaps', () => {
-  for (const [name, steps] of Object.entries(scripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runScript(servers, steps, proto);
-        if (diffs.length > 0) {
-          const shown = diffs.slice(0, 40).map(formatMismatch).join('\n');
-          const more = diffs.length > 40 ? `\n... and ${diffs.length - 40} more` : '';
-          expect.fail(`${diffs.length} difference(s) (tredis vs redis), step # counts HELLO/FLUSHALL:\n${shown}${more}`);
-        }
-      }, 180000);
-    }
-  }
-});
+describeScripts('compat bitmaps', scripts, { servers, shown: 40, timeoutMs: 180000 });

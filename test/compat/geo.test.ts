@@ -11,18 +11,8 @@
  * where Redis's partial quicksort decides the order), STORE/STOREDIST and
  * every error.
  */
-import { expect, it } from 'vitest';
 import { Rng } from './generator';
-import { Args, describeWithRedis, formatMismatch, runScript, Step, useServers } from './harness';
-
-/** "GEOADD k 1 2 m" → ['GEOADD','k','1','2','m']; "..." keeps spaces, "" is empty. */
-function cmd(line: string): Args {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
-}
-
-function S(...steps: (string | Step)[]): Step[] {
-  return steps.map((s) => (typeof s === 'string' ? cmd(s) : s));
-}
+import { describeScripts, S, Step, useServers } from './harness';
 
 /** Points (longitude, latitude, member) used by the search scripts. */
 const POINTS: [string, string, string][] = [
@@ -486,16 +476,4 @@ const scripts: Record<string, Step[]> = {
 
 const servers = useServers();
 
-describeWithRedis('geo: differential against redis-server', () => {
-  for (const [name, steps] of Object.entries(scripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runScript(servers, steps, proto);
-        if (diffs.length > 0) {
-          const shown = diffs.slice(0, 30).map(formatMismatch).join('\n');
-          expect.fail(`${diffs.length} difference(s) (tredis vs redis):\n${shown}`);
-        }
-      }, 120000);
-    }
-  }
-});
+describeScripts('geo: differential against redis-server', scripts, { servers, timeoutMs: 120000 });

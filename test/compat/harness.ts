@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Running, encode, replyLength, startTredis } from '../helpers';
 
 // ---------------------------------------------------------------------------
@@ -821,9 +821,50 @@ export async function runScript(s: Servers, steps: Step[], proto: Proto, compare
   return out;
 }
 
-/** A command line split on spaces; "double quotes" keep spaces (and allow empty arguments). */
+/**
+ * A command line split on spaces: "GEOADD k 1 2 m" → ['GEOADD','k','1','2','m'].
+ * Double quotes keep spaces, without the quotes (no escapes): "" is an empty
+ * argument, "a b" one argument.
+ */
 export function cmd(line: string): Args {
   return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
+}
+
+/** Build a script from lines (parsed with cmd), argument arrays, sleeps and lists of steps (flattened). */
+export const S = (...steps: (string | Step | Step[])[]): Step[] =>
+  steps.flatMap((s) => (typeof s === 'string' ? [cmd(s)] : Array.isArray(s) && Array.isArray(s[0]) ? (s as Step[]) : [s as Step]));
+
+export interface ScriptOptions {
+  /** The servers (from useServers), or a function calling useServers inside the describe block. */
+  servers: Servers | (() => Servers);
+  /** How replies are compared (runScript's default: Pair.step). */
+  compare?: Compare;
+  /** Differences printed in a failure (default 30). */
+  shown?: number;
+  /** Per-test timeout (default 60 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * A describe block (describeWithRedis) with one test per script and protocol
+ * (RESP2, RESP3): runScript, failing with the first differences.
+ */
+export function describeScripts(title: string, scripts: Record<string, Step[]>, opts: ScriptOptions): void {
+  describeWithRedis(title, () => {
+    const servers = typeof opts.servers === 'function' ? opts.servers() : opts.servers;
+    const shown = opts.shown ?? 30;
+    for (const [name, steps] of Object.entries(scripts)) {
+      for (const proto of [2, 3] as const) {
+        it(`[RESP${proto}] ${name}`, async () => {
+          const diffs = await runScript(servers, steps, proto, opts.compare);
+          if (diffs.length > 0) {
+            const more = diffs.length > shown ? `\n... and ${diffs.length - shown} more` : '';
+            expect.fail(`${diffs.length} difference(s) (tredis vs redis), step # counts HELLO/FLUSHALL:\n${diffs.slice(0, shown).map(formatMismatch).join('\n')}${more}`);
+          }
+        }, opts.timeoutMs ?? 60000);
+      }
+    }
+  });
 }
 
 // ---------------------------------------------------------------------------

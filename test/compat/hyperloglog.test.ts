@@ -5,18 +5,11 @@
  * dense, dense), PFMERGE over mixed encodings, hll-sparse-max-bytes changes,
  * values made by hand (SET of HLL bytes) and corrupted ones.
  */
-import { expect, it } from 'vitest';
 import { prng as rng } from '../prng';
-import { Args, describeWithRedis, formatMismatch, Pair, runScript, showCmd, Step, useServers } from './harness';
+import { expect, it } from 'vitest';
+import { Args, describeScripts, describeWithRedis, formatMismatch, Pair, S, showCmd, Step, useServers } from './harness';
 
 const servers = useServers();
-
-function cmd(line: string): Args {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
-}
-function S(...steps: (string | Step)[]): Step[] {
-  return steps.map((s) => (typeof s === 'string' ? cmd(s) : s));
-}
 
 /** A random element: binary bytes, text or a number, 0..40 bytes. */
 function element(r: () => number): string {
@@ -302,16 +295,7 @@ const scripts: Record<string, Step[]> = {
   ),
 };
 
-describeWithRedis('compat hyperloglog scripts', () => {
-  for (const [name, steps] of Object.entries(scripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runScript(servers, steps, proto);
-        if (diffs.length > 0) expect.fail(`${diffs.length} difference(s):\n${diffs.slice(0, 20).map(formatMismatch).join('\n')}`);
-      }, 60000);
-    }
-  }
-});
+describeScripts('compat hyperloglog scripts', scripts, { servers, shown: 20 });
 
 describeWithRedis('compat hyperloglog bytes', () => {
   // Element counts around the interesting sizes: tiny, sparse growing

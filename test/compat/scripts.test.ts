@@ -5,20 +5,7 @@
  * Each script × protocol is its own test so one difference hides nothing else.
  */
 import { expect, it } from 'vitest';
-import { Args, describeWithRedis, formatMismatch, RawCase, runRaw, runScript, show, Step, useServers } from './harness';
-
-/**
- * "SET k v" → ['SET','k','v']. A token in double quotes is taken literally
- * without the quotes (no escapes): "" is an empty argument, "a b" one argument.
- */
-function cmd(line: string): Args {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
-}
-
-/** Build a script from lines (split on spaces), argument arrays and sleeps. */
-function S(...steps: (string | Step)[]): Step[] {
-  return steps.map((s) => (typeof s === 'string' ? cmd(s) : s));
-}
+import { Args, describeScripts, describeWithRedis, RawCase, runRaw, S, show, Step, useServers } from './harness';
 
 const nowS = () => Math.floor(Date.now() / 1000);
 const FUT_S = String(nowS() + 200000); // absolute, far future (seconds)
@@ -1445,20 +1432,7 @@ const rawCases: Record<string, RawCase> = {
 
 const servers = useServers();
 
-describeWithRedis('compat scripts', () => {
-  for (const [name, steps] of Object.entries(scripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runScript(servers, steps, proto);
-        if (diffs.length > 0) {
-          const shown = diffs.slice(0, 40).map(formatMismatch).join('\n');
-          const more = diffs.length > 40 ? `\n... and ${diffs.length - 40} more` : '';
-          expect.fail(`${diffs.length} difference(s) (tredis vs redis), step # counts HELLO/FLUSHALL:\n${shown}${more}`);
-        }
-      }, 60000);
-    }
-  }
-});
+describeScripts('compat scripts', scripts, { servers, shown: 40 });
 
 describeWithRedis('compat protocol framing', () => {
   for (const [name, c] of Object.entries(rawCases)) {
@@ -1473,13 +1447,8 @@ describeWithRedis('compat protocol framing', () => {
 });
 
 /** Both servers with their default configuration (no enable-debug-command). */
-describeWithRedis('compat defaults', () => {
-  const defaults = useServers({ debug: false });
-  const steps = S('DEBUG SLEEP 0', 'SET k v', 'DEBUG OBJECT k', 'DEBUG HELP', 'DEBUG');
-  for (const proto of [2, 3] as const) {
-    it(`[RESP${proto}] DEBUG is refused with enable-debug-command no (the default)`, async () => {
-      const diffs = await runScript(defaults, steps, proto);
-      if (diffs.length > 0) expect.fail(`${diffs.length} difference(s) (tredis vs redis):\n${diffs.map(formatMismatch).join('\n')}`);
-    }, 60000);
-  }
-});
+describeScripts(
+  'compat defaults',
+  { 'DEBUG is refused with enable-debug-command no (the default)': S('DEBUG SLEEP 0', 'SET k v', 'DEBUG OBJECT k', 'DEBUG HELP', 'DEBUG') },
+  { servers: () => useServers({ debug: false }), shown: Infinity },
+);

@@ -5,13 +5,8 @@
  * seen times: NORMALISATIONS.md item 15, stream-groups-norm.ts).
  */
 import { expect, it } from 'vitest';
-import { Args, BlockStep, describeWithRedis, formatMismatch, runBlocking, runScript, Step, useServers } from './harness';
+import { BlockStep, describeScripts, describeWithRedis, runBlocking, S, Step, useServers } from './harness';
 import { compareStream, normaliseStreamReply } from './stream-groups-norm';
-
-function cmd(line: string): Args {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
-}
-const S = (...steps: (string | Step)[]): Step[] => steps.map((s) => (typeof s === 'string' ? cmd(s) : s));
 
 const ABC = ['XADD s 1-1 a 1', 'XADD s 2-1 b 2', 'XADD s 3-1 c 3'];
 
@@ -358,18 +353,7 @@ const scripts: Record<string, Step[]> = {
 
 const servers = useServers();
 
-describeWithRedis('compat stream groups', () => {
-  for (const [name, steps] of Object.entries(scripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runScript(servers, steps, proto, compareStream);
-        if (diffs.length > 0) {
-          expect.fail(`${diffs.length} difference(s) (tredis vs redis), step # counts HELLO/FLUSHALL:\n${diffs.slice(0, 30).map(formatMismatch).join('\n')}`);
-        }
-      }, 60000);
-    }
-  }
-});
+describeScripts('compat stream groups', scripts, { servers, compare: compareStream });
 
 /**
  * Blocking scenarios: on each server the same clients (connection 0 runs the

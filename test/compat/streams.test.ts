@@ -8,13 +8,7 @@
  * XREAD runs on two connections per server.
  */
 import { expect, it } from 'vitest';
-import { Args, BlockStep, describeWithRedis, formatMismatch, runBlocking, runScript, Step, useServers } from './harness';
-
-function cmd(line: string): Args {
-  return [...line.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => (m[1] !== undefined ? m[1] : m[2]));
-}
-const S = (...steps: (string | Step | Step[])[]): Step[] =>
-  steps.flatMap((s) => (typeof s === 'string' ? [cmd(s)] : Array.isArray(s) && Array.isArray(s[0]) ? (s as Step[]) : [s as Step]));
+import { BlockStep, describeScripts, describeWithRedis, runBlocking, S, Step, useServers } from './harness';
 
 /** n XADDs to key with IDs ms-1 for ms = from.., fields built by f. */
 function adds(key: string, n: number, f: (i: number) => string[] = (i) => ['f', String(i)], from = 1, opts: string[] = []): Step[] {
@@ -456,18 +450,9 @@ const scripts: Record<string, Step[]> = {
 
 const servers = useServers();
 
-describeWithRedis('compat streams', () => {
-  for (const [name, steps] of Object.entries(scripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runScript(servers, steps, proto);
-        if (diffs.length > 0) {
-          expect.fail(`${diffs.length} difference(s) (tredis vs redis), step # counts HELLO/FLUSHALL:\n${diffs.slice(0, 30).map(formatMismatch).join('\n')}`);
-        }
-      }, 60000);
-    }
-  }
+describeScripts('compat streams', scripts, { servers });
 
+describeWithRedis('compat streams', () => {
   /**
    * A blocking scenario: `setup` on the last connection, then `blockers`
    * sent on their own connections (a PING on the last one after each, so
