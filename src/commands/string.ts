@@ -200,11 +200,7 @@ function parseExpire(c: Client, arg: string, flags: number, cmd: string): number
 // ---------------------------------------------------------------------------
 
 function get(c: Client, argv: string[]): void {
-  const v = c.db.lookupRead(argv[1]);
-  if (v === undefined) return c.reply.nullBulk();
-  const s = typeof v === 'string' ? v : stringOf(v);
-  if (s === undefined) return c.error(Err.wrongType);
-  c.reply.bulk(s);
+  getGeneric(c, argv[1]);
 }
 
 /**
@@ -350,6 +346,10 @@ function mget(c: Client, argv: string[]): void {
     const v = db.lookupRead(argv[j]);
     if (v === undefined) {
       c.reply.nullBulk();
+      continue;
+    }
+    if (v instanceof ByteString) {
+      c.reply.bulkBuffer(v.bytes());
       continue;
     }
     const s = typeof v === 'string' ? v : stringOf(v);
