@@ -17,7 +17,7 @@ import { longLongArg, optIs } from './args';
 import { propagateAs, propagateCommands } from './propagate';
 import { clock } from '../server/clock';
 import { setidArgv, touchConsumer, xclaimArgv } from './stream-group-common';
-import { BLOCKED_DEFAULT_COUNT, replyEntry, streamOf, strictIdArg } from './stream-common';
+import { BLOCKED_DEFAULT_COUNT, replyCurrentEntry, replyEntry, streamOf, strictIdArg } from './stream-common';
 
 // ---------------------------------------------------------------------------
 // XREADGROUP
@@ -42,14 +42,7 @@ function deliverNew(c: Client, key: string, s: Stream, g: ConsumerGroup, consume
       advanceGroup(s, g, id);
       advanced = true;
     }
-    const nf = it.fieldCount();
-    r.array(2);
-    r.bulk(formatId(id));
-    r.array(nf * 2);
-    for (let k = 0; k < nf; k++) {
-      r.bulk(it.field(k));
-      r.bulk(it.value(k));
-    }
+    replyCurrentEntry(c, it);
     if (!noack) {
       const nack = g.deliver(id, consumer, now);
       prop.push(xclaimArgv(key, g, formatId(id), nack));

@@ -21,13 +21,13 @@
  * stream-node.ts.
  */
 import { StoredObject } from './value';
-import type { ConsumerGroup } from './stream-groups';
-import { deepClone } from './dup';
+import { ConsumerGroup, dupGroups } from './stream-groups';
 import {
   StreamId,
   ZERO_ID,
   MAX_ID,
   compareIds,
+  idEquals,
   idFromNumbers,
   incrId,
   formatU64,
@@ -292,18 +292,13 @@ export class Stream extends StoredObject {
     if (pos === null) return false;
     const [ni, i] = pos;
     const node = this.nodes[ni];
-    const wasFirst = ni === 0 && this.isFirstLive(node, i);
+    const wasFirst = idEquals(id, this.firstId);
     if (node.live === 1) this.nodes.splice(ni, 1);
     else node.markDeleted(i);
     this.length--;
     if (compareIds(id, this.maxDeletedId) > 0) this.maxDeletedId = id;
     if (this.length === 0) this.firstId = ZERO_ID;
     else if (wasFirst) this.refreshFirstId();
-    return true;
-  }
-
-  private isFirstLive(node: StreamNode, i: number): boolean {
-    for (let k = 0; k < i; k++) if (!node.isDeleted(k)) return false;
     return true;
   }
 
@@ -367,13 +362,7 @@ export class Stream extends StoredObject {
     s.maxDeletedId = this.maxDeletedId;
     s.entriesAdded = this.entriesAdded;
     s.bigAdded = this.bigAdded;
-    if (this.groups !== null) {
-      s.groups = new Map();
-      for (const [name, g] of this.groups) {
-        const gd = (g as unknown as { dup?: () => ConsumerGroup }).dup;
-        s.groups.set(name, typeof gd === 'function' ? gd.call(g) : (deepClone(g) as ConsumerGroup));
-      }
-    }
+    if (this.groups !== null) s.groups = dupGroups(this.groups);
     return s;
   }
 }
