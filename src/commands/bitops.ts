@@ -394,9 +394,9 @@ function bitfieldGeneric(c: Client, argv: string[], readOnlyCommand: boolean): v
       if (offset + bits - 1 > highestBit) highestBit = offset + bits - 1;
       const v = parseLL(argv[j + 3]);
       if (v === null) return c.error(Err.notInteger);
-      value = BigInt(v);
       if (typeof v === 'number' && v < SMALL_FIELD_ARG && v > -SMALL_FIELD_ARG) num = v;
       else small = false;
+      if (!small) value = BigInt(v); // the bigint path is the only reader
     }
     ops.push({ op, signed: typed < 0, bits, offset, value, overflow, small, num });
     j += op === OP_GET ? 2 : 3;
