@@ -6,24 +6,21 @@
  * keys whose types collide. Deterministic for a seed except for
  * absolute expiry times, which are relative to the generator's creation time.
  */
+import { prng } from '../prng';
 import type { Args } from './harness';
 import { COLL_KEYS, CollectionGen } from './generator-collections';
 
 // ---------------------------------------------------------------------------
-// Deterministic PRNG (mulberry32)
+// Deterministic PRNG (mulberry32, test/prng.ts) with helpers
 // ---------------------------------------------------------------------------
 
 export class Rng {
-  private s: number;
+  private readonly source: () => number;
   constructor(seed: number) {
-    this.s = seed >>> 0;
+    this.source = prng(seed);
   }
   next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source();
   }
   int(n: number): number {
     return Math.floor(this.next() * n);
