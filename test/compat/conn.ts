@@ -6,6 +6,15 @@ import { encode, replyLength } from '../helpers';
 export const CLOSED = '<connection closed>';
 export const TIMEOUT = '<no reply: timeout>';
 
+const SENTINEL = '__compat_sentinel__';
+const SENTINEL_REPLY = `$${SENTINEL.length}\r\n${SENTINEL}\r\n`;
+
+/** What sync() found: the bytes that arrived before the sentinel's reply, and whether that reply came. */
+export interface Synced {
+  left: string;
+  synced: boolean;
+}
+
 /** One raw socket; replies are split with replyLength() from test/helpers. */
 export class Conn {
   private buf = '';
@@ -100,6 +109,19 @@ export class Conn {
     const out = this.buf;
     this.buf = '';
     return out;
+  }
+
+  /**
+   * Send `ECHO <sentinel>` and read up to its reply. `left` is everything
+   * that arrived before it and nobody read: replies the test did not expect
+   * (a duplicated reply, an extra reply to a served blocked client). Not
+   * synced: the connection is closed, or still blocked in a command.
+   */
+  async sync(timeoutMs = 3000): Promise<Synced> {
+    this.send(['ECHO', SENTINEL]);
+    const got = await this.until((s) => s.endsWith(SENTINEL_REPLY), timeoutMs);
+    if (got.endsWith(SENTINEL_REPLY)) return { left: got.slice(0, -SENTINEL_REPLY.length), synced: true };
+    return { left: got, synced: false };
   }
 
   close(): void {

@@ -8,7 +8,8 @@
  * test/compat/NORMALISATIONS.md (each one is marked `NORMALISATION n` below).
  */
 import { expect, it } from 'vitest';
-import { CLOSED, Conn, TIMEOUT } from './conn';
+import { CLOSED, Conn, Synced, TIMEOUT } from './conn';
+import { AbsoluteExpiries } from './expiries';
 import { normKey, normalise } from './normalise';
 import { Node, cmpStr, isAgg, isBulk, isNil, parseReply, serialize, sortItems, sortPairs, wellFormed } from './reply-tree';
 import { Servers, describeWithRedis, sleep } from './servers';
@@ -38,6 +39,9 @@ export interface Mismatch {
 
 /** One connection to each server. */
 export class Pair {
+  /** Keys whose EXPIRETIME/PEXPIRETIME are compared exactly (NORMALISATION 5). */
+  private readonly absolute = new AbsoluteExpiries();
+
   private constructor(
     readonly tredis: Conn,
     readonly redis: Conn,
@@ -51,6 +55,18 @@ export class Pair {
   close(): void {
     this.tredis.close();
     this.redis.close();
+  }
+
+  /**
+   * Check that nothing more arrived on either connection than the replies
+   * read so far (Conn.sync on both): a description of the extra bytes, or
+   * null when both are drained alike (synced, or both still blocked/closed).
+   */
+  async drained(timeoutMs = 1500): Promise<string | null> {
+    const [t, r] = await Promise.all([this.tredis.sync(timeoutMs), this.redis.sync(timeoutMs)]);
+    if (t.left === '' && r.left === '' && t.synced === r.synced) return null;
+    const state = (x: Synced) => (x.synced ? 'drained' : 'no reply to the sentinel (closed or blocked)');
+    return `left over after the last reply: tredis ${show(t.left)} (${state(t)}), redis ${show(r.left)} (${state(r)})`;
   }
 
   /** Send to both (concurrently) and return [tredis, redis] raw replies. */
@@ -68,8 +84,14 @@ export class Pair {
     const [t, r] = await this.both(args);
     const key = normKey(args);
     const mismatch = (tt: string, rr: string, note?: string): Mismatch => ({ index, cmd: args, tredis: tt, redis: rr, note });
-    if (t === r) return null;
+    if (t === r) {
+      this.absolute.observe(args, t);
+      return null;
+    }
+    this.absolute.forget(args);
     if (t === TIMEOUT || r === TIMEOUT || t === CLOSED || r === CLOSED) return mismatch(t, r);
+    // NORMALISATION 5: an expiry both servers got as the same absolute time is compared exactly.
+    if ((key === 'EXPIRETIME' || key === 'PEXPIRETIME') && args.length === 2 && this.absolute.has(args[1])) return mismatch(t, r, 'absolute expiry time: compared exactly');
     if (key === 'RANDOMKEY') return this.randomkey(t, r, mismatch);
     if (key === 'SCAN') return this.scan(args, t, r, mismatch);
     const [nt, nr] = await this.unordered(args, ...normalise(args, t, r));
@@ -247,10 +269,12 @@ export async function runScript(s: Servers, steps: Step[], proto: Proto, compare
         out.push(m);
         if ([m.tredis, m.redis].some((x) => x === TIMEOUT || x === CLOSED)) {
           m.note = `${m.note ?? ''} (script aborted here)`.trim();
-          break;
+          return out;
         }
       }
     }
+    const left = await pair.drained();
+    if (left) out.push({ index: all.length, cmd: ['<end of script>'], tredis: '', redis: '', note: left });
   } finally {
     pair.close();
   }
@@ -332,10 +356,11 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
   for (let i = 0; i < clients; i++) pairs.push(await Pair.open(s));
   const diffs: string[] = [];
   try {
-    for (const p of pairs) {
-      if (proto === 3) await p.both(['HELLO', '3']);
+    const setup = [...pairs.map((p) => [p, ['HELLO', '3']] as const).filter(() => proto === 3), [pairs[0], ['FLUSHALL']] as const];
+    for (const [p, args] of setup) {
+      const m = await p.step(args);
+      if (m) diffs.push(`setup ${formatMismatch(m)}`);
     }
-    await pairs[0].both(['FLUSHALL']);
     for (const st of steps) {
       if ('wait' in st) {
         await sleep(st.wait);
@@ -354,6 +379,10 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
         const [t, r] = await Promise.all([p.tredis.next(timeout), p.redis.next(timeout)]);
         if (t !== r) diffs.push(`reply of client ${st.read}\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
       }
+    }
+    for (let i = 0; i < pairs.length; i++) {
+      const left = await pairs[i].drained();
+      if (left) diffs.push(`client ${i}: ${left}`);
     }
   } finally {
     for (const p of pairs) p.close();
@@ -384,9 +413,6 @@ export interface RawResult {
   closed: boolean;
 }
 
-const SENTINEL = '__compat_sentinel__';
-const SENTINEL_REPLY = `$${SENTINEL.length}\r\n${SENTINEL}\r\n`;
-
 async function rawOn(port: number, c: RawCase): Promise<RawResult> {
   const conn = await Conn.connect(port);
   try {
@@ -396,11 +422,8 @@ async function rawOn(port: number, c: RawCase): Promise<RawResult> {
       conn.write(c.chunks[i]);
     }
     if (c.sentinel) {
-      conn.send(['ECHO', SENTINEL]);
-      let bytes = await conn.until((s) => s.endsWith(SENTINEL_REPLY), 3000);
-      if (bytes.endsWith(SENTINEL_REPLY)) bytes = bytes.slice(0, -SENTINEL_REPLY.length);
-      else bytes += TIMEOUT;
-      return { bytes, closed: conn.closed };
+      const { left, synced } = await conn.sync();
+      return { bytes: synced ? left : left + TIMEOUT, closed: conn.closed };
     }
     const bytes = await conn.drain(300, 3000);
     // Give a close that follows the last reply a moment to arrive.

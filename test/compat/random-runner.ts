@@ -68,11 +68,14 @@ export async function runSeed(servers: Servers, run: SeedRun): Promise<string | 
             ...history.map((h) => `    ${h}`),
           ].join('\n'),
         );
-        if (reports.length >= MAX_DIFFS || /^<(connection closed|no reply)/.test(m.tredis + m.redis)) break;
+        if (/^<(connection closed|no reply)/.test(m.tredis + m.redis)) return reports.join('\n\n');
+        if (reports.length >= MAX_DIFFS) break;
       }
       history.push(`#${i} ${show(args)}`);
       if (history.length > HISTORY) history.shift();
     }
+    const left = await pair.drained();
+    if (left) reports.push(`seed ${run.seed} (RESP${run.proto}): ${left}`);
     return reports.length ? reports.join('\n\n') : null;
   } finally {
     for (const args of run.teardown ?? []) await pair.both(args);
