@@ -37,6 +37,16 @@ export interface Mismatch {
   note?: string;
 }
 
+const BLOCKING = new Set(['BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP', 'WAIT']);
+
+/** Whether a command may wait before replying (a blocking form, DEBUG SLEEP). */
+function waits(args: Args): boolean {
+  const name = args[0].toString('latin1').toUpperCase();
+  if (BLOCKING.has(name)) return true;
+  if (name === 'DEBUG') return args.length > 1 && args[1].toString('latin1').toUpperCase() === 'SLEEP';
+  return (name === 'XREAD' || name === 'XREADGROUP') && args.some((a) => a.toString('latin1').toUpperCase() === 'BLOCK');
+}
+
 /** One connection to each server. */
 export class Pair {
   /** Keys whose EXPIRETIME/PEXPIRETIME are compared exactly (NORMALISATION 5). */
@@ -69,9 +79,21 @@ export class Pair {
     return `left over after the last reply: tredis ${show(t.left)} (${state(t)}), redis ${show(r.left)} (${state(r)})`;
   }
 
+  /**
+   * The longest time from sending a command to both servers to receiving the
+   * later of the two replies, over every command of this pair so far. Each
+   * server reads its clock for a command within that window, so two times
+   * read for the same command differ by at most this much (plus 1 ms of
+   * Date.now() rounding): the measured bound NORMALISATION 15 uses.
+   * Commands that wait on purpose (blocking forms, DEBUG SLEEP) do not count.
+   */
+  maxRoundTripMs = 0;
+
   /** Send to both (concurrently) and return [tredis, redis] raw replies. */
   async both(args: Args, timeoutMs = 3000): Promise<[string, string]> {
+    const start = Date.now();
     const r = await Promise.all([this.tredis.cmd(args, timeoutMs), this.redis.cmd(args, timeoutMs)]);
+    if (!waits(args)) this.maxRoundTripMs = Math.max(this.maxRoundTripMs, Date.now() - start);
     return r;
   }
 
@@ -342,7 +364,7 @@ export type BlockStep = { on: number; cmd: string } | { block: number; cmd: stri
 
 export interface BlockingOptions {
   /** Applied to `on` replies before comparing (default: none, byte for byte). */
-  normalise?: (args: Args, t: string, r: string) => [string, string];
+  normalise?: (args: Args, t: string, r: string, pair: Pair) => [string, string];
   /** How long a `read` waits for the reply (default 1500 ms). */
   readTimeoutMs?: number;
 }
@@ -367,7 +389,7 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
       } else if ('on' in st) {
         const args = cmd(st.cmd);
         const [t, r] = await pairs[st.on].both(args);
-        const [nt, nr] = opts.normalise ? opts.normalise(args, t, r) : [t, r];
+        const [nt, nr] = opts.normalise ? opts.normalise(args, t, r, pairs[st.on]) : [t, r];
         if (nt !== nr) diffs.push(`${st.cmd} (client ${st.on})\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
       } else if ('block' in st) {
         const p = pairs[st.block];
