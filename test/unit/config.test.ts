@@ -109,6 +109,16 @@ function loadError(args: string[], stdin = ''): ConfigError {
   throw new Error('no error');
 }
 
+/** What fn throws; fails the test when fn returns. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return expect.fail('expected a throw, but nothing was thrown');
+}
+
 function load(args: string[], stdin = ''): Config {
   return Config.load(args, { cwd: dir, readStdin: () => stdin });
 }
@@ -258,13 +268,11 @@ describe('parsing values (checked against CONFIG GET of redis-server)', () => {
     expect(Config.fromObject({ save: '900 1 300 10' }).values.save.length).toBe(2);
     expect(Config.fromObject({ bind: ['a', 'b'] }).values.bind).toEqual(['a', 'b']);
     expect(() => Config.fromObject({ port: 'abc' })).toThrow(ConfigError);
-    try {
-      Config.fromObject({ hz: 5, port: 'abc' });
-    } catch (e) {
-      expect((e as ConfigError).output).toBe(
-        "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'port \"abc\"'\nargument couldn't be parsed into an integer\n",
-      );
-    }
+    const err = thrown(() => Config.fromObject({ hz: 5, port: 'abc' }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).output).toBe(
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'port \"abc\"'\nargument couldn't be parsed into an integer\n",
+    );
   });
 
   it('rename-command validation through commandExists', () => {
