@@ -10,34 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Running, startTredis } from '../helpers';
+import { findRedisServer } from '../redis-server';
 import { Conn } from './conn';
+
+export { findRedisServer };
 
 // ---------------------------------------------------------------------------
 // Locating and running redis-server
 // ---------------------------------------------------------------------------
-
-/**
- * The redis-server binary: `$REDIS_SERVER` if set (must exist), otherwise
- * the first `redis-server` on PATH, otherwise null (the suite is skipped).
- */
-export function findRedisServer(): string | null {
-  const override = process.env.REDIS_SERVER;
-  if (override) {
-    if (!fs.existsSync(override)) throw new Error(`REDIS_SERVER=${override} does not exist`);
-    return override;
-  }
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const p = path.join(dir, 'redis-server');
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      if (fs.statSync(p).isFile()) return p;
-    } catch {
-      /* not here */
-    }
-  }
-  return null;
-}
 
 export const REDIS_BIN = findRedisServer();
 export const SKIP_MESSAGE = 'test/compat skipped: redis-server was not found on PATH (set REDIS_SERVER=/path/to/redis-server to override)';

@@ -4,8 +4,9 @@
  * Every expected fatal-error text, CONFIG SET reply and CONFIG REWRITE
  * output below was captured from a real redis-server 7.0.15 (rewrite
  * outputs are compared modulo the order of the appended lines, which is
- * hash order in Redis and table order here). When redis-server is on the
- * PATH, the "live oracle" block re-runs the fatal cases against it.
+ * hash order in Redis and table order here). When redis-server 7.0.15 is
+ * found ($REDIS_SERVER, else PATH), the "live oracle" block re-runs the
+ * fatal cases against it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Config, ConfigError, parseCommandLine, PARAMS, IMPLEMENTED_PARAMS } from '../../src/config';
+import { findRedisServer } from '../redis-server';
 
 interface FatalCase {
   name: string;
@@ -105,6 +107,16 @@ function loadError(args: string[], stdin = ''): ConfigError {
     throw e;
   }
   throw new Error('no error');
+}
+
+/** What fn throws; fails the test when fn returns. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return expect.fail('expected a throw, but nothing was thrown');
 }
 
 function load(args: string[], stdin = ''): Config {
@@ -256,13 +268,11 @@ describe('parsing values (checked against CONFIG GET of redis-server)', () => {
     expect(Config.fromObject({ save: '900 1 300 10' }).values.save.length).toBe(2);
     expect(Config.fromObject({ bind: ['a', 'b'] }).values.bind).toEqual(['a', 'b']);
     expect(() => Config.fromObject({ port: 'abc' })).toThrow(ConfigError);
-    try {
-      Config.fromObject({ hz: 5, port: 'abc' });
-    } catch (e) {
-      expect((e as ConfigError).output).toBe(
-        "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'port \"abc\"'\nargument couldn't be parsed into an integer\n",
-      );
-    }
+    const err = thrown(() => Config.fromObject({ hz: 5, port: 'abc' }));
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).output).toBe(
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> 'port \"abc\"'\nargument couldn't be parsed into an integer\n",
+    );
   });
 
   it('rename-command validation through commandExists', () => {
@@ -577,15 +587,32 @@ describe('table', () => {
   });
 });
 
-const hasRedis = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout?.includes('v=7.0.15') === true;
+/**
+ * The live oracle's redis-server ($REDIS_SERVER, else the one on PATH, as in
+ * test/compat) when it is 7.0.15, else why the oracle is skipped.
+ */
+function liveOracle(): { bin: string } | { skip: string } {
+  const bin = findRedisServer();
+  if (bin === null) return { skip: 'skipped: redis-server was not found on PATH (set REDIS_SERVER=/path/to/redis-server to override)' };
+  const version = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+  const v = /\bv=(\S+)/.exec(version.stdout ?? '')?.[1];
+  if (v !== '7.0.15') return { skip: `skipped: ${bin} is ${v === undefined ? 'not a working redis-server' : `redis-server ${v}`}, not 7.0.15 (set REDIS_SERVER to a 7.0.15 binary)` };
+  return { bin };
+}
+const oracle = liveOracle();
 
 // Compares fatal config errors with a real redis-server 7.0.15 (CI installs
-// it); without one the block is skipped and its name says why.
-describe.skipIf(!hasRedis)(`live oracle: redis-server 7.0.15${hasRedis ? '' : ' (skipped: redis-server 7.0.15 not found on PATH)'}`, () => {
+// it); without one the block is one visible skipped test whose name says why.
+describe('live oracle: redis-server 7.0.15', () => {
+  if ('skip' in oracle) {
+    it.skip(oracle.skip, () => {});
+    return;
+  }
+  const bin = oracle.bin;
   it('prints the same fatal errors', () => {
     for (const c of FATAL_CASES) {
       writeFiles(c.files);
-      const r = spawnSync('redis-server', c.args, { cwd: dir, input: c.stdin ?? '', encoding: 'latin1', timeout: 5000 });
+      const r = spawnSync(bin, c.args, { cwd: dir, input: c.stdin ?? '', encoding: 'latin1', timeout: 5000 });
       expect(r.status).toBe(1);
       const err = loadError(c.args, c.stdin);
       if (c.log) {

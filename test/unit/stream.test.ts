@@ -20,7 +20,7 @@ import {
   lastSeqGiven,
   parseId,
 } from '../../src/store/stream-id';
-import { DEFAULT_STREAM_LIMITS, Stream, StreamLimits } from '../../src/store/stream';
+import { DEFAULT_STREAM_LIMITS, Stream, StreamLimits, TrimSpec } from '../../src/store/stream';
 
 const id = (s: string): StreamId => {
   const v = parseId(s);
@@ -241,9 +241,58 @@ describe('stream value', () => {
     expect(st.dup().entriesAddedExact()).toBe(6);
   });
 
+  type ModelEntry = { id: StreamId; fields: string[] };
+  const show = (e: ModelEntry): string => formatId(e.id) + ' ' + e.fields.join(',');
+
   /**
-   * Random appends, deletes, trims and ranges on a stream and on a plain
-   * array, compared after every step; `nextId(st, rnd)` makes each new ID.
+   * The stream's node layout read through nodeList() without changing it:
+   * per node, its live entries' IDs (from the deleted flags, not the node's
+   * live counter) and its last stored ID (deleted or not).
+   */
+  function layout(st: Stream): { live: string[]; lastStored: StreamId }[] {
+    return st.nodeList().map((node) => {
+      const live: string[] = [];
+      for (let i = 0; i < node.n; i++) if (!node.isDeleted(i)) live.push(formatId(node.idAt(i)));
+      return { live, lastStored: node.idAt(node.n - 1) };
+    });
+  }
+
+  /**
+   * How many entries from the head a trim removes, by Redis's rules and
+   * without Stream.trim(): exact MAXLEN removes max(0, length - maxlen),
+   * exact MINID every entry below minid; approximate (~) trims remove whole
+   * nodes only, from the head, while the stream is longer than maxlen and
+   * removing the node leaves at least maxlen entries (MAXLEN) or the
+   * node's last stored ID is below minid (MINID), and stop before a node
+   * that would take the removed count past LIMIT (0: none).
+   */
+  function modelTrimCount(st: Stream, model: ModelEntry[], spec: TrimSpec): number {
+    const nodes = layout(st);
+    // the layout holds exactly the model's entries, in order
+    expect(nodes.flatMap((n) => n.live)).toEqual(model.map((e) => formatId(e.id)));
+    if (!spec.approx) {
+      if (spec.strategy === 'maxlen') return Math.max(0, model.length - spec.maxlen);
+      return model.filter((e) => compareIds(e.id, spec.minid) < 0).length;
+    }
+    let len = model.length;
+    let removed = 0;
+    for (const node of nodes) {
+      const entries = node.live.length;
+      if (spec.strategy === 'maxlen' && len <= spec.maxlen) break;
+      if (spec.limit !== 0 && removed + entries > spec.limit) break;
+      const whole = spec.strategy === 'maxlen' ? len - entries >= spec.maxlen : compareIds(node.lastStored, spec.minid) < 0;
+      if (!whole) break;
+      len -= entries;
+      removed += entries;
+    }
+    return removed;
+  }
+
+  /**
+   * Random appends, deletes, trims (MAXLEN and MINID, exact and ~ with or
+   * without LIMIT) and ranges on a stream and on a plain array, compared
+   * after every step; each trim must remove what modelTrimCount() says.
+   * `nextId(st, rnd)` makes each new ID.
    */
   function agreesWithModel(nextId: (st: Stream, rnd: (n: number) => number) => StreamId): void {
     let seed = 12345;
@@ -253,7 +302,7 @@ describe('stream value', () => {
     };
     for (const lim of [DEFAULT_STREAM_LIMITS, { maxEntries: 3, maxBytes: 4096 }, { maxEntries: 0, maxBytes: 120 }]) {
       const st = new Stream();
-      const model: { id: StreamId; fields: string[] }[] = [];
+      const model: ModelEntry[] = [];
       for (let step = 0; step < 4000; step++) {
         const op = rnd(10);
         if (op < 5) {
@@ -266,10 +315,20 @@ describe('stream value', () => {
           expect(st.delete(model[k].id)).toBe(true);
           model.splice(k, 1);
         } else if (op < 8) {
+          const approx = rnd(2) === 0;
+          const strategy = rnd(2) === 0 ? ('maxlen' as const) : ('minid' as const);
           const maxlen = rnd(model.length + 5);
-          const removed = st.trim({ strategy: 'maxlen', maxlen, minid: ZERO_ID, approx: rnd(2) === 0, limit: 0 });
-          model.splice(0, removed);
-          expect(st.length).toBe(model.length);
+          // an entry's ID, the one after it (often deleted or between two), or below / above all
+          const pick = rnd(model.length + 2);
+          let minid = pick < model.length ? model[pick].id : pick === model.length ? ZERO_ID : (incrId(st.lastId) ?? MAX_ID);
+          if (pick < model.length && rnd(2) === 0) minid = incrId(minid) ?? MAX_ID;
+          // LIMIT only with ~, as XADD and XTRIM allow
+          const limit = approx && rnd(3) === 0 ? rnd(model.length + 2) : 0;
+          const spec = { strategy, maxlen, minid, approx, limit };
+          const want = modelTrimCount(st, model, spec);
+          expect(st.trim(spec)).toBe(want);
+          model.splice(0, want);
+          expect(st.range(ZERO_ID, MAX_ID).map(show)).toEqual(model.map(show));
         } else {
           const a = model.length ? model[rnd(model.length)].id : ZERO_ID;
           const b = model.length ? model[rnd(model.length)].id : MAX_ID;
@@ -279,7 +338,7 @@ describe('stream value', () => {
           const rev = rnd(2) === 0;
           const got = st.range(lo, hi, count, rev);
           const exp = (rev ? [...want].reverse() : want).slice(0, count === 0 ? undefined : count);
-          expect(got.map((e) => formatId(e.id) + ' ' + e.fields.join(','))).toEqual(exp.map((e) => formatId(e.id) + ' ' + e.fields.join(',')));
+          expect(got.map(show)).toEqual(exp.map(show));
         }
         expect(st.length).toBe(model.length);
         expect(formatId(st.firstId)).toBe(model.length ? formatId(model[0].id) : '0-0');
