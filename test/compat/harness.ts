@@ -10,6 +10,7 @@
 import { expect, it } from 'vitest';
 import { CLOSED, Conn, Synced, TIMEOUT } from './conn';
 import { AbsoluteExpiries } from './expiries';
+import { compareScan } from './scan-check';
 import { normKey, normalise } from './normalise';
 import { Node, cmpStr, isAgg, isBulk, isNil, parseReply, serialize, sortItems, sortPairs, wellFormed } from './reply-tree';
 import { Servers, describeWithRedis, sleep } from './servers';
@@ -162,16 +163,10 @@ export class Pair {
     return mismatch(t, r, `RANDOMKEY: EXISTS on the returned key: tredis ${show(te)} redis ${show(re)}`);
   }
 
-  // NORMALISATION 2: SCAN → shape [bulk cursor, array of bulks]; for cursor 0
-  // the iteration is completed on each server and the sorted set of returned
-  // keys compared. A nonzero cursor accepted by both is checked for shape only.
+  // NORMALISATION 2: SCAN (scan-check.ts).
   private async scan(args: Args, t: string, r: string, mismatch: (t: string, r: string, note?: string) => Mismatch): Promise<Mismatch | null> {
-    if (!scanShape(t) || !scanShape(r)) return mismatch(t, r);
-    if (args[1].toString('latin1') !== '0') return null;
-    const [tk, rk] = await Promise.all([scanAll(this.tredis, args, t), scanAll(this.redis, args, r)]);
-    const a = JSON.stringify(tk);
-    const b = JSON.stringify(rk);
-    return a === b ? null : mismatch(t, r, `SCAN union: tredis ${show(a)} redis ${show(b)}`);
+    const why = await compareScan(this.tredis, this.redis, args, t, r);
+    return why === null ? null : mismatch(t, r, why);
   }
 }
 
@@ -206,26 +201,6 @@ function sortGroups(size: number): (n: Node) => Node {
     const key = (g: Node[]) => g.map(serialize).join('');
     return { ...n, items: groups.sort((x, y) => cmpStr(key(x), key(y))).flat() };
   };
-}
-
-function scanShape(s: string): boolean {
-  if (!wellFormed(s)) return false;
-  const n = parseReply(s)[0];
-  return n.t === '*' && n.items?.length === 2 && isBulk(n.items[0]) && /^\d+$/.test(n.items[0].body!) && n.items[1].t === '*' && n.items[1].items!.every(isBulk);
-}
-
-async function scanAll(c: Conn, args: Args, first: string): Promise<string[] | string> {
-  const keys = new Set<string>();
-  let reply = first;
-  for (let i = 0; i < 100000; i++) {
-    if (!scanShape(reply)) return `bad SCAN reply during iteration: ${reply}`;
-    const n = parseReply(reply)[0];
-    for (const k of n.items![1].items!) keys.add(k.body!);
-    const cursor = n.items![0].body!;
-    if (cursor === '0') return [...keys].sort(cmpStr);
-    reply = await c.cmd([args[0], cursor, ...args.slice(2)]);
-  }
-  return 'SCAN did not terminate';
 }
 
 /**
