@@ -273,8 +273,10 @@ function flushall(c: Client, argv: string[]): void {
     removed += db.flush();
     resetScans(db);
   }
-  // The extra one forces propagation even when everything was empty.
-  ks.dirty += removed + 1;
+  // Redis 7.0 counts only the keys removed as changes (no extra one), and
+  // forces propagation even when every db was already empty.
+  ks.dirty += removed;
+  if (removed === 0) c.server.propagate(c.db.id, argv);
   c.reply.ok();
 }
 

@@ -235,7 +235,11 @@ export class Server implements KeyspaceHooks {
     const c = new Client(this, sock, this.nextClientId++);
     this.clients.set(c.id, c);
     sock.on('close', () => this.freeClient(c));
-    sock.on('end', () => sock.end());
+    sock.on('end', () => {
+      // Redis counts the read that finds the end of the stream.
+      this.stats.readsProcessed++;
+      sock.end();
+    });
     return c;
   }
 

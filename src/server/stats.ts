@@ -1,4 +1,6 @@
 /** Server-wide counters reported by INFO stats / errorstats. */
+import { clock } from './clock';
+
 const INSTANT_SAMPLES = 16;
 
 export class InstantMetric {
@@ -26,8 +28,12 @@ export class InstantMetric {
     return sum / INSTANT_SAMPLES;
   }
 
+  /** Start over from a zero count now (CONFIG RESETSTAT zeroes the counters this tracks). */
   reset(): void {
     this.samples.fill(0);
+    this.idx = 0;
+    this.lastValue = 0;
+    this.lastTime = clock.ms;
   }
 }
 

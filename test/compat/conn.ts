@@ -124,6 +124,20 @@ export class Conn {
     return { left: got, synced: false };
   }
 
+  /**
+   * End the connection the way that leaves no race with the next test: QUIT,
+   * and wait until the server has closed it (so it has freed the client and
+   * counts no end-of-stream read later); destroy it after `timeoutMs` if the
+   * server does not answer (e.g. a client still blocked).
+   */
+  async quit(timeoutMs = 1000): Promise<void> {
+    if (!this.closed) {
+      this.send(['QUIT']);
+      await this.until(() => false, timeoutMs);
+    }
+    this.sock.destroy();
+  }
+
   close(): void {
     this.sock.destroy();
   }

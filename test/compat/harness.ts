@@ -63,9 +63,9 @@ export class Pair {
     return new Pair(t, r);
   }
 
-  close(): void {
-    this.tredis.close();
-    this.redis.close();
+  /** QUIT both connections and wait until both servers closed them (Conn.quit). */
+  async close(): Promise<void> {
+    await Promise.all([this.tredis.quit(), this.redis.quit()]);
   }
 
   /**
@@ -273,7 +273,7 @@ export async function runScript(s: Servers, steps: Step[], proto: Proto, compare
     const left = await pair.drained();
     if (left) out.push({ index: all.length, cmd: ['<end of script>'], tredis: '', redis: '', note: left });
   } finally {
-    pair.close();
+    await pair.close();
   }
   return out;
 }
@@ -382,7 +382,7 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
       if (left) diffs.push(`client ${i}: ${left}`);
     }
   } finally {
-    for (const p of pairs) p.close();
+    await Promise.all(pairs.map((p) => p.close()));
   }
   return diffs;
 }

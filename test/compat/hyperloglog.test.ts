@@ -49,11 +49,14 @@ async function runSteps(pair: Pair, steps: Args[], label: string): Promise<void>
 async function withPair(fn: (pair: Pair) => Promise<void>): Promise<void> {
   const pair = await Pair.open(servers);
   try {
-    await pair.both(['FLUSHALL']);
+    const flushed = await pair.step(['FLUSHALL']);
+    if (flushed) expect.fail(formatMismatch(flushed));
     await fn(pair);
+    const left = await pair.drained();
+    if (left) expect.fail(left);
   } finally {
     await pair.both(['CONFIG', 'SET', 'hll-sparse-max-bytes', '3000']);
-    pair.close();
+    await pair.close();
   }
 }
 

@@ -29,6 +29,45 @@ function maskClientLines(text: string): string {
 /** INFO sections listed in command-table (dict) order: their lines are sorted. */
 const INFO_UNORDERED = new Set(['# Commandstats', '# Latencystats']);
 
+/**
+ * INFO fields whose values are masked, by why they cannot agree; every other
+ * value is compared (after CONFIG RESETSTAT, counters are deterministic).
+ */
+const INFO_MASKED: Record<string, string[]> = {
+  'which process, build or port': ['redis_build_id', 'gcc_version', 'process_id', 'run_id', 'tcp_port', 'executable', 'config_file', 'master_replid', 'mem_allocator'],
+  'the clock': ['server_time_usec', 'uptime_in_seconds', 'uptime_in_days', 'lru_clock', 'rdb_last_save_time', 'expire_cycle_cpu_milliseconds'],
+  'what the active expiry cycle sampled, and when (its time budget)': ['expired_stale_perc', 'expired_time_cap_reached_count'],
+  'rates sampled by the cron every 100 ms': ['instantaneous_ops_per_sec', 'instantaneous_input_kbps', 'instantaneous_output_kbps', 'instantaneous_input_repl_kbps', 'instantaneous_output_repl_kbps'],
+  'buffer sizes of each implementation': ['client_recent_max_input_buffer', 'client_recent_max_output_buffer'],
+  'bytes of earlier replies that hold the fields above (INFO, CLIENT INFO, HELLO)': ['total_net_output_bytes'],
+};
+const INFO_MASKED_FIELDS = new Set(Object.values(INFO_MASKED).flat());
+
+/**
+ * Sections whose values are masked but for the listed fields: memory sizes
+ * are the allocator's and the runtime's, CPU times the clock's.
+ */
+const INFO_MASKED_SECTIONS: Record<string, Set<string>> = {
+  '# Memory': new Set(['maxmemory', 'maxmemory_human', 'maxmemory_policy', 'lazyfree_pending_objects', 'lazyfreed_objects']),
+  '# CPU': new Set(),
+};
+
+/** The masked form of one `field:value` line of `section`. */
+function maskInfoLine(section: string, line: string): string {
+  const c = line.indexOf(':');
+  const name = line.slice(0, c);
+  const value = line.slice(c + 1);
+  // Keyspace lines (dbN:keys=..,expires=..,avg_ttl=..): the clock decides avg_ttl.
+  if (/^db\d+$/.test(name)) return line.replace(/avg_ttl=\d+/, `avg_ttl=${MASK}`);
+  // cmdstat_x:calls=..,usec=..,usec_per_call=..,rejected_calls=..,failed_calls=..: times masked.
+  if (name.startsWith('cmdstat_')) return `${name}:${value.replace(/\busec=\d+/, `usec=${MASK}`).replace(/\busec_per_call=[\d.]+/, `usec_per_call=${MASK}`)}`;
+  // latency_percentiles_usec_x:p50=..,p99=..,p99.9=..: times masked, percentiles named.
+  if (name.startsWith('latency_percentiles_usec_')) return `${name}:${value.replace(/=[\d.]+/g, `=${MASK}`)}`;
+  const keep = INFO_MASKED_SECTIONS[section];
+  if (keep ? !keep.has(name) : INFO_MASKED_FIELDS.has(name)) return `${name}:${MASK}`;
+  return line;
+}
+
 function maskInfo(text: string): string {
   const out: string[] = [];
   let section = '';
@@ -42,18 +81,12 @@ function maskInfo(text: string): string {
       flush();
       section = line;
       out.push(line);
-      continue;
-    }
-    if (!line.includes(':')) {
+    } else if (!line.includes(':')) {
       flush();
       out.push(line);
-      continue;
+    } else {
+      pending.push(maskInfoLine(section, line));
     }
-    const c = line.indexOf(':');
-    const name = line.slice(0, c);
-    // Keyspace lines (dbN:keys=..,expires=..,avg_ttl=..): only avg_ttl masked.
-    if (/^db\d+$/.test(name)) pending.push(line.replace(/avg_ttl=\d+/, `avg_ttl=${MASK}`));
-    else pending.push(`${name}:${MASK}`);
   }
   flush();
   return out.join('\r\n');

@@ -79,7 +79,7 @@ export async function runSeed(servers: Servers, run: SeedRun): Promise<string | 
     return reports.length ? reports.join('\n\n') : null;
   } finally {
     for (const args of run.teardown ?? []) await pair.both(args);
-    pair.close();
+    await pair.close();
   }
 }
 
