@@ -144,7 +144,7 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
   const v = db.lookup(src);
   if (v === undefined) return c.error(Err.noSuchKey);
   if (src === dst) return nx ? c.reply.int(0) : c.reply.ok();
-  const expire = db.getExpire(src);
+  const expire = db.getExpireExact(src);
   if (db.lookup(dst) !== undefined) {
     if (nx) return c.reply.int(0);
     db.delete(dst);
@@ -177,7 +177,7 @@ function move(c: Client, argv: string[]): void {
   if (src === dst) return c.error(Err.sameObject);
   const v = src.lookup(key);
   if (v === undefined) return c.reply.int(0);
-  const expire = src.getExpire(key);
+  const expire = src.getExpireExact(key);
   if (dst.lookup(key) !== undefined) return c.reply.int(0);
   dst.setKey(key, v);
   if (expire !== -1) dst.setExpire(key, expire);
@@ -211,7 +211,7 @@ function copy(c: Client, argv: string[]): void {
   if (src === dst && key === newkey) return c.error(Err.sameObject);
   const v = src.lookupRead(key);
   if (v === undefined) return c.reply.int(0);
-  const expire = src.getExpire(key);
+  const expire = src.getExpireExact(key);
   let replacing = false;
   if (dst.lookup(newkey) !== undefined) {
     if (!replace) return c.reply.int(0);
@@ -378,9 +378,9 @@ const MIN_SECONDS = -9223372036854775n;
 /** |t| below this keeps t*1000 + now exact in a double. */
 const FAST_LIMIT = 2 ** 43;
 
-/** Parsed expire: absolute ms as a number, and exactly as text for propagation. */
+/** Parsed expire: absolute ms as a number, and exactly (slow path only) for the keyspace and propagation. */
 let whenMs = 0;
-let whenText = '';
+let whenExact: bigint | null = null;
 
 /**
  * Absolute expire time in ms from the argument, basetime and unit, with
@@ -390,7 +390,7 @@ function parseWhen(c: Client, arg: string, basetime: number, seconds: boolean): 
   const v = toSafeInt(arg);
   if (v !== null && v < FAST_LIMIT && v > -FAST_LIMIT) {
     whenMs = (seconds ? v * 1000 : v) + basetime;
-    whenText = '';
+    whenExact = null;
     return null;
   }
   let b = toInt64(arg);
@@ -403,7 +403,7 @@ function parseWhen(c: Client, arg: string, basetime: number, seconds: boolean): 
   if (b > INT64_MAX - base) return Err.invalidExpire(c.cmd!.fullname);
   b += base;
   whenMs = Number(b);
-  whenText = b.toString();
+  whenExact = b;
   return null;
 }
 
@@ -428,12 +428,14 @@ function expireGeneric(c: Client, argv: string[], basetime: number, seconds: boo
   if (db.lookup(key) === undefined) return c.reply.int(0);
 
   if (flags !== 0) {
-    const current = db.getExpire(key);
+    // exact values (a bigint compares with a number exactly) past 2^53 ms
+    const current = db.getExpireExact(key);
+    const exact = whenExact ?? when;
     if (flags & EXPIRE_NX && current !== -1) return c.reply.int(0);
     if (flags & EXPIRE_XX && current === -1) return c.reply.int(0);
     // No TTL counts as infinite: GT always fails, LT always passes.
-    if (flags & EXPIRE_GT && (current === -1 || when <= current)) return c.reply.int(0);
-    if (flags & EXPIRE_LT && current !== -1 && when >= current) return c.reply.int(0);
+    if (flags & EXPIRE_GT && (current === -1 || exact <= current)) return c.reply.int(0);
+    if (flags & EXPIRE_LT && current !== -1 && exact >= current) return c.reply.int(0);
   }
 
   // checkAlreadyExpired(): a time in the past deletes the key, except on a
@@ -444,10 +446,10 @@ function expireGeneric(c: Client, argv: string[], basetime: number, seconds: boo
     db.written(key, 'del', Notify.generic);
     return c.reply.int(1);
   }
-  db.setExpire(key, when);
+  db.setExpire(key, whenExact ?? when);
   c.reply.int(1);
   if (!isPexpireat) {
-    const rewritten = ['PEXPIREAT', key, whenText || String(when)];
+    const rewritten = ['PEXPIREAT', key, String(whenExact ?? when)];
     for (let j = 3; j < argv.length; j++) rewritten.push(argv[j]);
     c.rewriteArgv(rewritten);
   }
@@ -473,8 +475,14 @@ function pexpireat(c: Client, argv: string[]): void {
 function ttlGeneric(c: Client, argv: string[], ms: boolean, absolute: boolean): void {
   const db = c.db;
   if (db.lookupRead(argv[1]) === undefined) return c.reply.int(-2);
-  const expireAt = db.getExpire(argv[1]);
+  const expireAt = db.getExpireExact(argv[1]);
   if (expireAt === -1) return c.reply.int(-1);
+  if (typeof expireAt === 'bigint') {
+    // past 2^53 ms: exact long long arithmetic, as Redis's
+    let t = absolute ? expireAt : expireAt - BigInt(clock.ms);
+    if (t < 0n) t = 0n;
+    return c.reply.int(ms ? t : (t + 500n) / 1000n);
+  }
   let t = absolute ? expireAt : expireAt - clock.ms;
   if (t < 0) t = 0;
   c.reply.int(ms ? t : Math.floor((t + 500) / 1000));

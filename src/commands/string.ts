@@ -235,7 +235,7 @@ function setGeneric(
   db.setKey(key, val, (flags & O_KEEPTTL) !== 0);
   db.written(key, 'set', Notify.string);
   if (expireArg !== undefined) {
-    db.setExpire(key, when);
+    db.setExpire(key, Number.isSafeInteger(when) ? when : BigInt(expireAtStr));
     db.written(key, 'expire', Notify.generic, 0);
     // Replicas and the AOF get an absolute time, whatever the form used.
     c.rewriteArgv(['SET', key, val, 'PXAT', expireAtStr]);
@@ -327,7 +327,7 @@ function getex(c: Client, argv: string[]): void {
     c.rewriteArgv([c.server.settings.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key]);
     db.written(key, 'del', Notify.generic);
   } else if (flags & O_EXPIRE) {
-    db.setExpire(key, when);
+    db.setExpire(key, Number.isSafeInteger(when) ? when : BigInt(expireAtStr));
     c.rewriteArgv(['PEXPIREAT', key, expireAtStr]);
     db.written(key, 'expire', Notify.generic);
   } else if (flags & O_PERSIST) {

@@ -61,6 +61,12 @@ export interface KeyspaceStats {
 export class Db {
   dict = new Dict<Value>();
   expires = new Map<string, number>();
+  /**
+   * Expire times past 2^53 ms (Redis keeps any long long), exactly: `expires`
+   * holds them rounded to a double, which is enough to compare with the
+   * clock but not to reply PEXPIRETIME or propagate them. Null until used.
+   */
+  private exactExpires: Map<string, bigint> | null = null;
   /** Resumable walk over expires for the active expiry cycle. */
   expireCursor: IterableIterator<[string, number]> | null = null;
   /** Resumable walk over keys for RANDOMKEY (reset when the dict is replaced). */
@@ -94,6 +100,7 @@ export class Db {
   deleteExpired(key: string): void {
     this.dict.delete(key);
     this.expires.delete(key);
+    if (this.exactExpires !== null) this.exactExpires.delete(key);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
     this.ks.stats.expiredKeys++;
     this.ks.hooks.notify(Notify.expired, 'expired', key, this.id);
@@ -132,7 +139,7 @@ export class Db {
       this.dict.set(key, value);
       hooks.notify(Notify.newKey, 'new', key, this.id);
     } else this.dict.set(key, value);
-    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key) && this.exactExpires !== null) this.exactExpires.delete(key);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
   }
 
@@ -159,7 +166,7 @@ export class Db {
   delete(key: string): boolean {
     if (this.expires.size !== 0) {
       this.expireIfNeeded(key);
-      this.expires.delete(key);
+      if (this.expires.delete(key) && this.exactExpires !== null) this.exactExpires.delete(key);
     }
     if (!this.dict.delete(key)) return false;
     // waiters that end when their key goes away (XREADGROUP) must hear of it
@@ -167,17 +174,38 @@ export class Db {
     return true;
   }
 
-  setExpire(key: string, whenMs: number): void {
+  /** Set the key's expire time (Unix ms); a bigint only where it may be past 2^53. */
+  setExpire(key: string, whenMs: number | bigint): void {
+    if (typeof whenMs === 'bigint') {
+      const rounded = Number(whenMs);
+      if (!Number.isSafeInteger(rounded)) {
+        this.expires.set(key, rounded);
+        (this.exactExpires ??= new Map()).set(key, whenMs);
+        return;
+      }
+      whenMs = rounded;
+    }
     this.expires.set(key, whenMs);
+    if (this.exactExpires !== null) this.exactExpires.delete(key);
   }
 
+  /** The key's expire time in ms (-1: none), rounded to a double past 2^53: for comparisons. */
   getExpire(key: string): number {
     const e = this.expires.get(key);
     return e === undefined ? -1 : e;
   }
 
+  /** The key's expire time exactly (a bigint only past 2^53), -1 for none: for replies and copies. */
+  getExpireExact(key: string): number | bigint {
+    const e = this.expires.get(key);
+    if (e === undefined) return -1;
+    return Number.isSafeInteger(e) ? e : (this.exactExpires?.get(key) ?? e);
+  }
+
   removeExpire(key: string): boolean {
-    return this.expires.delete(key);
+    if (!this.expires.delete(key)) return false;
+    if (this.exactExpires !== null) this.exactExpires.delete(key);
+    return true;
   }
 
   /**
@@ -211,6 +239,7 @@ export class Db {
     this.dict.clear();
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, null);
     this.expires.clear();
+    this.exactExpires = null;
     this.expireCursor = null;
     this.randomCursor = null;
     this.avgTtl = 0;
@@ -221,12 +250,15 @@ export class Db {
   swapWith(other: Db): void {
     const d = this.dict;
     const e = this.expires;
+    const x = this.exactExpires;
     const a = this.avgTtl;
     this.dict = other.dict;
     this.expires = other.expires;
+    this.exactExpires = other.exactExpires;
     this.avgTtl = other.avgTtl;
     other.dict = d;
     other.expires = e;
+    other.exactExpires = x;
     other.avgTtl = a;
     this.expireCursor = null;
     other.expireCursor = null;
