@@ -20,7 +20,8 @@ const upper = (a: string | Buffer) => a.toString('latin1').toUpperCase();
 
 /**
  * Whether two %.17g texts differ at most in their last two significant
- * digits: same sign, same digits before the point, same exponent, and the
+ * digits: both in %g's form (no trailing zero in a fraction), same sign,
+ * same number of digits before the point, same exponent, and the
  * 17 significant digits (%g drops trailing zeros: padded back) less than
  * 100 apart as integers.
  */
@@ -30,6 +31,8 @@ export function closeDigits(a: string, b: string): boolean {
   const ma = form.exec(a);
   const mb = form.exec(b);
   if (!ma || !mb || ma[1] !== mb[1] || ma[2].length !== mb[2].length || ma[4] !== mb[4]) return false;
+  // %g form: a fraction never ends in 0 (so "1.0000000000000000e+30" is not "1e+30")
+  if (ma[3]?.endsWith('0') || mb[3]?.endsWith('0')) return false;
   const significant = (m: RegExpExecArray): bigint | null => {
     const all = m[2] + (m[3] ?? '');
     const lead = /^0*/.exec(all)![0].length;

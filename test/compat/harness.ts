@@ -111,10 +111,11 @@ export class Pair {
       this.absolute.observe(args, t);
       return null;
     }
+    // NORMALISATION 5: an expiry both servers got as the same absolute time is compared exactly.
+    const exact = (key === 'EXPIRETIME' || key === 'PEXPIRETIME') && args.length === 2 && this.absolute.has(args[1]);
     this.absolute.forget(args);
     if (t === TIMEOUT || r === TIMEOUT || t === CLOSED || r === CLOSED) return mismatch(t, r);
-    // NORMALISATION 5: an expiry both servers got as the same absolute time is compared exactly.
-    if ((key === 'EXPIRETIME' || key === 'PEXPIRETIME') && args.length === 2 && this.absolute.has(args[1])) return mismatch(t, r, 'absolute expiry time: compared exactly');
+    if (exact) return mismatch(t, r, 'absolute expiry time: compared exactly');
     if (key === 'RANDOMKEY') return this.randomkey(t, r, mismatch);
     if (key === 'SCAN') return this.scan(args, t, r, mismatch);
     const [nt, nr] = await this.unordered(args, ...normalise(args, t, r));
