@@ -3,26 +3,15 @@
  * connection closed by the client, or the cron's sampling over time), with
  * the values a real redis-server 7.0.15 gives for the same sequence.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RawClient, Running, sleep, startTredis } from '../helpers';
+import { describe, expect, it } from 'vitest';
+import { RawClient, sleep, useServerFixture } from '../helpers';
 import { OK } from '../resp';
 
-let srv: Running;
-let r: RawClient;
-
-beforeAll(async () => {
-  srv = await startTredis();
-  r = await RawClient.connect(srv.port);
-});
-
-afterAll(async () => {
-  r.close();
-  await srv.close();
-});
+const fx = useServerFixture();
 
 /** One `field:value` of INFO's text. */
 async function info(section: string, field: string): Promise<string> {
-  const text = await r.cmd('INFO', section);
+  const text = await fx.r.cmd('INFO', section);
   const m = new RegExp(`\\r\\n${field}:([^\\r]*)\\r\\n`).exec(text);
   if (!m) throw new Error(`no ${field} in INFO ${section}`);
   return m[1];
@@ -30,9 +19,9 @@ async function info(section: string, field: string): Promise<string> {
 
 describe('INFO stats', () => {
   it('counts the read that finds a closed connection, as Redis does (2 reads for PING then close)', async () => {
-    expect(await r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
+    expect(await fx.r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
     const before = Number(await info('stats', 'total_reads_processed'));
-    const other = await RawClient.connect(srv.port);
+    const other = await RawClient.connect(fx.srv.port);
     expect(await other.cmd('PING')).toBe('+PONG\r\n');
     other.close();
     await sleep(100);
@@ -44,13 +33,13 @@ describe('INFO stats', () => {
     // Enough commands for the cron's samples (every 100 ms at hz 10) to see a high count...
     for (let i = 0; i < 20; i++) {
       const many = Array.from({ length: 200 }, () => '*1\r\n$4\r\nPING\r\n').join('');
-      r.write(many);
-      await r.readUntil((s) => s.split('+PONG').length - 1 >= 200, 5000);
+      fx.r.write(many);
+      await fx.r.readUntil((s) => s.split('+PONG').length - 1 >= 200, 5000);
       await sleep(15);
     }
     expect(Number(await info('stats', 'instantaneous_ops_per_sec'))).toBeGreaterThan(0);
     // ...then the counters restart at 0: a sample taken against the old count would be negative.
-    expect(await r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
+    expect(await fx.r.cmd('CONFIG', 'RESETSTAT')).toBe(OK);
     await sleep(350);
     expect(Number(await info('stats', 'instantaneous_ops_per_sec'))).toBeGreaterThanOrEqual(0);
     expect(Number(await info('stats', 'instantaneous_input_kbps'))).toBeGreaterThanOrEqual(0);
@@ -58,15 +47,15 @@ describe('INFO stats', () => {
   });
 
   it('FLUSHALL counts the keys it removed as changes, nothing more (Redis 7.0)', async () => {
-    expect(await r.cmd('FLUSHALL')).toBe(OK);
+    expect(await fx.r.cmd('FLUSHALL')).toBe(OK);
     const base = Number(await info('persistence', 'rdb_changes_since_last_save'));
-    expect(await r.cmd('MSET', 'a', '1', 'b', '2')).toBe(OK);
-    expect(await r.cmd('SELECT', '5')).toBe(OK);
-    expect(await r.cmd('SET', 'c', '3')).toBe(OK);
-    expect(await r.cmd('FLUSHALL')).toBe(OK);
+    expect(await fx.r.cmd('MSET', 'a', '1', 'b', '2')).toBe(OK);
+    expect(await fx.r.cmd('SELECT', '5')).toBe(OK);
+    expect(await fx.r.cmd('SET', 'c', '3')).toBe(OK);
+    expect(await fx.r.cmd('FLUSHALL')).toBe(OK);
     expect(Number(await info('persistence', 'rdb_changes_since_last_save'))).toBe(base + 3 + 3);
-    expect(await r.cmd('FLUSHALL')).toBe(OK);
+    expect(await fx.r.cmd('FLUSHALL')).toBe(OK);
     expect(Number(await info('persistence', 'rdb_changes_since_last_save'))).toBe(base + 6);
-    expect(await r.cmd('SELECT', '0')).toBe(OK);
+    expect(await fx.r.cmd('SELECT', '0')).toBe(OK);
   });
 });
