@@ -83,6 +83,11 @@ export class ByteString extends StoredObject {
     return this.cached;
   }
 
+  /** Whether a JS string copy of the bytes is held beside them (memory that a read may add). */
+  get holdsString(): boolean {
+    return this.cached !== null;
+  }
+
   /** The live bytes (a view: valid until the next grow). */
   bytes(): Buffer {
     return this.buf.subarray(0, this.len);

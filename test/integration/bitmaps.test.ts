@@ -10,7 +10,8 @@ import { RawClient, Running, useServerFixture } from '../helpers';
 import { NIL, NOTINT, OK, SYNTAX, WRONGTYPE, arr, bulk, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { ByteString, encodingOf } = require('../../dist/store/value.js');
+const { ByteString, encodingOf } = require('../../dist/store/value.js') as typeof import('../../src/store/value');
+type ByteString = InstanceType<typeof ByteString>;
 
 const OFFSET = err('ERR bit offset is not an integer or out of range');
 const BITVAL = err('ERR bit is not an integer or out of range');
@@ -149,7 +150,7 @@ describe('in-place edits of a large bitmap', () => {
   it('SETBIT, BITFIELD, SETRANGE and APPEND do not copy a 32 MB value per command', async () => {
     await r.cmd('SETBIT', 'big', String(32 * 1024 * 1024 * 8 - 1), '1');
     // the same value object and byte buffer all along: edited, never rebuilt
-    const value = db().lookup('big');
+    const value = db().lookup('big') as ByteString;
     expect(value).toBeInstanceOf(ByteString);
     const buf = value.buf;
     for (let i = 0; i < 100; i++) {
@@ -163,7 +164,7 @@ describe('in-place edits of a large bitmap', () => {
     expect(db().lookup('big')).toBe(value);
     // and no command built the 32 MB JS string (a write path that reads the
     // value as a string would, costing a full copy per command)
-    expect(value.cached).toBe(null);
+    expect(value.holdsString).toBe(false);
     expect(await r.cmd('STRLEN', 'big')).toBe(int(32 * 1024 * 1024 + 4));
     expect(await r.cmd('GETRANGE', 'big', '-5', '-1')).toBe(bulk('\x01tail'));
     await r.cmd('DEL', 'big');
@@ -172,12 +173,12 @@ describe('in-place edits of a large bitmap', () => {
   it('GET and MGET reply a byte string\'s bytes without keeping a JS copy of them', async () => {
     await r.cmd('SETBIT', 'b', String(100_000 * 8 - 1), '1');
     await r.cmd('SETRANGE', 'b', '0', 'head');
-    const value = db().lookup('b');
+    const value = db().lookup('b') as ByteString;
     expect(value).toBeInstanceOf(ByteString);
     const want = 'head' + '\0'.repeat(100_000 - 5) + '\x01';
     expect(await r.cmd('GET', 'b')).toBe(bulk(want));
     expect(await r.cmd('MGET', 'nokey', 'b')).toBe(`*2\r\n$-1\r\n${bulk(want)}`);
-    expect(value.cached).toBe(null);
+    expect(value.holdsString).toBe(false);
   });
 });
 
@@ -394,7 +395,7 @@ describe('bitmaps are strings', () => {
     expect(await r.cmd('BITCOUNT', 'k')).toBe(int(1 + 4 + 3 + 4 + 1 + 4));
     // still the same in-place buffer
     expect(db().lookup('k')).toBeInstanceOf(ByteString);
-    expect(encodingOf(db().lookup('k'))).toBe('raw');
+    expect(encodingOf(db().lookup('k')!)).toBe('raw');
     expect(await r.cmd('SET', 'k', '12')).toBe(OK);
     expect(await r.cmd('OBJECT', 'ENCODING', 'k')).toBe(bulk('int'));
   });

@@ -11,7 +11,8 @@ import { RawClient, Running, useServerFixture } from '../helpers';
 import { OK, err, int } from '../resp';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
-const { ByteString, encodingOf } = require('../../dist/store/value.js');
+const { ByteString, encodingOf } = require('../../dist/store/value.js') as typeof import('../../src/store/value');
+type ByteString = InstanceType<typeof ByteString>;
 
 const bulkBody = (reply: string) => reply.slice(reply.indexOf('\r\n') + 2, -2);
 
@@ -139,7 +140,7 @@ describe('the stored value', () => {
   it('is a ByteString edited in place: a dense PFADD does not replace the object', async () => {
     await cmd('PFADD h a');
     await cmd('PFDEBUG TODENSE h');
-    const v = db().lookup('h');
+    const v = db().lookup('h') as ByteString;
     expect(v).toBeInstanceOf(ByteString);
     const buf = v.buf;
     for (let i = 0; i < 50; i++) await cmd(`PFADD h el${i}`);
@@ -154,11 +155,11 @@ describe('the stored value', () => {
     const bytes = bulkBody(await r.cmd('GET', 'h'));
     expect(bytes.startsWith('HYLL')).toBe(true);
     await r.cmd('SET', 'copy', bytes);
-    expect(encodingOf(db().lookup('copy'))).toBe('embstr');
+    expect(encodingOf(db().lookup('copy')!)).toBe('embstr');
     expect(await cmd('PFCOUNT copy nokey')).toBe(int(2)); // several keys: no conversion
-    expect(encodingOf(db().lookup('copy'))).toBe('embstr');
+    expect(encodingOf(db().lookup('copy')!)).toBe('embstr');
     expect(await cmd('PFCOUNT copy')).toBe(int(2)); // may cache: converted, as Redis makes it raw
-    expect(encodingOf(db().lookup('copy'))).toBe('raw');
+    expect(encodingOf(db().lookup('copy')!)).toBe('raw');
     expect(db().lookup('copy')).toBeInstanceOf(ByteString);
   });
 
