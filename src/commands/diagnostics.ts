@@ -11,7 +11,7 @@ import type { LatencyHistogram } from '../server/histogram';
 import { clock } from '../server/clock';
 import { AdminErr, Err } from '../protocol/errors';
 import { toInt64 } from '../util/numbers';
-import { encodingOf, stringOf, type Value } from '../store/value';
+import { encodingOf, sharedIntOf, stringOf, type Value } from '../store/value';
 import { configOf, configValue, fixed2, helpHandler, isLocalClient, replyHelp } from './shared';
 import { lookupFullname } from './introspection';
 
@@ -382,7 +382,6 @@ interface DebugDescribed {
   debugFields?(): string;
 }
 
-const SHARED_INTEGERS = 10000;
 const OBJ_SHARED_REFCOUNT = 2147483647;
 
 /** rdbSaveLen() size. */
@@ -524,16 +523,10 @@ function debugObject(c: Client, key: string): void {
   const srv = c.server;
   const enc = encodingOf(v);
   const s = stringOf(v);
-  let refcount = 1;
+  const refcount = sharedIntOf(v) >= 0 ? OBJ_SHARED_REFCOUNT : 1;
   let serialized = 0;
   let extra = '';
   if (s !== undefined) {
-    if (enc === 'int') {
-      const n = toInt64(s)!;
-      const policy = srv.settings.maxmemoryPolicy;
-      const noShared = srv.settings.maxmemory !== 0 && (policy.includes('lru') || policy.includes('lfu'));
-      if (n >= 0n && n < BigInt(SHARED_INTEGERS) && !noShared) refcount = OBJ_SHARED_REFCOUNT;
-    }
     serialized = stringSerializedLength(s, enc, configValue(srv, 'rdbcompression', 'yes') === 'yes');
   } else {
     const d = v as unknown as DebugDescribed;

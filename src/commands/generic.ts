@@ -9,7 +9,7 @@ import type { Client } from '../server/client';
 import { clock } from '../server/clock';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
-import { Value, typeOf, encodingOf } from '../store/value';
+import { Value, typeOf, encodingOf, sharedIntOf } from '../store/value';
 import { parseCursor, scanKeys, resetScans } from '../store/scan';
 import { dupValue } from '../store/dup';
 import { toSafeInt, toInt64, INT64_MAX } from '../util/numbers';
@@ -149,7 +149,7 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     if (nx) return c.reply.int(0);
     db.delete(dst);
   }
-  db.setKey(dst, v);
+  db.setKeyMoved(dst, v);
   if (expire !== -1) db.setExpire(dst, expire);
   db.delete(src);
   db.written(src, 'rename_from', Notify.generic);
@@ -179,7 +179,7 @@ function move(c: Client, argv: string[]): void {
   if (v === undefined) return c.reply.int(0);
   const expire = src.getExpire(key);
   if (dst.lookup(key) !== undefined) return c.reply.int(0);
-  dst.setKey(key, v);
+  dst.setKeyMoved(key, v);
   if (expire !== -1) dst.setExpire(key, expire);
   src.delete(key);
   src.written(key, 'move_from', Notify.generic);
@@ -281,25 +281,10 @@ function flushall(c: Client, argv: string[]): void {
 // ---- OBJECT -------------------------------------------------------------------
 
 const LFU_INIT_VAL = 5;
-/** OBJ_SHARED_INTEGERS: values 0..9999 are shared objects in Redis. */
-const SHARED_INTEGERS = 10000;
 const OBJ_SHARED_REFCOUNT = 2147483647;
 
 function policyIsLfu(c: Client): boolean {
   return c.server.settings.maxmemoryPolicy.endsWith('-lfu');
-}
-
-function policyIsLru(c: Client): boolean {
-  return c.server.settings.maxmemoryPolicy.endsWith('-lru');
-}
-
-/** A string Redis stores as one of its shared integer objects. */
-function isSharedInt(c: Client, v: Value): boolean {
-  if (typeof v !== 'string' || v.length > 4) return false;
-  const n = toSafeInt(v);
-  if (n === null || n < 0 || n >= SHARED_INTEGERS) return false;
-  const s = c.server.settings;
-  return s.maxmemory === 0 || !(policyIsLru(c) || policyIsLfu(c));
 }
 
 /** objectCommandLookup(): counts hits/misses, no keymiss event; null reply if missing. */
@@ -320,7 +305,8 @@ function objectEncoding(c: Client, argv: string[]): void {
 
 function objectRefcount(c: Client, argv: string[]): void {
   const v = objectLookup(c, argv[2]);
-  if (v !== undefined) c.reply.int(isSharedInt(c, v) ? OBJ_SHARED_REFCOUNT : 1);
+  // The shared integer objects Redis makes at startup (store/value.ts's sharedIntOf).
+  if (v !== undefined) c.reply.int(sharedIntOf(v) >= 0 ? OBJ_SHARED_REFCOUNT : 1);
 }
 
 function objectIdletime(c: Client, argv: string[]): void {
@@ -338,7 +324,7 @@ function objectFreq(c: Client, argv: string[]): void {
   if (!policyIsLfu(c)) return c.error(Err.lfuFreq);
   // Access frequency is not tracked: report what Redis shows for a key that
   // was never read (shared integers carry a zero counter).
-  c.reply.int(isSharedInt(c, v) ? 0 : LFU_INIT_VAL);
+  c.reply.int(sharedIntOf(v) >= 0 ? 0 : LFU_INIT_VAL);
 }
 
 const OBJECT_HELP = [

@@ -79,6 +79,7 @@ export class Server implements KeyspaceHooks {
     commandFamilies: CommandSpec[][],
   ) {
     this.keyspace = new Keyspace(settings.databases, this);
+    this.keyspace.setMemoryPolicy(settings.maxmemory, settings.maxmemoryPolicy);
     this.blocking = new Blocking(this);
     this.readerLimits = {
       protoMaxBulkLen: settings.protoMaxBulkLen,
@@ -97,6 +98,7 @@ export class Server implements KeyspaceHooks {
     this.readerLimits.queryBufferLimit = this.settings.clientQueryBufferLimit;
     this.slowlog.trim(this.settings.slowlogMaxLen);
     this.log.setLevel(this.settings.loglevel);
+    this.keyspace.setMemoryPolicy(this.settings.maxmemory, this.settings.maxmemoryPolicy);
     this.restartCron();
   }
 

@@ -9,7 +9,7 @@
  */
 import { clock } from '../server/clock';
 import { Dict } from './dict';
-import { ByteString, Value, stringOf, typeOf, TypeName } from './value';
+import { ByteString, OwnString, Value, sharedIntOf, stringOf, typeOf, TypeName } from './value';
 import * as N from '../config/notify';
 
 /**
@@ -117,6 +117,11 @@ export class Db {
     return v;
   }
 
+  /** Sharing off: a shared-range integer gets its own object (refcount 1), as tryObjectEncoding() does. */
+  private own(value: Value): Value {
+    return sharedIntOf(value) >= 0 ? new OwnString(value as string) : value;
+  }
+
   exists(key: string): boolean {
     return this.lookup(key) !== undefined;
   }
@@ -127,6 +132,19 @@ export class Db {
    * needed to tell only happens when someone listens for it.
    */
   setKey(key: string, value: Value, keepTtl = false): void {
+    if (this.ks.noSharedIntegers) value = this.own(value);
+    this.put(key, value, keepTtl);
+  }
+
+  /**
+   * Store an existing object under key, as it is (RENAME, MOVE: no new
+   * object, so no re-encoding).
+   */
+  setKeyMoved(key: string, value: Value): void {
+    this.put(key, value, false);
+  }
+
+  private put(key: string, value: Value, keepTtl: boolean): void {
     const hooks = this.ks.hooks;
     if (hooks.notifyEnabled(Notify.newKey) && !this.dict.has(key)) {
       this.dict.set(key, value);
@@ -138,6 +156,7 @@ export class Db {
 
   /** Replace the value of an existing key, keeping its TTL. */
   overwrite(key: string, value: Value): void {
+    if (this.ks.noSharedIntegers) value = this.own(value);
     this.dict.set(key, value);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
   }
@@ -271,6 +290,8 @@ export class Db {
 export class Keyspace {
   dbs: Db[] = [];
   dirty = 0;
+  /** maxmemory is set with an LRU or LFU policy: integers 0..9999 get their own objects. */
+  noSharedIntegers = false;
   /** Keys some client is blocked on (server/blocking.ts); 0 keeps the write path check-free. */
   blockedKeyCount = 0;
   /** Set by server/blocking.ts: a key was created or replaced (null: every key of db, SWAPDB). */
@@ -289,6 +310,11 @@ export class Keyspace {
     public hooks: KeyspaceHooks,
   ) {
     for (let i = 0; i < count; i++) this.dbs.push(new Db(i, this));
+  }
+
+  /** Apply maxmemory / maxmemory-policy (at startup and after CONFIG SET). */
+  setMemoryPolicy(maxmemory: number, policy: string): void {
+    this.noSharedIntegers = maxmemory !== 0 && (policy.endsWith('-lru') || policy.endsWith('-lfu'));
   }
 
   totalKeys(): number {

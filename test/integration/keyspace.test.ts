@@ -28,8 +28,7 @@ afterAll(async () => {
 beforeEach(async () => {
   srv.server.activeExpireEnabled = true;
   srv.server.settings.notifyKeyspaceEvents = 0;
-  srv.server.settings.maxmemory = 0;
-  srv.server.settings.maxmemoryPolicy = 'noeviction';
+  expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-policy', 'noeviction', 'lfu-decay-time', '1')).toBe(OK);
   expect(await r.cmd('SELECT', '0')).toBe(OK);
   expect(await r.cmd('FLUSHALL')).toBe(OK);
 });
@@ -569,7 +568,9 @@ describe('OBJECT', () => {
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'big')).toBe(int(1));
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'foo')).toBe(int(1));
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'nokey')).toBe(NIL);
-    expect(await r.cmd('OBJECT', 'IDLETIME', 'n')).toBe(int(0));
+    // A value just written (not a shared integer: those keep the time they
+    // were last read, or the server's start).
+    expect(await r.cmd('OBJECT', 'IDLETIME', 'foo')).toBe(int(0));
     expect(await r.cmd('OBJECT')).toBe(err("ERR wrong number of arguments for 'object' command"));
     expect(await r.cmd('OBJECT', 'foo')).toBe(err("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
     expect(await r.cmd('OBJECT', 'ENCODING')).toBe(err("ERR wrong number of arguments for 'object|encoding' command"));
@@ -582,30 +583,87 @@ describe('OBJECT', () => {
     }
   });
 
-  it('follows maxmemory-policy for REFCOUNT, IDLETIME and FREQ', async () => {
-    await r.cmd('SET', 'n', '5');
-    await r.cmd('SET', 's', 'hello');
-    expect(await r.cmd('OBJECT', 'FREQ', 'n')).toBe(
-      err(
-        'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-      ),
+  it('REFCOUNT: integers 0..9999 are shared unless stored while maxmemory is set with an LRU/LFU policy', async () => {
+    // Redis 7.0.15's replies to this sequence. Sharing is decided when the
+    // value is stored (tryObjectEncoding, createStringObjectFromLongLongForValue)
+    // and a stored value keeps its object whatever the config does next.
+    const refcount = (k: string) => r.cmd('OBJECT', 'REFCOUNT', k);
+    const SHARED = int(2147483647);
+    expect(await r.cmd('SET', 'n', '5')).toBe(OK);
+    expect(await refcount('n')).toBe(SHARED);
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '100mb', 'maxmemory-policy', 'allkeys-lru')).toBe(OK);
+    expect(await refcount('n')).toBe(SHARED);
+    expect(await r.cmd('SET', 'm', '7')).toBe(OK);
+    expect(await refcount('m')).toBe(int(1));
+    expect(await r.cmd('OBJECT', 'ENCODING', 'm')).toBe(bulk('int'));
+    expect(await r.cmd('SET', 'big', '12345')).toBe(OK);
+    expect(await refcount('big')).toBe(int(1));
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random')).toBe(OK);
+    expect(await refcount('m')).toBe(int(1));
+    expect(await r.cmd('SET', 'r', '8')).toBe(OK);
+    expect(await refcount('r')).toBe(SHARED);
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lfu')).toBe(OK);
+    expect(await r.cmd('SET', 'f', '9')).toBe(OK);
+    expect(await refcount('f')).toBe(int(1));
+    expect(await r.cmd('INCR', 'f')).toBe(int(10));
+    expect(await refcount('f')).toBe(int(1));
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '0')).toBe(OK);
+    expect(await refcount('f')).toBe(int(1));
+    expect(await r.cmd('INCR', 'f')).toBe(int(11));
+    expect(await refcount('f')).toBe(SHARED);
+    expect(await r.cmd('COPY', 'n', 'n2')).toBe(int(1));
+    expect(await refcount('n2')).toBe(int(1));
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '100mb')).toBe(OK);
+    // every command that stores a new string value
+    expect(await r.cmd('MSET', 'a', '1', 'b', '2')).toBe(OK);
+    expect(await refcount('a')).toBe(int(1));
+    expect(await r.cmd('GETSET', 'a', '3')).toBe(bulk('1'));
+    expect(await refcount('a')).toBe(int(1));
+    expect(await r.cmd('SETNX', 'c', '4')).toBe(int(1));
+    expect(await refcount('c')).toBe(int(1));
+    expect(await r.cmd('APPEND', 'd', '5')).toBe(int(1));
+    expect(await refcount('d')).toBe(int(1));
+    expect(await r.cmd('OBJECT', 'ENCODING', 'd')).toBe(bulk('int'));
+    expect(await r.cmd('INCRBY', 'e', '6')).toBe(int(6));
+    expect(await refcount('e')).toBe(int(1));
+    expect(await r.cmd('SETEX', 'g', '100', '0')).toBe(OK);
+    expect(await refcount('g')).toBe(int(1));
+    expect(await r.cmd('SET', 'h', '9999', 'GET')).toBe(NIL);
+    expect(await refcount('h')).toBe(int(1));
+    // RENAME and MOVE keep the object: still the shared one
+    expect(await r.cmd('RENAME', 'n', 'nn')).toBe(OK);
+    expect(await refcount('nn')).toBe(SHARED);
+    expect(await r.cmd('MOVE', 'nn', '1')).toBe(int(1));
+    expect(await r.cmd('SELECT', '1')).toBe(OK);
+    expect(await refcount('nn')).toBe(SHARED);
+  });
+
+  it('FREQ needs an LFU policy, IDLETIME a non-LFU one; a missing key is nil first', async () => {
+    // Redis 7.0.15's replies under each maxmemory-policy.
+    const noFreq = err(
+      'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
-    srv.server.settings.maxmemoryPolicy = 'allkeys-lfu';
-    expect(await r.cmd('OBJECT', 'FREQ', 's')).toBe(int(5));
-    expect(await r.cmd('OBJECT', 'FREQ', 'n')).toBe(int(0));
-    expect(await r.cmd('OBJECT', 'IDLETIME', 's')).toBe(
-      err(
-        'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-      ),
+    const noIdle = err(
+      'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(2147483647)); // maxmemory 0
-    srv.server.settings.maxmemory = 100 * 1024 * 1024;
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(1));
-    srv.server.settings.maxmemoryPolicy = 'allkeys-random';
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(2147483647));
-    srv.server.settings.maxmemoryPolicy = 'volatile-lru';
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(1));
-    expect(await r.cmd('OBJECT', 'FREQ', 'nokey')).toBe(NIL);
+    expect(await r.cmd('CONFIG', 'SET', 'lfu-decay-time', '0')).toBe(OK);
+    for (const policy of ['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-random', 'volatile-random', 'volatile-ttl']) {
+      expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', policy)).toBe(OK);
+      expect(await r.cmd('SET', 'k', 'v')).toBe(OK);
+      expect([policy, await r.cmd('OBJECT', 'FREQ', 'k')]).toEqual([policy, noFreq]);
+      expect([policy, await r.cmd('OBJECT', 'IDLETIME', 'k')]).toEqual([policy, int(0)]);
+      expect(await r.cmd('OBJECT', 'FREQ', 'nokey')).toBe(NIL);
+      expect(await r.cmd('OBJECT', 'IDLETIME', 'nokey')).toBe(NIL);
+    }
+    for (const policy of ['allkeys-lfu', 'volatile-lfu']) {
+      expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', policy)).toBe(OK);
+      expect(await r.cmd('DEL', 'k')).toBe(int(1));
+      expect(await r.cmd('SET', 'k', 'v')).toBe(OK);
+      expect([policy, await r.cmd('OBJECT', 'FREQ', 'k')]).toEqual([policy, int(5)]);
+      expect([policy, await r.cmd('OBJECT', 'IDLETIME', 'k')]).toEqual([policy, noIdle]);
+      expect(await r.cmd('OBJECT', 'FREQ', 'nokey')).toBe(NIL);
+      expect(await r.cmd('OBJECT', 'IDLETIME', 'nokey')).toBe(NIL);
+    }
   });
 
   it('HELP', async () => {
