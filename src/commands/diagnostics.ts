@@ -12,6 +12,7 @@ import { clock } from '../server/clock';
 import { AdminErr, Err } from '../protocol/errors';
 import { toInt64 } from '../util/numbers';
 import { encodingOf, sharedIntOf, stringOf, type Value } from '../store/value';
+import { lruClock, lruIdleSeconds } from '../store/lfu';
 import { configOf, configValue, fixed2, helpHandler, isLocalClient, replyHelp } from './shared';
 import { lookupFullname } from './introspection';
 
@@ -523,7 +524,8 @@ function debugObject(c: Client, key: string): void {
   const srv = c.server;
   const enc = encodingOf(v);
   const s = stringOf(v);
-  const refcount = sharedIntOf(v) >= 0 ? OBJ_SHARED_REFCOUNT : 1;
+  const shared = sharedIntOf(v);
+  const refcount = shared >= 0 ? OBJ_SHARED_REFCOUNT : 1;
   let serialized = 0;
   let extra = '';
   if (s !== undefined) {
@@ -533,10 +535,13 @@ function debugObject(c: Client, key: string): void {
     if (typeof d.serializedLength === 'function') serialized = d.serializedLength();
     if (typeof d.debugFields === 'function') extra = d.debugFields();
   }
-  // Shared integers were created at startup and keep that access time.
-  const since = refcount === OBJ_SHARED_REFCOUNT ? srv.startTime : clock.ms;
-  const lru = Math.floor(since / 1000) & 0xffffff;
-  const idle = Math.floor(clock.ms / 1000) - Math.floor(since / 1000);
+  // The object's lru field as Redis prints it (LFU data under an LFU
+  // policy), and its idle time read as an LRU clock whatever it holds.
+  // Untracked keys (no LFU policy yet, Keyspace.trackAccess) look just
+  // accessed; shared integers keep their word from startup.
+  const ks = srv.keyspace;
+  const lru = ks.trackAccess ? c.db.accessWord(key, v) : shared >= 0 ? ks.sharedWords[shared] : lruClock(clock.ms);
+  const idle = lruIdleSeconds(lru, clock.ms);
   c.reply.status(
     `Value at:${fakeAddress(c.db.id, key)} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}${extra}`,
   );

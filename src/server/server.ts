@@ -79,7 +79,7 @@ export class Server implements KeyspaceHooks {
     commandFamilies: CommandSpec[][],
   ) {
     this.keyspace = new Keyspace(settings.databases, this);
-    this.keyspace.setMemoryPolicy(settings.maxmemory, settings.maxmemoryPolicy);
+    this.keyspace.setMemoryPolicy(settings.maxmemory, settings.maxmemoryPolicy, settings.lfuDecayTime, Date.now());
     this.blocking = new Blocking(this);
     this.readerLimits = {
       protoMaxBulkLen: settings.protoMaxBulkLen,
@@ -98,7 +98,8 @@ export class Server implements KeyspaceHooks {
     this.readerLimits.queryBufferLimit = this.settings.clientQueryBufferLimit;
     this.slowlog.trim(this.settings.slowlogMaxLen);
     this.log.setLevel(this.settings.loglevel);
-    this.keyspace.setMemoryPolicy(this.settings.maxmemory, this.settings.maxmemoryPolicy);
+    const s = this.settings;
+    this.keyspace.setMemoryPolicy(s.maxmemory, s.maxmemoryPolicy, s.lfuDecayTime, clock.ms);
     this.restartCron();
   }
 
