@@ -596,6 +596,8 @@ describe('OBJECT', () => {
     expect(await r.cmd('SET', 'm', '7')).toBe(OK);
     expect(await refcount('m')).toBe(int(1));
     expect(await r.cmd('OBJECT', 'ENCODING', 'm')).toBe(bulk('int'));
+    expect(await r.cmd('DEBUG', 'OBJECT', 'm')).toMatch(/^\+Value at:0x[0-9a-f]+ refcount:1 encoding:int serializedlength:2 lru:/);
+    expect(await r.cmd('DEBUG', 'OBJECT', 'n')).toMatch(/^\+Value at:0x[0-9a-f]+ refcount:2147483647 encoding:int serializedlength:2 lru:/);
     expect(await r.cmd('SET', 'big', '12345')).toBe(OK);
     expect(await refcount('big')).toBe(int(1));
     expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random')).toBe(OK);
