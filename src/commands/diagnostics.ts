@@ -11,7 +11,8 @@ import type { LatencyHistogram } from '../server/histogram';
 import { clock } from '../server/clock';
 import { AdminErr, Err } from '../protocol/errors';
 import { toInt64 } from '../util/numbers';
-import { encodingOf, stringOf, type Value } from '../store/value';
+import { encodingOf, sharedIntOf, stringOf, type Value } from '../store/value';
+import { lruClock, lruIdleSeconds } from '../store/lfu';
 import { configOf, configValue, fixed2, helpHandler, isLocalClient, replyHelp } from './shared';
 import { lookupFullname } from './introspection';
 
@@ -382,7 +383,6 @@ interface DebugDescribed {
   debugFields?(): string;
 }
 
-const SHARED_INTEGERS = 10000;
 const OBJ_SHARED_REFCOUNT = 2147483647;
 
 /** rdbSaveLen() size. */
@@ -524,26 +524,24 @@ function debugObject(c: Client, key: string): void {
   const srv = c.server;
   const enc = encodingOf(v);
   const s = stringOf(v);
-  let refcount = 1;
+  const shared = sharedIntOf(v);
+  const refcount = shared >= 0 ? OBJ_SHARED_REFCOUNT : 1;
   let serialized = 0;
   let extra = '';
   if (s !== undefined) {
-    if (enc === 'int') {
-      const n = toInt64(s)!;
-      const policy = srv.settings.maxmemoryPolicy;
-      const noShared = srv.settings.maxmemory !== 0 && (policy.includes('lru') || policy.includes('lfu'));
-      if (n >= 0n && n < BigInt(SHARED_INTEGERS) && !noShared) refcount = OBJ_SHARED_REFCOUNT;
-    }
     serialized = stringSerializedLength(s, enc, configValue(srv, 'rdbcompression', 'yes') === 'yes');
   } else {
     const d = v as unknown as DebugDescribed;
     if (typeof d.serializedLength === 'function') serialized = d.serializedLength();
     if (typeof d.debugFields === 'function') extra = d.debugFields();
   }
-  // Shared integers were created at startup and keep that access time.
-  const since = refcount === OBJ_SHARED_REFCOUNT ? srv.startTime : clock.ms;
-  const lru = Math.floor(since / 1000) & 0xffffff;
-  const idle = Math.floor(clock.ms / 1000) - Math.floor(since / 1000);
+  // The object's lru field as Redis prints it (LFU data under an LFU
+  // policy), and its idle time read as an LRU clock whatever it holds.
+  // Untracked keys (no LFU policy yet, Keyspace.trackAccess) look just
+  // accessed; shared integers keep their word from startup.
+  const ks = srv.keyspace;
+  const lru = ks.trackAccess ? c.db.accessWord(key, v) : shared >= 0 ? ks.sharedWords[shared] : lruClock(clock.ms);
+  const idle = lruIdleSeconds(lru, clock.ms);
   c.reply.status(
     `Value at:${fakeAddress(c.db.id, key)} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}${extra}`,
   );

@@ -9,7 +9,8 @@ import type { Client } from '../server/client';
 import { clock } from '../server/clock';
 import { Err } from '../protocol/errors';
 import { Db, Notify } from '../store/keyspace';
-import { Value, typeOf, encodingOf } from '../store/value';
+import { Value, typeOf, encodingOf, sharedIntOf } from '../store/value';
+import { lfuDecrAndReturn, lruIdleSeconds } from '../store/lfu';
 import { parseCursor, scanKeys, resetScans } from '../store/scan';
 import { dupValue } from '../store/dup';
 import { toSafeInt, toInt64, INT64_MAX } from '../util/numbers';
@@ -52,8 +53,16 @@ function del(c: Client, argv: string[]): void {
   c.reply.int(n);
 }
 
-/** EXISTS and TOUCH: count keys found, with keyspace hit/miss stats. */
+/** EXISTS: count keys found, with keyspace hit/miss stats; not an access (LOOKUP_NOTOUCH). */
 function exists(c: Client, argv: string[]): void {
+  const db = c.db;
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (db.lookupReadNoTouch(argv[i]) !== undefined) n++;
+  c.reply.int(n);
+}
+
+/** TOUCH: EXISTS that counts as an access of each key. */
+function touch(c: Client, argv: string[]): void {
   const db = c.db;
   let n = 0;
   for (let i = 1; i < argv.length; i++) if (db.lookupRead(argv[i]) !== undefined) n++;
@@ -61,7 +70,7 @@ function exists(c: Client, argv: string[]): void {
 }
 
 function type(c: Client, argv: string[]): void {
-  const v = c.db.lookupRead(argv[1]);
+  const v = c.db.lookupReadNoTouch(argv[1]);
   c.reply.status(v === undefined ? 'none' : typeOf(v));
 }
 
@@ -113,8 +122,8 @@ function scan(c: Client, argv: string[]): void {
     if (match !== null && !match(k)) continue;
     if (typeName !== null) {
       // Redis looks the key up for its type (counting hits/misses, possibly
-      // expiring it) before the expiry filter below.
-      const v = db.lookupRead(k);
+      // expiring it, LOOKUP_NOTOUCH) before the expiry filter below.
+      const v = db.lookupReadNoTouch(k);
       if ((v === undefined ? 'none' : typeOf(v)) !== typeName) continue;
     }
     if (db.expireIfNeeded(k)) continue;
@@ -149,7 +158,7 @@ function renameGeneric(c: Client, argv: string[], nx: boolean): void {
     if (nx) return c.reply.int(0);
     db.delete(dst);
   }
-  db.setKey(dst, v);
+  db.setKeyMoved(dst, v, db, src);
   if (expire !== -1) db.setExpire(dst, expire);
   db.delete(src);
   db.written(src, 'rename_from', Notify.generic);
@@ -179,7 +188,7 @@ function move(c: Client, argv: string[]): void {
   if (v === undefined) return c.reply.int(0);
   const expire = src.getExpireExact(key);
   if (dst.lookup(key) !== undefined) return c.reply.int(0);
-  dst.setKey(key, v);
+  dst.setKeyMoved(key, v, src, key);
   if (expire !== -1) dst.setExpire(key, expire);
   src.delete(key);
   src.written(key, 'move_from', Notify.generic);
@@ -282,32 +291,15 @@ function flushall(c: Client, argv: string[]): void {
 
 // ---- OBJECT -------------------------------------------------------------------
 
-const LFU_INIT_VAL = 5;
-/** OBJ_SHARED_INTEGERS: values 0..9999 are shared objects in Redis. */
-const SHARED_INTEGERS = 10000;
 const OBJ_SHARED_REFCOUNT = 2147483647;
 
-function policyIsLfu(c: Client): boolean {
-  return c.server.settings.maxmemoryPolicy.endsWith('-lfu');
-}
-
-function policyIsLru(c: Client): boolean {
-  return c.server.settings.maxmemoryPolicy.endsWith('-lru');
-}
-
-/** A string Redis stores as one of its shared integer objects. */
-function isSharedInt(c: Client, v: Value): boolean {
-  if (typeof v !== 'string' || v.length > 4) return false;
-  const n = toSafeInt(v);
-  if (n === null || n < 0 || n >= SHARED_INTEGERS) return false;
-  const s = c.server.settings;
-  return s.maxmemory === 0 || !(policyIsLru(c) || policyIsLfu(c));
-}
-
-/** objectCommandLookup(): counts hits/misses, no keymiss event; null reply if missing. */
+/**
+ * objectCommandLookup(): counts hits/misses, no keymiss event, not an access
+ * (LOOKUP_NOTOUCH|LOOKUP_NONOTIFY); null reply if missing.
+ */
 function objectLookup(c: Client, key: string): Value | undefined {
   const db = c.db;
-  const v = db.lookup(key);
+  const v = db.peek(key);
   if (v === undefined) {
     db.ks.stats.misses++;
     c.reply.nullBulk();
@@ -322,25 +314,26 @@ function objectEncoding(c: Client, argv: string[]): void {
 
 function objectRefcount(c: Client, argv: string[]): void {
   const v = objectLookup(c, argv[2]);
-  if (v !== undefined) c.reply.int(isSharedInt(c, v) ? OBJ_SHARED_REFCOUNT : 1);
+  // The shared integer objects Redis makes at startup (store/value.ts's sharedIntOf).
+  if (v !== undefined) c.reply.int(sharedIntOf(v) >= 0 ? OBJ_SHARED_REFCOUNT : 1);
 }
 
 function objectIdletime(c: Client, argv: string[]): void {
   const v = objectLookup(c, argv[2]);
   if (v === undefined) return;
-  if (policyIsLfu(c)) return c.error(Err.lfuIdleTime);
-  // Per-key access time is not tracked (values are bare strings with no
-  // header to hold an LRU clock), so every key looks just accessed.
-  c.reply.int(0);
+  const ks = c.server.keyspace;
+  if (ks.lfuPolicy) return c.error(Err.lfuIdleTime);
+  // Access times are kept only once an LFU policy has been selected (see
+  // Keyspace.trackAccess); before that every key looks just accessed.
+  c.reply.int(ks.trackAccess ? lruIdleSeconds(c.db.accessWord(argv[2], v), clock.ms) : 0);
 }
 
 function objectFreq(c: Client, argv: string[]): void {
   const v = objectLookup(c, argv[2]);
   if (v === undefined) return;
-  if (!policyIsLfu(c)) return c.error(Err.lfuFreq);
-  // Access frequency is not tracked: report what Redis shows for a key that
-  // was never read (shared integers carry a zero counter).
-  c.reply.int(isSharedInt(c, v) ? 0 : LFU_INIT_VAL);
+  const ks = c.server.keyspace;
+  if (!ks.lfuPolicy) return c.error(Err.lfuFreq);
+  c.reply.int(lfuDecrAndReturn(c.db.accessWord(argv[2], v), clock.ms, ks.lfuDecayTime));
 }
 
 const OBJECT_HELP = [
@@ -474,7 +467,7 @@ function pexpireat(c: Client, argv: string[]): void {
 
 function ttlGeneric(c: Client, argv: string[], ms: boolean, absolute: boolean): void {
   const db = c.db;
-  if (db.lookupRead(argv[1]) === undefined) return c.reply.int(-2);
+  if (db.lookupReadNoTouch(argv[1]) === undefined) return c.reply.int(-2);
   const expireAt = db.getExpireExact(argv[1]);
   if (expireAt === -1) return c.reply.int(-1);
   if (typeof expireAt === 'bigint') {
@@ -517,7 +510,7 @@ export const genericCommands: CommandSpec[] = [
   { name: 'del', handler: del },
   { name: 'unlink', handler: del },
   { name: 'exists', handler: exists },
-  { name: 'touch', handler: exists },
+  { name: 'touch', handler: touch },
   { name: 'type', handler: type },
   { name: 'keys', handler: keys },
   { name: 'scan', handler: scan },

@@ -12,7 +12,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
 import { Err } from '../protocol/errors';
-import { Db, Notify } from '../store/keyspace';
+import { Notify } from '../store/keyspace';
 import { ByteString, EmbString, RawString, stringOf } from '../store/value';
 import { clock } from '../server/clock';
 import { INT64_MAX, INT64_MIN, toInt64, toSafeInt } from '../util/numbers';
@@ -27,11 +27,6 @@ const MAX_JS_STRING = bufferConstants.MAX_STRING_LENGTH;
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/** Redis's lookupKeyWrite() side effect before a write: drop a stale key. */
-function expireStale(db: Db, key: string): void {
-  if (db.expires.size !== 0) db.expireIfNeeded(key);
-}
 
 /** checkStringLength(): the result of a growth must fit proto-max-bulk-len. */
 function checkStringLength(c: Client, total: number): boolean {
@@ -255,7 +250,7 @@ function set(c: Client, argv: string[]): void {
   const key = argv[1];
   if (argv.length === 3) {
     const db = c.db;
-    expireStale(db, key);
+    db.accessForWrite(key);
     db.setKey(key, argv[2]);
     db.written(key, 'set', Notify.string);
     c.reply.ok();
@@ -282,6 +277,8 @@ function getset(c: Client, argv: string[]): void {
   const key = argv[1];
   if (!getGeneric(c, key)) return;
   const db = c.db;
+  // setKey()'s own lookupKeyWrite: a second access after GET's
+  db.accessForWrite(key);
   db.setKey(key, argv[2]);
   db.written(key, 'set', Notify.string);
   c.rewriteArgv(['SET', key, argv[2]]);
@@ -364,7 +361,7 @@ function mset(c: Client, argv: string[]): void {
   const db = c.db;
   for (let j = 1; j < n; j += 2) {
     const key = argv[j];
-    expireStale(db, key);
+    db.accessForWrite(key);
     db.setKey(key, argv[j + 1]);
     db.written(key, 'set', Notify.string);
   }

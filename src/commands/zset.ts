@@ -250,7 +250,8 @@ function zrevrank(c: Client, argv: string[]): void {
  * argv[first..first+numkeys). `emitKey` prefixes the key (BZPOP*, ZMPOP),
  * `nested` replies [member, score] pairs, `nilWhenEmpty` replies a null
  * array instead of an empty one when no key exists. Returns the key popped
- * from, or null (nothing popped, or an error was replied).
+ * from and how many members were popped, or null (nothing popped, or an
+ * error was replied).
  */
 export function zpopGeneric(
   c: Client,
@@ -263,7 +264,7 @@ export function zpopGeneric(
   count: number,
   nested: boolean,
   nilWhenEmpty: boolean,
-): string | null {
+): { key: string; popped: number } | null {
   let key = '';
   let z: ZSet | undefined;
   for (let i = 0; i < numkeys; i++) {
@@ -311,13 +312,17 @@ export function zpopGeneric(
   }
   db.written(key, max ? 'zpopmax' : 'zpopmin', Notify.zset, n);
   if (z.length === 0) deleteEmptied(db, key);
-  return key;
+  return { key, popped: n };
 }
 
-/** The ZPOPMIN/ZPOPMAX form a pop is propagated as (count -1: without COUNT). */
-function popArgv(max: boolean, key: string, count: number): string[] {
+/**
+ * The ZPOPMIN/ZPOPMAX form a ZMPOP or blocking pop is propagated as: without
+ * COUNT for BZPOPMIN/BZPOPMAX (count -1), else with the number of members
+ * popped (Redis's `count > llen ? llen : count`), not the COUNT asked.
+ */
+function popArgv(max: boolean, key: string, count: number, popped: number): string[] {
   const name = max ? 'ZPOPMAX' : 'ZPOPMIN';
-  return count === -1 ? [name, key] : [name, key, String(count > 0 ? count : 1)];
+  return count === -1 ? [name, key] : [name, key, String(popped)];
 }
 
 /** ZPOPMIN/ZPOPMAX key [count]. */
@@ -382,8 +387,8 @@ export function parseZmpop(c: Client, argv: string[], numkeysIdx: number): { num
 function zmpop(c: Client, argv: string[]): void {
   const p = parseZmpop(c, argv, 1);
   if (p === null) return;
-  const key = zpopGeneric(c, c.db, argv, 2, p.numkeys, p.max, true, p.count, true, true);
-  if (key !== null) c.rewriteArgv(popArgv(p.max, key, p.count));
+  const done = zpopGeneric(c, c.db, argv, 2, p.numkeys, p.max, true, p.count, true, true);
+  if (done !== null) c.rewriteArgv(popArgv(p.max, done.key, p.count, done.popped));
 }
 
 // ---- BZPOPMIN / BZPOPMAX / BZMPOP ----------------------------------------------------
@@ -398,8 +403,8 @@ class BlockedZpop implements BlockedOp {
 
   serve(c: Client, db: Db, key: string): boolean {
     // serveClientsBlockedOnSortedSetKey(): BZMPOP replies nested pairs
-    zpopGeneric(c, db, [key], 0, 1, this.max, true, this.count, this.count !== -1, false);
-    c.server.propagate(db.id, popArgv(this.max, key, this.count));
+    const done = zpopGeneric(c, db, [key], 0, 1, this.max, true, this.count, this.count !== -1, false);
+    if (done !== null) c.server.propagate(db.id, popArgv(this.max, key, this.count, done.popped));
     return true;
   }
 }
@@ -417,8 +422,8 @@ function blockingZpop(c: Client, argv: string[], first: number, numkeys: number,
     const z = asZset(c, db.lookup(argv[j]));
     if (z === null) return;
     if (z === undefined) continue;
-    zpopGeneric(c, db, argv, j, 1, max, true, count, count !== -1, true);
-    c.rewriteArgv(popArgv(max, argv[j], count));
+    const done = zpopGeneric(c, db, argv, j, 1, max, true, count, count !== -1, true);
+    if (done !== null) c.rewriteArgv(popArgv(max, argv[j], count, done.popped));
     return;
   }
   // not allowed to block (MULTI, scripts): as if the timeout expired at once

@@ -258,7 +258,7 @@ export const PARAMS = [
   { name: 'active-defrag-threshold-lower', kind: 'num', ctype: 'int', min: 0n, max: 1000n, default: '10', implemented: false },
   { name: 'active-defrag-threshold-upper', kind: 'num', ctype: 'int', min: 0n, max: 1000n, default: '100', implemented: false },
   { name: 'lfu-log-factor', kind: 'num', ctype: 'int', min: 0n, max: INT_MAX, default: '10', implemented: false },
-  { name: 'lfu-decay-time', kind: 'num', ctype: 'int', min: 0n, max: INT_MAX, default: '1', implemented: false },
+  { name: 'lfu-decay-time', kind: 'num', ctype: 'int', min: 0n, max: INT_MAX, default: '1', implemented: true },
   { name: 'replica-priority', alias: 'slave-priority', kind: 'num', ctype: 'int', min: 0n, max: INT_MAX, default: '100', implemented: false },
   { name: 'repl-diskless-sync-delay', kind: 'num', ctype: 'int', min: 0n, max: INT_MAX, default: '5', implemented: false },
   { name: 'maxmemory-samples', kind: 'num', ctype: 'int', min: 1n, max: INT_MAX, default: '5', implemented: false },

@@ -37,6 +37,7 @@ export function applyConfig(s: Settings, cfg: Config): void {
   s.activeExpireEffort = v['active-expire-effort'];
   s.maxmemory = Number(v.maxmemory);
   s.maxmemoryPolicy = v['maxmemory-policy'];
+  s.lfuDecayTime = v['lfu-decay-time'];
   s.notifyKeyspaceEvents = v['notify-keyspace-events'];
   s.lazyfreeLazyExpire = v['lazyfree-lazy-expire'];
   s.lazyfreeLazyUserDel = v['lazyfree-lazy-user-del'];

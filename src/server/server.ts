@@ -79,6 +79,7 @@ export class Server implements KeyspaceHooks {
     commandFamilies: CommandSpec[][],
   ) {
     this.keyspace = new Keyspace(settings.databases, this);
+    this.keyspace.setMemoryPolicy(settings.maxmemory, settings.maxmemoryPolicy, settings.lfuDecayTime, Date.now());
     this.blocking = new Blocking(this);
     this.readerLimits = {
       protoMaxBulkLen: settings.protoMaxBulkLen,
@@ -97,6 +98,8 @@ export class Server implements KeyspaceHooks {
     this.readerLimits.queryBufferLimit = this.settings.clientQueryBufferLimit;
     this.slowlog.trim(this.settings.slowlogMaxLen);
     this.log.setLevel(this.settings.loglevel);
+    const s = this.settings;
+    this.keyspace.setMemoryPolicy(s.maxmemory, s.maxmemoryPolicy, s.lfuDecayTime, clock.ms);
     this.restartCron();
   }
 

@@ -31,6 +31,7 @@ export interface Settings {
   activeExpireEffort: number;
   maxmemory: number;
   maxmemoryPolicy: string;
+  lfuDecayTime: number;
   notifyKeyspaceEvents: number;
   lazyfreeLazyExpire: boolean;
   lazyfreeLazyUserDel: boolean;
@@ -68,6 +69,7 @@ export function defaultSettings(): Settings {
     activeExpireEffort: 1,
     maxmemory: 0,
     maxmemoryPolicy: 'noeviction',
+    lfuDecayTime: 1,
     notifyKeyspaceEvents: 0,
     lazyfreeLazyExpire: false,
     lazyfreeLazyUserDel: false,

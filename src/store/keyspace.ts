@@ -9,7 +9,8 @@
  */
 import { clock } from '../server/clock';
 import { Dict } from './dict';
-import { ByteString, Value, stringOf, typeOf, TypeName } from './value';
+import { ByteString, OwnString, SHARED_INTEGERS, Value, sharedIntOf, stringOf, typeOf, TypeName } from './value';
+import { lfuAccess, lfuNewWord, lruClock } from './lfu';
 import * as N from '../config/notify';
 
 /**
@@ -67,6 +68,13 @@ export class Db {
    * clock but not to reply PEXPIRETIME or propagate them. Null until used.
    */
   private exactExpires: Map<string, bigint> | null = null;
+  /**
+   * Redis's per-object access word (store/lfu.ts) of the keys written or
+   * accessed since access tracking started (the first LFU maxmemory-policy);
+   * keys without one use ks.untrackedWord. Values that are shared integers
+   * use ks.sharedWords instead.
+   */
+  access = new Dict<number>();
   /** Resumable walk over expires for the active expiry cycle. */
   expireCursor: IterableIterator<[string, number]> | null = null;
   /** Resumable walk over keys for RANDOMKEY (reset when the dict is replaced). */
@@ -101,6 +109,7 @@ export class Db {
     this.dict.delete(key);
     this.expires.delete(key);
     if (this.exactExpires !== null) this.exactExpires.delete(key);
+    if (this.ks.trackAccess) this.access.delete(key);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
     this.ks.stats.expiredKeys++;
     this.ks.hooks.notify(Notify.expired, 'expired', key, this.id);
@@ -108,14 +117,29 @@ export class Db {
     this.ks.hooks.keyModified(this, key);
   }
 
-  /** Lookup without touching stats (used by writes and internal checks). */
+  /**
+   * Lookup for writes (lookupKeyWrite): no stats; counts as an access of the
+   * key (its LFU counter) like Redis's.
+   */
   lookup(key: string): Value | undefined {
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    return this.dict.get(key);
+    const v = this.dict.get(key);
+    if (v !== undefined && this.ks.trackAccess) this.touch(key, v);
+    return v;
   }
 
-  /** Lookup for read commands: counts keyspace hits and misses. */
+  /** Lookup for read commands: counts keyspace hits and misses, and the access. */
   lookupRead(key: string): Value | undefined {
+    const v = this.lookupReadNoTouch(key);
+    if (v !== undefined && this.ks.trackAccess) this.touch(key, v);
+    return v;
+  }
+
+  /**
+   * lookupKeyReadWithFlags(LOOKUP_NOTOUCH): hits and misses counted, the
+   * access not (EXISTS, TYPE, the TTL family, OBJECT).
+   */
+  lookupReadNoTouch(key: string): Value | undefined {
     const v = this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.dict.get(key);
     if (v === undefined) {
       this.ks.stats.misses++;
@@ -124,8 +148,63 @@ export class Db {
     return v;
   }
 
+  /** A write access to key before it is replaced (lookupKeyWrite's expiry and access). */
+  accessForWrite(key: string): void {
+    if (this.ks.trackAccess) this.lookup(key);
+    else if (this.expires.size !== 0) this.expireIfNeeded(key);
+  }
+
+  /** The access word of key holding v (OBJECT FREQ, DEBUG OBJECT). */
+  accessWord(key: string, v: Value): number {
+    const n = sharedIntOf(v);
+    if (n >= 0) return this.ks.sharedWords[n];
+    const w = this.access.get(key);
+    return w === undefined ? this.ks.untrackedWord : w;
+  }
+
+  /** lookupKey()'s access: updateLFU() under an LFU policy, else the LRU clock. */
+  private touch(key: string, v: Value): void {
+    const ks = this.ks;
+    const n = sharedIntOf(v);
+    const w = ks.lfuPolicy ? lfuAccess(this.accessWord(key, v), clock.ms, ks.lfuDecayTime) : lruClock(clock.ms);
+    if (n >= 0) ks.sharedWords[n] = w;
+    else this.access.set(key, w);
+  }
+
+  /**
+   * The access word of a value stored at key (setKey/overwrite): a new key
+   * gets a new object's word; an existing one keeps its word under an LFU
+   * policy (dbOverwrite copies old->lru), else a fresh LRU clock. A shared
+   * integer has its own word, which an overwrite under LFU replaces too.
+   */
+  private stored(key: string, value: Value, old: Value | undefined): void {
+    const ks = this.ks;
+    const n = sharedIntOf(value);
+    if (old !== undefined && ks.lfuPolicy) {
+      const w = this.accessWord(key, old);
+      if (n >= 0) {
+        ks.sharedWords[n] = w;
+        this.access.delete(key);
+      } else this.access.set(key, w);
+    } else if (n >= 0) this.access.delete(key);
+    else this.access.set(key, ks.lfuPolicy ? lfuNewWord(clock.ms) : lruClock(clock.ms));
+  }
+
+  /** Sharing off: a shared-range integer gets its own object (refcount 1), as tryObjectEncoding() does. */
+  private own(value: Value): Value {
+    return sharedIntOf(value) >= 0 ? new OwnString(value as string) : value;
+  }
+
+  /** The value of key, expiring it if stale: no stats, not an access (DEBUG OBJECT, OBJECT). */
+  peek(key: string): Value | undefined {
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
+    return this.dict.get(key);
+  }
+
+  /** dbExists(): no stats, not an access. */
   exists(key: string): boolean {
-    return this.lookup(key) !== undefined;
+    if (this.expires.size !== 0 && this.expireIfNeeded(key)) return false;
+    return this.dict.has(key);
   }
 
   /**
@@ -134,6 +213,25 @@ export class Db {
    * needed to tell only happens when someone listens for it.
    */
   setKey(key: string, value: Value, keepTtl = false): void {
+    if (this.ks.noSharedIntegers) value = this.own(value);
+    if (this.ks.trackAccess) this.stored(key, value, this.dict.get(key));
+    this.put(key, value, keepTtl);
+  }
+
+  /**
+   * Store an existing object under key, as it is (RENAME, MOVE: no new
+   * object, so no re-encoding), with the access word srcKey had in src.
+   */
+  setKeyMoved(key: string, value: Value, src: Db, srcKey: string): void {
+    if (this.ks.trackAccess) {
+      const w = src.access.get(srcKey);
+      if (w === undefined) this.access.delete(key);
+      else this.access.set(key, w);
+    }
+    this.put(key, value, false);
+  }
+
+  private put(key: string, value: Value, keepTtl: boolean): void {
     const hooks = this.ks.hooks;
     if (hooks.notifyEnabled(Notify.newKey) && !this.dict.has(key)) {
       this.dict.set(key, value);
@@ -145,6 +243,8 @@ export class Db {
 
   /** Replace the value of an existing key, keeping its TTL. */
   overwrite(key: string, value: Value): void {
+    if (this.ks.noSharedIntegers) value = this.own(value);
+    if (this.ks.trackAccess) this.stored(key, value, this.dict.get(key));
     this.dict.set(key, value);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
   }
@@ -169,6 +269,7 @@ export class Db {
       if (this.expires.delete(key) && this.exactExpires !== null) this.exactExpires.delete(key);
     }
     if (!this.dict.delete(key)) return false;
+    if (this.ks.trackAccess) this.access.delete(key);
     // waiters that end when their key goes away (XREADGROUP) must hear of it
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
     return true;
@@ -229,7 +330,7 @@ export class Db {
   }
 
   typeOfKey(key: string): TypeName | 'none' {
-    const v = this.lookup(key);
+    const v = this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.dict.get(key);
     return v === undefined ? 'none' : typeOf(v);
   }
 
@@ -237,6 +338,7 @@ export class Db {
   flush(): number {
     const n = this.dict.size;
     this.dict.clear();
+    this.access.clear();
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, null);
     this.expires.clear();
     this.exactExpires = null;
@@ -252,14 +354,17 @@ export class Db {
     const e = this.expires;
     const x = this.exactExpires;
     const a = this.avgTtl;
+    const w = this.access;
     this.dict = other.dict;
     this.expires = other.expires;
     this.exactExpires = other.exactExpires;
     this.avgTtl = other.avgTtl;
+    this.access = other.access;
     other.dict = d;
     other.expires = e;
     other.exactExpires = x;
     other.avgTtl = a;
+    other.access = w;
     this.expireCursor = null;
     other.expireCursor = null;
     this.randomCursor = null;
@@ -303,6 +408,29 @@ export class Db {
 export class Keyspace {
   dbs: Db[] = [];
   dirty = 0;
+  /** maxmemory-policy is volatile-lfu or allkeys-lfu. */
+  lfuPolicy = false;
+  /** lfu-decay-time. */
+  lfuDecayTime = 1;
+  /**
+   * Keys keep their access words (Db.access) and lookups update them. Off
+   * until an LFU policy is first selected: until then only OBJECT FREQ's
+   * view of LRU words would need them, and the cost (a map entry per key,
+   * one more map operation per access) is not paid. Once on it stays on, so
+   * words written under an LRU policy are there when LFU comes back.
+   */
+  trackAccess = false;
+  /**
+   * The word of keys with none recorded: written before tracking started,
+   * they hold an LRU clock of then or earlier; the clock when tracking
+   * started stands for it.
+   */
+  untrackedWord = 0;
+  /** maxmemory is set with an LRU or LFU policy: integers 0..9999 get their own objects. */
+  noSharedIntegers = false;
+  /** The access words of the shared integers 0..9999 (created at startup). */
+  sharedWords = new Int32Array(SHARED_INTEGERS);
+  private policySeen = false;
   /** Keys some client is blocked on (server/blocking.ts); 0 keeps the write path check-free. */
   blockedKeyCount = 0;
   /** Set by server/blocking.ts: a key was created or replaced (null: every key of db, SWAPDB). */
@@ -321,6 +449,24 @@ export class Keyspace {
     public hooks: KeyspaceHooks,
   ) {
     for (let i = 0; i < count; i++) this.dbs.push(new Db(i, this));
+  }
+
+  /** Apply maxmemory / maxmemory-policy / lfu-decay-time (at startup and after CONFIG SET). */
+  setMemoryPolicy(maxmemory: number, policy: string, lfuDecayTime: number, nowMs: number): void {
+    const lfu = policy.endsWith('-lfu');
+    const lru = policy.endsWith('-lru');
+    if (!this.policySeen) {
+      // createSharedObjects() at startup: the words of objects created then
+      this.policySeen = true;
+      this.sharedWords.fill(lfu ? lfuNewWord(nowMs) : lruClock(nowMs));
+    }
+    if (lfu && !this.trackAccess) {
+      this.trackAccess = true;
+      this.untrackedWord = lruClock(nowMs);
+    }
+    this.lfuPolicy = lfu;
+    this.lfuDecayTime = lfuDecayTime;
+    this.noSharedIntegers = maxmemory !== 0 && (lru || lfu);
   }
 
   totalKeys(): number {

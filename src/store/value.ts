@@ -139,3 +139,25 @@ export function stringEncoding(s: string): string {
 export function encodingOf(v: Value): string {
   return typeof v === 'string' ? stringEncoding(v) : v.encoding();
 }
+
+/** OBJ_SHARED_INTEGERS: Redis keeps one shared object for each of 0..9999. */
+export const SHARED_INTEGERS = 10000;
+
+/**
+ * The shared integer a value is, or -1. A string value in 0..9999 (written
+ * as string2l accepts it) is one of Redis's shared objects unless it was
+ * stored while sharing was off (maxmemory with an LRU/LFU policy): those are
+ * kept as OwnString, so a primitive string here means the shared object.
+ */
+export function sharedIntOf(v: Value): number {
+  if (typeof v !== 'string') return -1;
+  const n = v.length;
+  if (n === 0 || n > 4) return -1;
+  let x = 0;
+  for (let i = 0; i < n; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9 || (d === 0 && i === 0 && n > 1)) return -1;
+    x = x * 10 + d;
+  }
+  return x;
+}

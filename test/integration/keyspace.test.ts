@@ -16,7 +16,7 @@ let srv: Running;
 let r: RawClient;
 
 beforeAll(async () => {
-  srv = await startTredis();
+  srv = await startTredis({ 'enable-debug-command': 'yes' });
   r = await RawClient.connect(srv.port);
 });
 
@@ -28,8 +28,7 @@ afterAll(async () => {
 beforeEach(async () => {
   srv.server.activeExpireEnabled = true;
   srv.server.settings.notifyKeyspaceEvents = 0;
-  srv.server.settings.maxmemory = 0;
-  srv.server.settings.maxmemoryPolicy = 'noeviction';
+  expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-policy', 'noeviction', 'lfu-decay-time', '1')).toBe(OK);
   expect(await r.cmd('SELECT', '0')).toBe(OK);
   expect(await r.cmd('FLUSHALL')).toBe(OK);
 });
@@ -569,7 +568,9 @@ describe('OBJECT', () => {
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'big')).toBe(int(1));
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'foo')).toBe(int(1));
     expect(await r.cmd('OBJECT', 'REFCOUNT', 'nokey')).toBe(NIL);
-    expect(await r.cmd('OBJECT', 'IDLETIME', 'n')).toBe(int(0));
+    // A value just written (not a shared integer: those keep the time they
+    // were last read, or the server's start).
+    expect(await r.cmd('OBJECT', 'IDLETIME', 'foo')).toBe(int(0));
     expect(await r.cmd('OBJECT')).toBe(err("ERR wrong number of arguments for 'object' command"));
     expect(await r.cmd('OBJECT', 'foo')).toBe(err("ERR unknown subcommand 'foo'. Try OBJECT HELP."));
     expect(await r.cmd('OBJECT', 'ENCODING')).toBe(err("ERR wrong number of arguments for 'object|encoding' command"));
@@ -582,30 +583,192 @@ describe('OBJECT', () => {
     }
   });
 
-  it('follows maxmemory-policy for REFCOUNT, IDLETIME and FREQ', async () => {
-    await r.cmd('SET', 'n', '5');
-    await r.cmd('SET', 's', 'hello');
-    expect(await r.cmd('OBJECT', 'FREQ', 'n')).toBe(
-      err(
-        'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-      ),
+  it('REFCOUNT: integers 0..9999 are shared unless stored while maxmemory is set with an LRU/LFU policy', async () => {
+    // Redis 7.0.15's replies to this sequence. Sharing is decided when the
+    // value is stored (tryObjectEncoding, createStringObjectFromLongLongForValue)
+    // and a stored value keeps its object whatever the config does next.
+    const refcount = (k: string) => r.cmd('OBJECT', 'REFCOUNT', k);
+    const SHARED = int(2147483647);
+    expect(await r.cmd('SET', 'n', '5')).toBe(OK);
+    expect(await refcount('n')).toBe(SHARED);
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '100mb', 'maxmemory-policy', 'allkeys-lru')).toBe(OK);
+    expect(await refcount('n')).toBe(SHARED);
+    expect(await r.cmd('SET', 'm', '7')).toBe(OK);
+    expect(await refcount('m')).toBe(int(1));
+    expect(await r.cmd('OBJECT', 'ENCODING', 'm')).toBe(bulk('int'));
+    expect(await r.cmd('DEBUG', 'OBJECT', 'm')).toMatch(/^\+Value at:0x[0-9a-f]+ refcount:1 encoding:int serializedlength:2 lru:/);
+    expect(await r.cmd('DEBUG', 'OBJECT', 'n')).toMatch(/^\+Value at:0x[0-9a-f]+ refcount:2147483647 encoding:int serializedlength:2 lru:/);
+    expect(await r.cmd('SET', 'big', '12345')).toBe(OK);
+    expect(await refcount('big')).toBe(int(1));
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-random')).toBe(OK);
+    expect(await refcount('m')).toBe(int(1));
+    expect(await r.cmd('SET', 'r', '8')).toBe(OK);
+    expect(await refcount('r')).toBe(SHARED);
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lfu')).toBe(OK);
+    expect(await r.cmd('SET', 'f', '9')).toBe(OK);
+    expect(await refcount('f')).toBe(int(1));
+    expect(await r.cmd('INCR', 'f')).toBe(int(10));
+    expect(await refcount('f')).toBe(int(1));
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '0')).toBe(OK);
+    expect(await refcount('f')).toBe(int(1));
+    expect(await r.cmd('INCR', 'f')).toBe(int(11));
+    expect(await refcount('f')).toBe(SHARED);
+    expect(await r.cmd('COPY', 'n', 'n2')).toBe(int(1));
+    expect(await refcount('n2')).toBe(int(1));
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '100mb')).toBe(OK);
+    // every command that stores a new string value
+    expect(await r.cmd('MSET', 'a', '1', 'b', '2')).toBe(OK);
+    expect(await refcount('a')).toBe(int(1));
+    expect(await r.cmd('GETSET', 'a', '3')).toBe(bulk('1'));
+    expect(await refcount('a')).toBe(int(1));
+    expect(await r.cmd('SETNX', 'c', '4')).toBe(int(1));
+    expect(await refcount('c')).toBe(int(1));
+    expect(await r.cmd('APPEND', 'd', '5')).toBe(int(1));
+    expect(await refcount('d')).toBe(int(1));
+    expect(await r.cmd('OBJECT', 'ENCODING', 'd')).toBe(bulk('int'));
+    expect(await r.cmd('INCRBY', 'e', '6')).toBe(int(6));
+    expect(await refcount('e')).toBe(int(1));
+    expect(await r.cmd('SETEX', 'g', '100', '0')).toBe(OK);
+    expect(await refcount('g')).toBe(int(1));
+    expect(await r.cmd('SET', 'h', '9999', 'GET')).toBe(NIL);
+    expect(await refcount('h')).toBe(int(1));
+    // RENAME and MOVE keep the object: still the shared one
+    expect(await r.cmd('RENAME', 'n', 'nn')).toBe(OK);
+    expect(await refcount('nn')).toBe(SHARED);
+    expect(await r.cmd('MOVE', 'nn', '1')).toBe(int(1));
+    expect(await r.cmd('SELECT', '1')).toBe(OK);
+    expect(await refcount('nn')).toBe(SHARED);
+  });
+
+  it('FREQ needs an LFU policy, IDLETIME a non-LFU one; a missing key is nil first', async () => {
+    // Redis 7.0.15's replies under each maxmemory-policy.
+    const noFreq = err(
+      'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
-    srv.server.settings.maxmemoryPolicy = 'allkeys-lfu';
-    expect(await r.cmd('OBJECT', 'FREQ', 's')).toBe(int(5));
-    expect(await r.cmd('OBJECT', 'FREQ', 'n')).toBe(int(0));
-    expect(await r.cmd('OBJECT', 'IDLETIME', 's')).toBe(
-      err(
-        'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-      ),
+    const noIdle = err(
+      'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
     );
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(2147483647)); // maxmemory 0
-    srv.server.settings.maxmemory = 100 * 1024 * 1024;
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(1));
-    srv.server.settings.maxmemoryPolicy = 'allkeys-random';
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(2147483647));
-    srv.server.settings.maxmemoryPolicy = 'volatile-lru';
-    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n')).toBe(int(1));
-    expect(await r.cmd('OBJECT', 'FREQ', 'nokey')).toBe(NIL);
+    expect(await r.cmd('CONFIG', 'SET', 'lfu-decay-time', '0')).toBe(OK);
+    for (const policy of ['noeviction', 'allkeys-lru', 'volatile-lru', 'allkeys-random', 'volatile-random', 'volatile-ttl']) {
+      expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', policy)).toBe(OK);
+      expect(await r.cmd('SET', 'k', 'v')).toBe(OK);
+      expect([policy, await r.cmd('OBJECT', 'FREQ', 'k')]).toEqual([policy, noFreq]);
+      expect([policy, await r.cmd('OBJECT', 'IDLETIME', 'k')]).toEqual([policy, int(0)]);
+      expect(await r.cmd('OBJECT', 'FREQ', 'nokey')).toBe(NIL);
+      expect(await r.cmd('OBJECT', 'IDLETIME', 'nokey')).toBe(NIL);
+    }
+    for (const policy of ['allkeys-lfu', 'volatile-lfu']) {
+      expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', policy)).toBe(OK);
+      expect(await r.cmd('DEL', 'k')).toBe(int(1));
+      expect(await r.cmd('SET', 'k', 'v')).toBe(OK);
+      expect([policy, await r.cmd('OBJECT', 'FREQ', 'k')]).toEqual([policy, int(5)]);
+      expect([policy, await r.cmd('OBJECT', 'IDLETIME', 'k')]).toEqual([policy, noIdle]);
+      expect(await r.cmd('OBJECT', 'FREQ', 'nokey')).toBe(NIL);
+      expect(await r.cmd('OBJECT', 'IDLETIME', 'nokey')).toBe(NIL);
+    }
+  });
+
+  it('FREQ: keys written under an LFU policy start at 5 and count accesses (lookups), not EXISTS/TYPE/TTL/OBJECT', async () => {
+    // Redis 7.0.15's replies. lfu-decay-time 0: no decay when a minute
+    // passes. Counters above 5 grow with probability 1/((c-5)*10+1), so only
+    // the first access (5 -> 6) is certain.
+    const freq = (k: string) => r.cmd('OBJECT', 'FREQ', k);
+    expect(await r.cmd('CONFIG', 'SET', 'lfu-decay-time', '0', 'maxmemory-policy', 'allkeys-lfu')).toBe(OK);
+    await r.cmd('SET', 't', 'world');
+    expect(await freq('t')).toBe(int(5));
+    expect(await r.cmd('GET', 't')).toBe(bulk('world'));
+    expect(await freq('t')).toBe(int(6));
+    // overwriting reads the key first, and the new value keeps its counter
+    await r.cmd('SET', 'u', 'v');
+    await r.cmd('SET', 'u', 'w');
+    expect(await freq('u')).toBe(int(6));
+    expect(await r.cmd('EXISTS', 'u')).toBe(int(1));
+    expect(await r.cmd('TYPE', 'u')).toBe('+string\r\n');
+    expect(await r.cmd('TTL', 'u')).toBe(int(-1));
+    expect(await r.cmd('PTTL', 'u')).toBe(int(-1));
+    expect(await r.cmd('EXPIRETIME', 'u')).toBe(int(-1));
+    expect(await r.cmd('OBJECT', 'ENCODING', 'u')).toBe(bulk('embstr'));
+    expect(await freq('u')).toBe(int(6));
+    await r.cmd('SET', 'w', 'x');
+    expect(await r.cmd('TOUCH', 'w')).toBe(int(1));
+    expect(await freq('w')).toBe(int(6));
+    await r.cmd('SET', 'i', '100000'); // not a shared integer: its own object
+    expect(await r.cmd('INCR', 'i')).toBe(int(100001));
+    expect(await freq('i')).toBe(int(6));
+    // COPY makes a new object; RENAME and MOVE keep it (after their own access)
+    await r.cmd('SET', 'c1', 'v');
+    expect(await r.cmd('COPY', 'c1', 'c2')).toBe(int(1));
+    expect(await freq('c1')).toBe(int(6));
+    expect(await freq('c2')).toBe(int(5));
+    expect(await r.cmd('RENAME', 'c2', 'c3')).toBe(OK);
+    expect(await freq('c3')).toBe(int(6));
+    await r.cmd('SET', 'mv', 'v');
+    expect(await r.cmd('MOVE', 'mv', '1')).toBe(int(1));
+    await r.cmd('SELECT', '1');
+    expect(await freq('mv')).toBe(int(6));
+    await r.cmd('SELECT', '0');
+    // DEBUG OBJECT's lru: is the raw word, minutes << 8 | counter
+    const m = /lru:(\d+) /.exec(await r.cmd('DEBUG', 'OBJECT', 't'));
+    expect(m).not.toBeNull();
+    expect(Number(m![1]) & 255).toBe(6);
+    // Back to LRU and to LFU again: untouched keys keep their counters
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lru')).toBe(OK);
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'volatile-lfu')).toBe(OK);
+    expect(await freq('t')).toBe(int(6));
+    expect(await freq('c2')).toBe(NIL);
+  });
+
+  /**
+   * What Redis 7.0.15's OBJECT FREQ makes of an LRU word (the LRU clock, in
+   * seconds, of the last access) read as LFU data with lfu-decay-time 1:
+   * LFUDecrAndReturn() takes its low byte as the counter and bits 8..23 as
+   * the minute of the last decay. The counter loses one per minute elapsed
+   * since then, so it is 0 except for a few hours every 59 days.
+   */
+  function freqOfLruWord(lruSeconds: number, nowSeconds: number): number {
+    const word = lruSeconds & 0xffffff;
+    const ldt = word >> 8;
+    const counter = word & 255;
+    const now = Math.floor(nowSeconds / 60) & 65535;
+    const elapsed = now >= ldt ? now - ldt : 65535 - ldt + now;
+    return elapsed >= counter ? 0 : counter - elapsed;
+  }
+
+  it('FREQ: keys written before an LFU policy read their LRU clock as LFU data; accesses count from there', async () => {
+    // Redis 7.0.15 answers 0 for a key (or a shared integer) written under
+    // noeviction then switched to allkeys-lfu (lfu-decay-time 1), then 1, 2...
+    // as it is read: below 5 every access counts.
+    const freq = (k: string) => r.cmd('OBJECT', 'FREQ', k);
+    let before: number;
+    let after: number;
+    do {
+      before = Math.floor(Date.now() / 1000);
+      await r.cmd('SET', 's', 'hello');
+      expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu')).toBe(OK);
+      after = Math.floor(Date.now() / 1000);
+      if (before !== after) expect(await r.cmd('CONFIG', 'SET', 'maxmemory-policy', 'noeviction')).toBe(OK);
+    } while (before !== after);
+    const f0 = freqOfLruWord(before, after);
+    expect(await freq('s')).toBe(int(f0));
+    for (let i = 1; f0 + i <= 6; i++) {
+      expect(await r.cmd('GET', 's')).toBe(bulk('hello'));
+      expect(await freq('s')).toBe(int(f0 + i));
+    }
+    // A shared integer has one counter for every key holding it.
+    await r.cmd('SET', 'n1', '4321');
+    await r.cmd('SET', 'n2', '4321');
+    const shared = await freq('n1');
+    expect(await freq('n2')).toBe(shared);
+    await r.cmd('GET', 'n1');
+    const bumped = await freq('n2');
+    expect(await freq('n1')).toBe(bumped);
+    const n0 = Number(shared.slice(1, -2));
+    if (n0 < 5) expect(bumped).toBe(int(n0 + 1));
+    // With maxmemory set an integer gets its own object, and its own counter.
+    expect(await r.cmd('CONFIG', 'SET', 'maxmemory', '100mb')).toBe(OK);
+    await r.cmd('SET', 'n3', '4321');
+    expect(await freq('n3')).toBe(int(5));
+    expect(await r.cmd('OBJECT', 'REFCOUNT', 'n3')).toBe(int(1));
   });
 
   it('HELP', async () => {

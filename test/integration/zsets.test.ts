@@ -137,14 +137,18 @@ describe('sorted sets on tredis', () => {
     await r.call('BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '1');
     await r.call('ZMPOP', '1', 'nokey', 'MIN'); // nothing: not propagated
     await r.zincrby('z', 2, 'a');
+    await r.call('BZMPOP', '0', '1', 'z', 'MIN', 'COUNT', '10');
+    // As redis-server 7.0.15 writes them in its AOF: ZMPOP and BZMPOP as
+    // ZPOPMIN/ZPOPMAX with the number of members popped, not the COUNT asked.
     expect(propagated).toEqual([
-      ['ZPOPMIN', 'z', '5'],
+      ['ZPOPMIN', 'z', '2'],
       ['zadd', 'z', '1', 'a', '2', 'b'],
       ['ZPOPMAX', 'z', '1'],
       ['ZPOPMIN', 'z'],
       ['zadd', 'z', '1', 'a', '2', 'b'],
       ['ZPOPMAX', 'z', '1'],
       ['zincrby', 'z', '2', 'a'],
+      ['ZPOPMIN', 'z', '1'],
     ]);
   });
 
@@ -175,6 +179,16 @@ describe('sorted sets on tredis', () => {
       await r.del('k3');
       await r.zadd('k3', 5, 'm');
       expect(await pc).toEqual(['k3', 'm', '5']);
+      // a served BZMPOP is propagated with the number popped too
+      const pd = c3.call('BZMPOP', '0', '1', 'k4', 'MAX', 'COUNT', '5');
+      await new Promise((res) => setTimeout(res, 50));
+      propagated = [];
+      await r.zadd('k4', 1, 'a', 2, 'b');
+      expect(await pd).toEqual(['k4', [['b', '2'], ['a', '1']]]);
+      expect(propagated).toEqual([
+        ['zadd', 'k4', '1', 'a', '2', 'b'],
+        ['ZPOPMAX', 'k4', '2'],
+      ]);
       // timeout: null array
       expect(await a.call('BZPOPMIN', 'none', '0.05')).toBeNull();
       expect(await a.call('BZMPOP', '0.05', '1', 'none', 'MIN')).toBeNull();
