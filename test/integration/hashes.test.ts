@@ -598,7 +598,7 @@ describe('HSCAN', () => {
     for (let i = 0; i < 998; i++) expect(seen.get(`f${i}`)).toBe(`v${i}`);
   });
 
-  it('MATCH filters a hashtable page; a made-up cursor restarts the walk', async () => {
+  it('MATCH filters a hashtable page; a made-up cursor restarts the walk (tredis\'s rule, README "SCAN cursors")', async () => {
     await bigHash('big', 600);
     const got: string[] = [];
     let cursor = '0';

@@ -269,7 +269,7 @@ describe('SCAN', () => {
     }
   }, 60_000);
 
-  it('interleaved iterations and a reused or unknown cursor', async () => {
+  it('interleaved iterations and a reused or unknown cursor (tredis: restarts the walk; Redis: a table position, see README)', async () => {
     for (let i = 0; i < 300; i++) await r.cmd('SET', `k${i}`, 'v');
     const a = new Set<string>();
     const b = new Set<string>();
