@@ -27,7 +27,7 @@ const COMMANDS = Number(process.env.COMPAT_COMMANDS ?? 15000);
 
 const servers = useServers();
 
-function runGenSeed(seed: number, proto: Proto, otherTypes: boolean | 'collections', config: string[] = [], commands = COMMANDS, variant = 0): Promise<string | null> {
+function runGenSeed(seed: number, proto: Proto, otherTypes: boolean | 'collections', config: string[] = [], commands = COMMANDS, variant = 0, restore = DEFAULT_THRESHOLDS): Promise<string | null> {
   const gen = new Gen(seed, otherTypes);
   const replay = otherTypes === 'collections' ? `COMPAT_COLLECTION_SEEDS=${seed}/${variant}` : `COMPAT_SEEDS=${seed}`;
   return runSeed(servers, {
@@ -37,7 +37,7 @@ function runGenSeed(seed: number, proto: Proto, otherTypes: boolean | 'collectio
     commands,
     reproduce: `${replay} npx vitest run test/compat/random.test.ts`,
     setup: config.length ? [['CONFIG', 'SET', ...config]] : [],
-    teardown: config.length ? [['CONFIG', 'SET', ...DEFAULT_THRESHOLDS]] : [],
+    teardown: config.length ? [['CONFIG', 'SET', ...restore]] : [],
   });
 }
 
@@ -82,6 +82,14 @@ describeWithRedis('compat random', () => {
   // other types (WRONGTYPE, TYPE, OBJECT ENCODING, SCAN TYPE...).
   it(`seed 1001 with other value types (RESP2, ${COMMANDS} commands)`, async () => {
     const failure = await runGenSeed(1001, 2, true);
+    if (failure) expect.fail(failure);
+  }, 120000);
+
+  // With maxmemory and an LRU policy, integers 0..9999 are stored as objects
+  // of their own instead of Redis's shared ones (OBJECT REFCOUNT 1, not
+  // 2147483647); nothing is evicted at 1 GB.
+  it(`seed 7 with maxmemory 1gb and allkeys-lru (RESP3, ${COMMANDS} commands)`, async () => {
+    const failure = await runGenSeed(7, 3, false, ['maxmemory', '1gb', 'maxmemory-policy', 'allkeys-lru'], COMMANDS, 0, ['maxmemory', '0', 'maxmemory-policy', 'noeviction']);
     if (failure) expect.fail(failure);
   }, 120000);
 
