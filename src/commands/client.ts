@@ -22,9 +22,9 @@ export const clientInfoHooks = {
   psub: (_c: Client): number => 0,
   ssub: (_c: Client): number => 0,
   /** Commands queued in MULTI, or -1 outside a transaction. */
-  multi: (_c: Client): number => -1,
-  /** Bytes held by the MULTI queue. */
-  multiMem: (_c: Client): number => 0,
+  multi: (c: Client): number => (c.multi === null ? -1 : c.multi.queue.length),
+  /** Bytes held by the MULTI queue and the WATCH list (arguments plus per-entry overhead, like Redis's estimate). */
+  multiMem: (c: Client): number => (c.multi === null ? 0 : c.multi.argvBytes + 32 * c.multi.queue.length) + 48 * (c.watched?.length ?? 0),
   /** Tracking redirection client id, -1 when not redirecting. */
   redir: (_c: Client): number => -1,
   /** Whether an ACL user exists (CLIENT KILL USER). */
@@ -116,7 +116,7 @@ export function clientInfoLine(c: Client, argv: string[] | null = null): string 
   const omem = c.socket ? c.socket.writableLength : 0;
   const obl = c.reply.len;
   const totMem = 768 + qbufAlloc + argvMem + multiMem + rbs + omem;
-  const cmd = c.cmd ?? c.lastCmd;
+  const cmd = c.lastCmd;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name}` +
     ` age=${Math.floor((now - c.ctime) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)}` +

@@ -22,7 +22,8 @@ export function propagateAs(c: Client, cmds: string[][]): void {
  * around more than one.
  */
 export function propagateCommands(srv: Server, dbid: number, cmds: string[][]): void {
-  const wrap = cmds.length > 1;
+  // inside a unit (EXEC) the unit wraps everything once
+  const wrap = cmds.length > 1 && !srv.inPropagationUnit;
   if (wrap) srv.propagate(dbid, ['MULTI']);
   for (let i = 0; i < cmds.length; i++) srv.propagate(dbid, cmds[i]);
   if (wrap) srv.propagate(dbid, ['EXEC']);

@@ -23,6 +23,13 @@ export const Err = {
   nanOrInf: 'ERR increment would produce NaN or Infinity',
   invalidExpire: (cmd: string) => `ERR invalid expire time in '${cmd}' command`,
   noAuth: 'NOAUTH Authentication required.',
+  notAllowedInMulti: 'ERR Command not allowed inside a transaction',
+  multiNested: 'ERR MULTI calls can not be nested',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  execAbortBecause: (reason: string) => `EXECABORT Transaction discarded because of: ${reason}`,
+  watchInMulti: 'ERR WATCH inside MULTI is not allowed',
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
   authNoPassword:
     'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',

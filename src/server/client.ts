@@ -9,6 +9,8 @@ import { errorCode } from '../protocol/errors';
 import type { Db } from '../store/keyspace';
 import type { Server } from './server';
 import type { Command } from './command';
+import type { MultiState } from '../tx/transaction';
+import type { WatchedKey } from '../tx/watch';
 import { clock } from './clock';
 
 export const enum ReplyMode {
@@ -57,6 +59,12 @@ export class Client {
   onReset: (() => void) | null = null;
   /** Set by a handler whose change must not be propagated as sent. */
   preventPropagate = false;
+  /** In MULTI: the queued commands (tx/transaction.ts); null outside a transaction. */
+  multi: MultiState | null = null;
+  /** The keys this client WATCHes (tx/watch.ts), null when none. */
+  watched: WatchedKey[] | null = null;
+  /** A watched key changed: the next EXEC fails (CLIENT_DIRTY_CAS). */
+  dirtyCas = false;
   readonly addr: string;
   readonly laddr: string;
   readonly fd: number;

@@ -10,22 +10,27 @@ import { Command, F } from './command';
 import { ReplyMode } from './client';
 import { Err } from '../protocol/errors';
 import { monitorLine } from './monitor';
+import { flagRejected, queueIfMulti, rejectExec } from '../tx/transaction';
 
 export function processCommand(srv: Server, c: Client, argv: string[]): void {
   let cmd = srv.registry.lookup(argv[0]);
   c.callFailed = false;
   if (cmd === undefined) {
+    c.lastCmd = null;
     rejectCommand(srv, c, null, Err.unknownCommand(argv[0], argv.slice(1)));
     return;
   }
   if (cmd.subcommands !== null && argv.length >= 2) {
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
     if (sub === undefined) {
+      c.lastCmd = null;
       rejectCommand(srv, c, null, Err.unknownSubcommand(argv[1], cmd.name));
       return;
     }
     cmd = sub;
   }
+  // CLIENT LIST's cmd=: the command last dispatched, queued or not (an EXEC while its queue runs)
+  c.lastCmd = cmd;
   const argc = argv.length;
   if ((cmd.arity > 0 && argc !== cmd.arity) || argc < -cmd.arity) {
     rejectCommand(srv, c, cmd, Err.arity(cmd.fullname));
@@ -36,6 +41,7 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
     return;
   }
   if (srv.pause.until !== 0 && holdForPause(srv, c, cmd, argv)) return;
+  if (c.multi !== null && queueIfMulti(c, cmd, argv)) return;
   call(srv, c, cmd, argv);
   // serve clients blocked on keys this command made ready (handleClientsBlockedOnKeys)
   if (srv.blocking.pending) srv.blocking.handleReady();
@@ -43,15 +49,18 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
 
 function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string): void {
   if (cmd) cmd.rejectedCalls++;
+  flagRejected(c);
   const replyStart = c.reply.len;
-  c.error(msg);
+  if (cmd !== null && cmd.name === 'exec') rejectExec(c, msg);
+  else c.error(msg);
   afterReply(c, replyStart);
 }
 
 /** CLIENT PAUSE: hold the client (and the command) until the pause ends. */
 function holdForPause(srv: Server, c: Client, cmd: Command, argv: string[]): boolean {
   if (!srv.isPaused()) return false;
-  const isWrite = cmd.has(F.write) || cmd.has(F.mayReplicate);
+  // an EXEC holds its transaction's writes
+  const isWrite = cmd.has(F.write) || cmd.has(F.mayReplicate) || (cmd.name === 'exec' && c.multi !== null && c.multi.writes);
   if (!srv.pause.all && !isWrite) return false;
   c.waiting = true;
   c.pendingArgv = argv;
@@ -75,7 +84,6 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   const cfg = srv.config;
   if (cfg === undefined || cfg.values['latency-tracking']) cmd.recordLatency(us * 1000);
   if (c.callFailed) cmd.failedCalls++;
-  c.lastCmd = cmd;
   c.totalCommands++;
   srv.stats.commandsProcessed++;
 

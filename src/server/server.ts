@@ -16,6 +16,8 @@ import { Logger } from './log';
 import { clock, updateClock } from './clock';
 import { processCommand } from './dispatch';
 import { Blocking } from './blocking';
+import { WatchTable } from '../tx/watch';
+import { resetTransaction } from '../tx/transaction';
 import { Keyspace, Db, KeyspaceHooks, Notify } from '../store/keyspace';
 import { activeExpireCycle } from '../store/expire';
 import { ReaderLimits } from '../protocol/reader';
@@ -37,6 +39,13 @@ export class Server implements KeyspaceHooks {
   readonly keyspace: Keyspace;
   /** Clients blocked on keys (BLPOP, BZPOPMIN, XREAD BLOCK...). */
   readonly blocking: Blocking;
+  /** WATCHed keys (tx/watch.ts). */
+  readonly watches = new WatchTable();
+  /**
+   * Commands propagated while a unit runs (EXEC), sent together at its end:
+   * wrapped in MULTI/EXEC when more than one. Null outside a unit.
+   */
+  private propagationUnit: [number, string[]][] | null = null;
   readonly registry = new Registry();
   readonly stats = new Stats();
   readonly clients = new Map<number, Client>();
@@ -104,8 +113,12 @@ export class Server implements KeyspaceHooks {
   }
 
   // ---- KeyspaceHooks ----
-  keyModified(_db: Db, _key: string): void {
-    // WATCH and client tracking attach here (transactions issue).
+  keyModified(db: Db, key: string): void {
+    this.watches.touch(db, key);
+  }
+
+  dbReplaced(emptied: Db, replacedWith: Db | null): void {
+    this.watches.touchDb(emptied, replacedWith);
   }
 
   notifyEnabled(cls: number): boolean {
@@ -135,7 +148,35 @@ export class Server implements KeyspaceHooks {
 
   /** Feed a write, in its deterministic form, to the AOF and replicas. */
   propagate(dbid: number, argv: string[]): void {
+    if (this.propagationUnit !== null) {
+      this.propagationUnit.push([dbid, argv]);
+      return;
+    }
     for (let i = 0; i < this.sinks.length; i++) this.sinks[i](dbid, argv);
+  }
+
+  /** Whether a propagation unit is collecting (nested units join the outer one). */
+  get inPropagationUnit(): boolean {
+    return this.propagationUnit !== null;
+  }
+
+  /** Start collecting propagated commands as one unit; false when one is already open. */
+  beginPropagationUnit(): boolean {
+    if (this.propagationUnit !== null) return false;
+    this.propagationUnit = [];
+    return true;
+  }
+
+  /** Send the unit begun when `began`: one command as it is, several inside MULTI/EXEC (7.0's propagatePendingCommands). */
+  endPropagationUnit(began: boolean): void {
+    if (!began) return;
+    const ops = this.propagationUnit!;
+    this.propagationUnit = null;
+    if (ops.length === 0) return;
+    if (ops.length === 1) return this.propagate(ops[0][0], ops[0][1]);
+    this.propagate(ops[0][0], ['MULTI']);
+    for (const [dbid, argv] of ops) this.propagate(dbid, argv);
+    this.propagate(ops[ops.length - 1][0], ['EXEC']);
   }
 
   // ---- listening ----
@@ -328,6 +369,7 @@ export class Server implements KeyspaceHooks {
     this.clients.delete(c.id);
     this.monitors.delete(c);
     if (c.blocked) this.blocking.clientFreed(c);
+    if (c.multi !== null || c.watched !== null) resetTransaction(c);
     const i = this.paused.indexOf(c);
     if (i >= 0) this.paused.splice(i, 1);
     this.onClientFreed?.(c);

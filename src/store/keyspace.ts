@@ -38,6 +38,8 @@ export const Notify = {
 export interface KeyspaceHooks {
   /** A key's value changed (WATCH invalidation, client tracking). */
   keyModified(db: Db, key: string): void;
+  /** A db is about to be emptied (FLUSHDB/FLUSHALL) or swapped with `replacedWith` (SWAPDB). */
+  dbReplaced(emptied: Db, replacedWith: Db | null): void;
   /** Whether notify-keyspace-events selects this class (cheap pre-check). */
   notifyEnabled(cls: number): boolean;
   /** Keyspace event; the hook checks notify-keyspace-events. */
@@ -91,7 +93,7 @@ export class Db {
   }
 
   /** True when the key has an expire in the past (and so is logically gone). */
-  private expiredNow(key: string): boolean {
+  isExpired(key: string): boolean {
     if (this.expires.size === 0) return false;
     const when = this.expires.get(key);
     return when !== undefined && when <= clock.ms;
@@ -99,7 +101,7 @@ export class Db {
 
   /** Remove the key if it is logically expired. Returns true if expired. */
   expireIfNeeded(key: string): boolean {
-    if (!this.expiredNow(key)) return false;
+    if (!this.isExpired(key)) return false;
     if (!this.ks.hooks.expireAllowed()) return true;
     this.deleteExpired(key);
     return true;
@@ -336,6 +338,7 @@ export class Db {
 
   /** Empty the db. Returns how many keys it held. */
   flush(): number {
+    this.ks.hooks.dbReplaced(this, null);
     const n = this.dict.size;
     this.dict.clear();
     this.access.clear();
@@ -350,6 +353,8 @@ export class Db {
 
   /** Exchange contents with another db (SWAPDB). */
   swapWith(other: Db): void {
+    this.ks.hooks.dbReplaced(this, other);
+    this.ks.hooks.dbReplaced(other, this);
     const d = this.dict;
     const e = this.expires;
     const x = this.exactExpires;
@@ -394,7 +399,7 @@ export class Db {
         key = r.value;
       }
       if (key === undefined) continue;
-      if (this.expiredNow(key) && this.ks.hooks.expireAllowed()) {
+      if (this.isExpired(key) && this.ks.hooks.expireAllowed()) {
         this.deleteExpired(key);
         if (this.dict.size === 0) return undefined;
         continue;

@@ -17,7 +17,7 @@ import type { Args } from './harness';
 const READS = new Set(['GET', 'MGET', 'EXISTS', 'TYPE', 'STRLEN', 'GETRANGE', 'SUBSTR', 'TTL', 'PTTL', 'EXPIRETIME', 'PEXPIRETIME', 'OBJECT', 'DUMP', 'TOUCH', 'DBSIZE', 'KEYS', 'SCAN', 'RANDOMKEY', 'LCS']);
 
 /** Commands after which no key is known to keep its marked expiry (other db, or gone). */
-const RESETS = new Set(['SELECT', 'SWAPDB', 'MOVE', 'FLUSHALL', 'FLUSHDB', 'RESET', 'DEBUG', 'MULTI', 'EVAL', 'EVALSHA', 'FCALL']);
+const RESETS = new Set(['SELECT', 'SWAPDB', 'MOVE', 'FLUSHALL', 'FLUSHDB', 'RESET', 'DEBUG', 'MULTI', 'EXEC', 'EVAL', 'EVALSHA', 'FCALL']);
 
 const upper = (a: string | Buffer) => a.toString('latin1').toUpperCase();
 
@@ -48,6 +48,8 @@ export class AbsoluteExpiries {
       return;
     }
     if (READS.has(name)) return;
+    // queued in MULTI: it runs (or not) at EXEC, which unmarks everything
+    if (reply === '+QUEUED\r\n') return this.forget(args);
     if (args.length > 1 && setsAbsolute(args, reply)) {
       this.keys.add(args[1].toString('latin1'));
       return;

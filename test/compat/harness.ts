@@ -11,7 +11,7 @@ import { expect, it } from 'vitest';
 import { CLOSED, Conn, Synced, TIMEOUT } from './conn';
 import { AbsoluteExpiries } from './expiries';
 import { compareScan } from './scan-check';
-import { normKey, normalise } from './normalise';
+import { normKey, normalise, normaliseExec } from './normalise';
 import { Node, cmpStr, isAgg, isBulk, isNil, parseReply, serialize, sortItems, sortPairs, wellFormed } from './reply-tree';
 import { Servers, describeWithRedis, sleep } from './servers';
 
@@ -52,6 +52,8 @@ function waits(args: Args): boolean {
 export class Pair {
   /** Keys whose EXPIRETIME/PEXPIRETIME are compared exactly (NORMALISATION 5). */
   private readonly absolute = new AbsoluteExpiries();
+  /** Commands queued since MULTI (+QUEUED on both), for EXEC's reply; null outside a transaction. */
+  private queued: Args[] | null = null;
 
   private constructor(
     readonly tredis: Conn,
@@ -107,6 +109,7 @@ export class Pair {
     const [t, r] = await this.both(args);
     const key = normKey(args);
     const mismatch = (tt: string, rr: string, note?: string): Mismatch => ({ index, cmd: args, tredis: tt, redis: rr, note });
+    const queued = this.trackTransaction(key, args, t, r);
     if (t === r) {
       this.absolute.observe(args, t);
       return null;
@@ -118,12 +121,27 @@ export class Pair {
     if (exact) return mismatch(t, r, 'absolute expiry time: compared exactly');
     if (key === 'RANDOMKEY') return this.randomkey(t, r, mismatch);
     if (key === 'SCAN') return this.scan(args, t, r, mismatch);
-    const [nt, nr] = await this.unordered(args, ...normalise(args, t, r));
+    const [nt, nr] = queued !== null ? normaliseExec(queued, t, r) : await this.unordered(args, ...normalise(args, t, r));
     if (nt === nr) return null;
     const notes: string[] = [];
     if (nt !== t || nr !== r) notes.push(`normalised: tredis ${show(nt)} redis ${show(nr)}`);
     if (nt.length > 300 || nr.length > 300) notes.push(describeDiff(nt, nr));
     return mismatch(t, r, notes.length ? notes.join('\n    ') : undefined);
+  }
+
+  /**
+   * Follow MULTI ... EXEC on this pair: the commands both servers queued,
+   * returned when `args` is the EXEC that runs them (else null).
+   */
+  private trackTransaction(key: string, args: Args, t: string, r: string): Args[] | null {
+    if (key === 'MULTI') {
+      if (t === '+OK\r\n' && r === t) this.queued = [];
+    } else if (key === 'EXEC' || key === 'DISCARD' || key === 'RESET') {
+      const q = this.queued;
+      this.queued = null;
+      if (key === 'EXEC') return q;
+    } else if (this.queued !== null && t === '+QUEUED\r\n' && r === t) this.queued.push(args);
+    return null;
   }
 
   // NORMALISATION 13: replies in hash-table order (or random order) are

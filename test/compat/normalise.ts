@@ -4,6 +4,7 @@
  * name to a function that rewrites both parsed replies.
  */
 import { Node, cmpStr, isAgg, isBulk, isInt, maskInt, pairs, parseReply, serialize, sortItems, sortPairs, textOf, wellFormed, withText, MASK } from './reply-tree';
+import type { Args } from './harness';
 
 /** Tolerances for time-derived integers (both sides must be >= 0). */
 export const TOLERANCE = { seconds: 2, millis: 2000 } as const;
@@ -222,6 +223,27 @@ export function normKey(args: (string | Buffer)[]): string {
   const a0 = args[0].toString('latin1').toUpperCase();
   if (CONTAINERS.has(a0) && args.length > 1) return `${a0} ${args[1].toString('latin1').toUpperCase()}`;
   return a0;
+}
+
+/**
+ * EXEC's reply: each element compared as the reply of the queued command
+ * it answers, with that command's normaliser from the table above (the
+ * stateful ones of Pair.step, items 1, 2, 5's exact check and 13, are not
+ * applied inside a transaction).
+ */
+export function normaliseExec(queued: Args[], t: string, r: string): [string, string] {
+  if (!wellFormed(t) || !wellFormed(r)) return [t, r];
+  const nt = parseReply(t)[0];
+  const nr = parseReply(r)[0];
+  if (!nt.items || !nr.items || nt.items.length !== queued.length || nr.items.length !== queued.length) return [t, r];
+  const it: string[] = [];
+  const ir: string[] = [];
+  queued.forEach((args, i) => {
+    const [a, b] = normalise(args, serialize(nt.items![i]), serialize(nr.items![i]));
+    it.push(a);
+    ir.push(b);
+  });
+  return [`${nt.t}${nt.head}\r\n${it.join('')}`, `${nr.t}${nr.head}\r\n${ir.join('')}`];
 }
 
 /** Apply the normaliser for `args` (if any, and neither reply is an error/pseudo reply). */
