@@ -33,11 +33,11 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
   c.lastCmd = cmd;
   const argc = argv.length;
   if ((cmd.arity > 0 && argc !== cmd.arity) || argc < -cmd.arity) {
-    rejectCommand(srv, c, cmd, Err.arity(cmd.fullname));
+    rejectCommand(srv, c, cmd, Err.arity(cmd.fullname), argv);
     return;
   }
   if (!c.authenticated && !cmd.has(F.noAuth)) {
-    rejectCommand(srv, c, cmd, Err.noAuth);
+    rejectCommand(srv, c, cmd, Err.noAuth, argv);
     return;
   }
   if (srv.pause.until !== 0 && holdForPause(srv, c, cmd, argv)) return;
@@ -47,11 +47,11 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
   if (srv.blocking.pending) srv.blocking.handleReady();
 }
 
-function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string): void {
+function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string, argv: string[] = []): void {
   if (cmd) cmd.rejectedCalls++;
   flagRejected(c);
   const replyStart = c.reply.len;
-  if (cmd !== null && cmd.name === 'exec') rejectExec(c, msg);
+  if (cmd !== null && cmd.name === 'exec') rejectExec(c, msg, argv);
   else c.error(msg);
   afterReply(c, replyStart);
 }
@@ -97,15 +97,18 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   if (ks.dirty !== dirtyBefore && !c.preventPropagate) {
     srv.propagate(c.db.id, c.propagateArgv ?? argv);
   }
-  if (srv.monitors.size !== 0 && !cmd.has(F.skipMonitor) && !cmd.has(F.admin)) {
-    const line = monitorLine(c, argv);
-    for (const m of srv.monitors) {
-      if (m === c) continue;
-      m.reply.status(line);
-      srv.flush(m);
-    }
-  }
+  if (srv.monitors.size !== 0 && !cmd.has(F.skipMonitor) && !cmd.has(F.admin)) feedMonitors(srv, c, argv);
   afterReply(c, replyStart);
+}
+
+/** Show a command to the MONITOR clients (not to the client that ran it). */
+export function feedMonitors(srv: Server, c: Client, argv: string[]): void {
+  const line = monitorLine(c, argv);
+  for (const m of srv.monitors) {
+    if (m === c) continue;
+    m.reply.status(line);
+    srv.flush(m);
+  }
 }
 
 /** CLIENT REPLY OFF/SKIP: drop what the command wrote. */

@@ -8,7 +8,7 @@
  */
 import type { Client } from '../server/client';
 import { Command, CommandSpec, F } from '../server/command';
-import { call } from '../server/dispatch';
+import { call, feedMonitors } from '../server/dispatch';
 import { Err } from '../protocol/errors';
 
 interface Queued {
@@ -54,9 +54,11 @@ export function queueIfMulti(c: Client, cmd: Command, argv: string[]): boolean {
  * discarded and the error says why (execCommandAbort; a formatted reason
  * comes without its "ERR ").
  */
-export function rejectExec(c: Client, msg: string): void {
+export function rejectExec(c: Client, msg: string, argv: string[]): void {
   discardTransaction(c);
   c.error(Err.execAbortBecause(msg.startsWith('ERR ') ? msg.slice(4) : msg));
+  // MONITOR saw the MULTI: it sees this EXEC too
+  if (c.server.monitors.size !== 0) feedMonitors(c.server, c, argv);
 }
 
 /** The dispatcher refused a command (unknown, arity, auth...): a transaction in progress is spoiled. */
