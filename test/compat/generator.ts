@@ -157,7 +157,18 @@ export class Gen {
     ];
     if (otherTypes === 'collections') {
       w = [...new CollectionGen(this.r).entries(), ...w.map(([x, g]): [number, () => Args] => [x * 0.1, g])];
-    } else if (otherTypes) {
+    } else {
+      // Transactions around the string and keyspace commands (EXEC's reply is
+      // compared element by element, test/compat/NORMALISATIONS.md).
+      w.push(
+        [1, () => ['MULTI']],
+        [0.3, () => ['EXEC']],
+        [0.2, () => ['DISCARD']],
+        [0.8, () => ['WATCH', ...this.keys(1, 3)]],
+        [0.3, () => ['UNWATCH']],
+      );
+    }
+    if (otherTypes === true) {
       w.push(
         [2, () => ['RPUSH', this.key(), this.value(), this.value()]],
         [2, () => ['SADD', this.key(), this.value()]],
@@ -170,6 +181,25 @@ export class Gen {
   }
 
   next(): Args {
+    if (this.inMulti && this.r.chance(0.12)) return this.endTransaction([this.r.chance(0.85) ? 'EXEC' : 'DISCARD']);
+    let args = this.pick();
+    // SCAN and RANDOMKEY are compared through follow-up commands, which a transaction
+    // cannot hold; OBJECT REFCOUNT differs there by design (README, known differences)
+    while (this.inMulti && (/^(scan|randomkey)$/i.test(String(args[0])) || /^refcount$/i.test(String(args[1] ?? '')))) args = this.pick();
+    return this.endTransaction(args);
+  }
+
+  /** Whether a MULTI is open on the servers (EXEC ends it even when refused; DISCARD only when it runs). */
+  private inMulti = false;
+
+  private endTransaction(args: Args): Args {
+    const name = String(args[0]).toUpperCase();
+    if (name === 'MULTI' && args.length === 1) this.inMulti = true;
+    else if (name === 'EXEC' || (name === 'DISCARD' && args.length === 1)) this.inMulti = false;
+    return args;
+  }
+
+  private pick(): Args {
     let x = this.r.next() * this.total;
     let f = this.weighted[this.weighted.length - 1][1];
     for (const [wt, g] of this.weighted) {
