@@ -51,7 +51,7 @@ function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string,
   if (cmd) cmd.rejectedCalls++;
   flagRejected(c);
   const replyStart = c.reply.len;
-  if (cmd !== null && cmd.name === 'exec') rejectExec(c, msg, argv);
+  if (cmd !== null && cmd.fullname === 'exec') rejectExec(c, msg, argv);
   else c.error(msg);
   afterReply(c, replyStart);
 }
@@ -60,7 +60,7 @@ function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string,
 function holdForPause(srv: Server, c: Client, cmd: Command, argv: string[]): boolean {
   if (!srv.isPaused()) return false;
   // an EXEC holds its transaction's writes
-  const isWrite = cmd.has(F.write) || cmd.has(F.mayReplicate) || (cmd.name === 'exec' && c.multi !== null && c.multi.writes);
+  const isWrite = cmd.has(F.write) || cmd.has(F.mayReplicate) || (cmd.fullname === 'exec' && c.multi !== null && c.multi.writes);
   if (!srv.pause.all && !isWrite) return false;
   c.waiting = true;
   c.pendingArgv = argv;

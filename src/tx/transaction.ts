@@ -35,7 +35,7 @@ const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'
  */
 export function queueIfMulti(c: Client, cmd: Command, argv: string[]): boolean {
   const m = c.multi!;
-  if (TX_CONTROL.has(cmd.name)) return false;
+  if (TX_CONTROL.has(cmd.fullname)) return false;
   if (cmd.has(F.noMulti)) {
     m.aborted = true;
     cmd.rejectedCalls++;

@@ -6,7 +6,7 @@
  * SWAPDB (runBlocking keeps several connections in lockstep).
  */
 import { expect, it } from 'vitest';
-import { BlockStep, describeScripts, describeWithRedis, normalise, runBlocking, S, Step, useServers } from './harness';
+import { BlockStep, describeScripts, describeWithRedis, normalise, Pair, parseReply, runBlocking, S, Step, useServers } from './harness';
 
 const servers = useServers();
 
@@ -298,4 +298,47 @@ describeWithRedis('compat transactions: several clients', () => {
       }, 30000);
     }
   }
+});
+
+/**
+ * Every command both servers know (COMMAND LIST, container subcommands
+ * included), sent inside MULTI with arguments enough for its arity: queued
+ * or refused ("not allowed inside a transaction") exactly as Redis, then
+ * DISCARDed, so nothing runs. MULTI, EXEC, DISCARD, WATCH, QUIT and RESET
+ * run at once inside MULTI: the scripts above cover them.
+ */
+describeWithRedis('compat transactions: the command table inside MULTI', () => {
+  it('queues or refuses every command as Redis does', async () => {
+    const pair = await Pair.open(servers);
+    try {
+      const names = async (port: 'tredis' | 'redis') => {
+        const reply = parseReply(await pair[port].cmd(['COMMAND', 'INFO']))[0];
+        const out: [string, number][] = [];
+        for (const e of reply.items ?? []) {
+          if (!e.items) continue;
+          out.push([e.items[0].body!, Number(e.items[1].head)]);
+          for (const s of e.items[9]?.items ?? []) out.push([s.items![0].body!, Number(s.items![1].head)]);
+        }
+        return new Map(out);
+      };
+      const [t, r] = await Promise.all([names('tredis'), names('redis')]);
+      const control = new Set(['multi', 'exec', 'discard', 'watch', 'quit', 'reset']);
+      const both = [...t.keys()].filter((n) => r.has(n) && !control.has(n)).sort();
+      expect(both.length).toBeGreaterThan(200);
+      const diffs: string[] = [];
+      for (const name of both) {
+        const arity = r.get(name)!;
+        const words = name.split('|');
+        const argc = Math.abs(arity);
+        const args = [...words, ...Array.from({ length: Math.max(0, argc - words.length) }, () => 'x')];
+        await pair.both(['MULTI']);
+        const [tq, rq] = await pair.both(args);
+        await pair.both(['DISCARD']);
+        if (tq !== rq) diffs.push(`${args.join(' ')}: tredis ${JSON.stringify(tq)} redis ${JSON.stringify(rq)}`);
+      }
+      if (diffs.length) expect.fail(`${diffs.length} difference(s):\n${diffs.join('\n')}`);
+    } finally {
+      await pair.close();
+    }
+  }, 60_000);
 });
