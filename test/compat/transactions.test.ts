@@ -271,6 +271,22 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
       { on: 0, cmd: 'LRANGE q 0 -1' },
     ],
   ],
+  'CLIENT PAUSE WRITE holds an EXEC that writes, not one that only reads': [
+    3,
+    [
+      { on: 0, cmd: 'MULTI' },
+      { on: 0, cmd: 'SET a 1' },
+      { on: 1, cmd: 'MULTI' },
+      { on: 1, cmd: 'GET a' },
+      { on: 2, cmd: 'CLIENT PAUSE 200 WRITE' },
+      { block: 0, cmd: 'EXEC' },
+      { on: 1, cmd: 'EXEC' },
+      { wait: 50 },
+      { on: 2, cmd: 'GET a' },
+      { read: 0 },
+      { on: 2, cmd: 'GET a' },
+    ],
+  ],
   'FLUSHALL and SWAPDB by another client': [
     2,
     [
