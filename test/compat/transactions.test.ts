@@ -205,6 +205,17 @@ const scripts: Record<string, Step[]> = {
     'INFO errorstats',
     'INFO stats',
   ),
+  'SLOWLOG records the commands EXEC ran, not EXEC': S(
+    'CONFIG SET slowlog-log-slower-than 0',
+    'SLOWLOG RESET',
+    'MULTI',
+    'SET a 1',
+    'GET a',
+    'EXEC',
+    'CONFIG SET slowlog-log-slower-than 10000',
+    'SLOWLOG GET 10',
+    'SLOWLOG RESET',
+  ),
   'RESET ends a transaction and the watches': S(
     'WATCH a',
     'MULTI',
