@@ -257,6 +257,11 @@ export const AdminErr = {
   noLatencySamples: (ev: string) => sanitize(`ERR No samples available for event '${ev}'`),
   debugNotAllowed:
     'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+  /** DEBUG PROTOCOL with an unknown type name. */
+  debugProtocolType:
+    'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+  /** DEBUG PROTOCOL push from a RESP2 client. */
+  resp2NotSupported: 'ERR RESP2 is not supported by this command',
   shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
   noShutdown: 'ERR No shutdown in progress.',
   shutdownDenyBlocking: "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",

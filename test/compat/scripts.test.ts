@@ -1386,6 +1386,18 @@ const scripts: Record<string, Step[]> = {
     'LATENCY HISTORY',
     'LATENCY HELP',
   ),
+  // attrib and push send two replies in RESP3 (the attribute or push, then the real reply): compared as raw cases below
+  'server: DEBUG PROTOCOL': S(
+    'CONFIG RESETSTAT',
+    ...['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'verbatim', 'true', 'false'].map((t) => `DEBUG PROTOCOL ${t}`),
+    'DEBUG PROTOCOL STRING',
+    'DEBUG PROTOCOL Map',
+    'DEBUG PROTOCOL foo',
+    'DEBUG PROTOCOL ""',
+    'DEBUG PROTOCOL',
+    'DEBUG PROTOCOL string extra',
+    'INFO errorstats',
+  ),
   'server: DEBUG SLEEP, DEBUG OBJECT, INFO, TIME, LASTSAVE': S(
     'CONFIG RESETSTAT',
     'DEBUG SLEEP 0',
@@ -1513,6 +1525,8 @@ const rawCases: Record<string, RawCase> = {
   'inline: NUL byte and high bytes': { chunks: ['ECHO a\x00b \xff\xfe\r\n'], sentinel: true },
   'inline: split across writes': { chunks: ['PI', 'NG\r', '\nECHO "a', ' b"\r\n'], gapMs: 20, sentinel: true },
   'inline: QUIT closes': { chunks: ['QUIT\r\nPING\r\n'], sentinel: false },
+  'DEBUG PROTOCOL attrib and push (RESP2)': { chunks: ['DEBUG PROTOCOL attrib\r\nDEBUG PROTOCOL push\r\nDEBUG PROTOCOL PUSH\r\nPING\r\n'], sentinel: true },
+  'DEBUG PROTOCOL attrib and push (RESP3)': { chunks: ['DEBUG PROTOCOL attrib\r\nDEBUG PROTOCOL push\r\nDEBUG PROTOCOL ATTRIB\r\nPING\r\n'], sentinel: true, resp3: true },
   'multibulk: QUIT closes': { chunks: ['*1\r\n$4\r\nQUIT\r\n'], sentinel: false },
   'multibulk: pipelined with inline': { chunks: ['*1\r\n$4\r\nPING\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$0\r\n\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\nGET k\r\n'], sentinel: true },
   'multibulk: empty and negative counts are skipped': { chunks: ['*0\r\n*-1\r\n*-5\r\nPING\r\n'], sentinel: true },
