@@ -19,6 +19,7 @@ import { bitmapCommands } from './bitops';
 import { streamCommands } from './stream';
 import { streamGroupCommands } from './stream-groups';
 import { streamInfoCommands } from './stream-info';
+import { moduleCommands } from './module';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -40,4 +41,5 @@ export const commandFamilies: CommandSpec[][] = [
   streamCommands,
   streamGroupCommands,
   streamInfoCommands,
+  moduleCommands,
 ];

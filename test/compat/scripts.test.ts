@@ -1568,9 +1568,46 @@ describeWithRedis('compat protocol framing', () => {
   }
 });
 
+const MODULE_SCRIPT = S(
+  'CONFIG RESETSTAT',
+  'MODULE LIST',
+  'MODULE list',
+  'MODULE HELP',
+  'MODULE help',
+  'MODULE LOAD /nonexistent/module.so',
+  'MODULE LOAD /nonexistent/module.so arg1 arg2',
+  'MODULE LOAD ""',
+  'MODULE LOADEX /nonexistent/module.so',
+  'MODULE LOADEX /nonexistent/module.so CONFIG name value ARGS a b',
+  'MODULE LOADEX /nonexistent/module.so CONFIG name',
+  'MODULE LOADEX /nonexistent/module.so FOO',
+  'MODULE LOADEX /nonexistent/module.so ARGS',
+  'MODULE UNLOAD nosuch',
+  'MODULE UNLOAD ""',
+  'MODULE',
+  'MODULE FOO',
+  'MODULE LIST x',
+  'MODULE HELP x',
+  'MODULE LOAD',
+  'MODULE LOADEX',
+  'MODULE UNLOAD',
+  'MODULE UNLOAD a b',
+  'COMMAND INFO module module|list module|load module|loadex module|unload module|help',
+  'INFO errorstats',
+);
+
+/** MODULE as on a Redis with no modules loaded, with the MODULE command allowed (LOAD, LOADEX, UNLOAD are protected). */
+describeScripts('compat MODULE', { 'MODULE with enable-module-command local': MODULE_SCRIPT }, {
+  servers: () => useServers({ config: { 'enable-module-command': 'local' } }),
+  shown: Infinity,
+});
+
 /** Both servers with their default configuration (no enable-debug-command). */
 describeScripts(
   'compat defaults',
-  { 'DEBUG is refused with enable-debug-command no (the default)': S('DEBUG SLEEP 0', 'SET k v', 'DEBUG OBJECT k', 'DEBUG HELP', 'DEBUG') },
+  {
+    'DEBUG is refused with enable-debug-command no (the default)': S('DEBUG SLEEP 0', 'SET k v', 'DEBUG OBJECT k', 'DEBUG HELP', 'DEBUG'),
+    'MODULE LOAD, LOADEX and UNLOAD are refused with enable-module-command no (the default)': MODULE_SCRIPT,
+  },
   { servers: () => useServers({ debug: false }), shown: Infinity },
 );
