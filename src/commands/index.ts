@@ -20,6 +20,7 @@ import { streamCommands } from './stream';
 import { streamGroupCommands } from './stream-groups';
 import { streamInfoCommands } from './stream-info';
 import { moduleCommands } from './module';
+import { lolwutCommands } from './lolwut';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -42,4 +43,5 @@ export const commandFamilies: CommandSpec[][] = [
   streamGroupCommands,
   streamInfoCommands,
   moduleCommands,
+  lolwutCommands,
 ];
