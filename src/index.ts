@@ -14,7 +14,8 @@ import { createLogger } from './server/log';
 import { commandFamilies } from './commands';
 import { applyConfig, buildSettings, configFromDirectives, DirectiveValue, writePidfile } from './server/boot';
 import { Config } from './config';
-import { REDIS_VERSION } from './version';
+import { REDIS_VERSION, TREDIS_VERSION } from './version';
+import { logBanner } from './server/banner';
 
 export interface RunningServer {
   port: number;
@@ -58,7 +59,12 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
     server.settingsChanged();
   });
   if (settings.daemonize) log.warning('daemonize yes is not supported (Node cannot fork): running in the foreground');
-  log.notice(`Running mode=standalone, port=${settings.port}.`);
+  logBanner(
+    log,
+    { redisVersion: REDIS_VERSION, tredisVersion: TREDIS_VERSION, mode: 'standalone', port: settings.port, pid: process.pid },
+    cfg.values['always-show-logo'] === true,
+    settings.logfile,
+  );
   log.warning('Server initialized');
   await server.listen();
   writePidfile(settings.pidfile);

@@ -578,6 +578,10 @@ const DEBUG_HELP = [
   '    Write <message> to the server log.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
+  'PROTOCOL <type>',
+  '    Reply with a test value of the specified type. <type> can be: string,',
+  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+  '    true, false.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -587,6 +591,61 @@ const DEBUG_HELP = [
   'JMAP',
   '    Show the V8 heap statistics of the server process.',
 ];
+
+/** DEBUG PROTOCOL <type>: a sample reply of each RESP type (debug.c). */
+function debugProtocol(c: Client, type: string): void {
+  const r = c.reply;
+  switch (type.toLowerCase()) {
+    case 'string':
+      return r.bulk('Hello World');
+    case 'integer':
+      return r.int(12345);
+    case 'double':
+      return r.double(3.141);
+    case 'bignum':
+      return r.bigNumber('1234567999999999999999999999999999999');
+    case 'null':
+      return r.null();
+    case 'array':
+    case 'set':
+    case 'map': {
+      const kind = type.toLowerCase();
+      if (kind === 'array') r.array(3);
+      else if (kind === 'set') r.set(3);
+      else r.map(3);
+      for (let j = 0; j < 3; j++) {
+        r.int(j);
+        if (kind === 'map') r.bool(j === 1);
+      }
+      return;
+    }
+    case 'attrib':
+      // an attribute is not a reply: the real one follows it (RESP3 only)
+      if (r.proto === 3) {
+        r.attribute(1);
+        r.bulk('key-popularity');
+        r.array(2);
+        r.bulk('key:123');
+        r.int(90);
+      }
+      return r.bulk('Some real reply following the attribute');
+    case 'push':
+      if (r.proto < 3) return c.error(AdminErr.resp2NotSupported);
+      r.push(2);
+      r.bulk('server-cpu-usage');
+      r.int(42);
+      // the push is out of band: a normal reply follows for the command
+      return r.bulk('Some real reply following the push reply');
+    case 'verbatim':
+      return r.verbatim('This is a verbatim\nstring');
+    case 'true':
+      return r.bool(true);
+    case 'false':
+      return r.bool(false);
+    default:
+      return c.error(AdminErr.debugProtocolType);
+  }
+}
 
 /** atoi(): leading blanks, sign, digits; anything else ends the number. */
 function atoi(s: string): number {
@@ -614,6 +673,7 @@ function debug(c: Client, argv: string[]): void {
     return c.reply.ok();
   }
   if (sub === 'jmap' && argc === 2) return debugJmap(c);
+  if (sub === 'protocol' && argc === 3) return debugProtocol(c, argv[2]);
   c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
 }
 

@@ -19,6 +19,8 @@ import { bitmapCommands } from './bitops';
 import { streamCommands } from './stream';
 import { streamGroupCommands } from './stream-groups';
 import { streamInfoCommands } from './stream-info';
+import { moduleCommands } from './module';
+import { lolwutCommands } from './lolwut';
 import { transactionCommands } from '../tx/transaction';
 
 export const commandFamilies: CommandSpec[][] = [
@@ -41,5 +43,7 @@ export const commandFamilies: CommandSpec[][] = [
   streamCommands,
   streamGroupCommands,
   streamInfoCommands,
+  moduleCommands,
+  lolwutCommands,
   transactionCommands,
 ];

@@ -264,6 +264,17 @@ export const AdminErr = {
   noLatencySamples: (ev: string) => sanitize(`ERR No samples available for event '${ev}'`),
   debugNotAllowed:
     'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+  moduleNotAllowed:
+    'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+  /** MODULE LOAD/LOADEX when the module could not be loaded. */
+  moduleLoad: 'ERR Error loading the extension. Please check the server logs.',
+  /** MODULE UNLOAD of a name no module has (ENOENT). */
+  moduleUnloadNoSuch: 'ERR Error unloading module: no such module with that name',
+  /** DEBUG PROTOCOL with an unknown type name. */
+  debugProtocolType:
+    'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+  /** DEBUG PROTOCOL push from a RESP2 client. */
+  resp2NotSupported: 'ERR RESP2 is not supported by this command',
   shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
   noShutdown: 'ERR No shutdown in progress.',
   shutdownDenyBlocking: "ERR SHUTDOWN without NOW or ABORT isn't allowed for DENY BLOCKING client",

@@ -170,6 +170,20 @@ export class Reply {
     else this.header('*', ARRAY_HDR, n);
   }
 
+  /**
+   * RESP3 attribute header ("|n", n key/value pairs follow, then the reply
+   * they describe). RESP2 has no attributes: the caller sends none there.
+   */
+  attribute(n: number): void {
+    this.raw('|' + n + '\r\n');
+  }
+
+  /** Big number: RESP3 "(", a bulk string in RESP2. `digits` is the decimal text. */
+  bigNumber(digits: string): void {
+    if (this.proto === 3) this.raw('(' + digits + '\r\n');
+    else this.bulk(digits);
+  }
+
   bool(v: boolean): void {
     if (this.proto === 3) this.raw(v ? '#t\r\n' : '#f\r\n');
     else this.int(v ? 1 : 0);

@@ -22,6 +22,8 @@ export interface Logger {
   verbose(msg: string): void;
   notice(msg: string): void;
   warning(msg: string): void;
+  /** serverLogRaw(): `text` as is, without the pid/time prefix, at `level`. */
+  raw(level: LogLevel, text: string): void;
   setLevel(level: string): void;
   /** Role letter printed after the pid: C (starting), M (master), S (replica). */
   role: string;
@@ -59,6 +61,14 @@ export function createLogger(level: string, logfile: string, silent = false): Lo
     verbose: (m) => lg.verbose(m),
     notice: (m) => lg.notice(m),
     warning: (m) => lg.warning(m),
+    raw: (level, text) => {
+      if (!lg.isLevelEnabled(level)) return;
+      try {
+        fs.writeSync(fd, text);
+      } catch {
+        /* a closed stdout must not crash the server */
+      }
+    },
     setLevel: (l) => {
       if (!silent) lg.level = normalize(l);
     },

@@ -1386,6 +1386,44 @@ const scripts: Record<string, Step[]> = {
     'LATENCY HISTORY',
     'LATENCY HELP',
   ),
+  // versions 5 and 6 draw (tredis's own drawings, test/integration/lolwut.test.ts): every other form is compared
+  'server: LOLWUT without a drawing, and its argument errors': S(
+    'CONFIG RESETSTAT',
+    'LOLWUT',
+    'LOLWUT VERSION 7',
+    'LOLWUT version 0',
+    'LOLWUT VERSION -1',
+    'LOLWUT VERSION 1',
+    'LOLWUT VERSION 10',
+    'LOLWUT VERSION 4294967297',
+    'LOLWUT VERSION -4294967289',
+    'LOLWUT VERSION 7 x y',
+    'LOLWUT VERSION',
+    'LOLWUT FOO',
+    'LOLWUT 1 2',
+    'LOLWUT VERSION x',
+    'LOLWUT VERSION 9223372036854775808',
+    'LOLWUT VERSION 5 x',
+    'LOLWUT VERSION 5 10 x',
+    'LOLWUT VERSION 5 10 10 1.5',
+    'LOLWUT VERSION 6 x',
+    'LOLWUT VERSION 6 10 ""',
+    'LOLWUT VERSION 5 VERSION 6',
+    'COMMAND INFO lolwut',
+    'INFO errorstats',
+  ),
+  // attrib and push send two replies in RESP3 (the attribute or push, then the real reply): compared as raw cases below
+  'server: DEBUG PROTOCOL': S(
+    'CONFIG RESETSTAT',
+    ...['string', 'integer', 'double', 'bignum', 'null', 'array', 'set', 'map', 'verbatim', 'true', 'false'].map((t) => `DEBUG PROTOCOL ${t}`),
+    'DEBUG PROTOCOL STRING',
+    'DEBUG PROTOCOL Map',
+    'DEBUG PROTOCOL foo',
+    'DEBUG PROTOCOL ""',
+    'DEBUG PROTOCOL',
+    'DEBUG PROTOCOL string extra',
+    'INFO errorstats',
+  ),
   'server: DEBUG SLEEP, DEBUG OBJECT, INFO, TIME, LASTSAVE': S(
     'CONFIG RESETSTAT',
     'DEBUG SLEEP 0',
@@ -1513,6 +1551,8 @@ const rawCases: Record<string, RawCase> = {
   'inline: NUL byte and high bytes': { chunks: ['ECHO a\x00b \xff\xfe\r\n'], sentinel: true },
   'inline: split across writes': { chunks: ['PI', 'NG\r', '\nECHO "a', ' b"\r\n'], gapMs: 20, sentinel: true },
   'inline: QUIT closes': { chunks: ['QUIT\r\nPING\r\n'], sentinel: false },
+  'DEBUG PROTOCOL attrib and push (RESP2)': { chunks: ['DEBUG PROTOCOL attrib\r\nDEBUG PROTOCOL push\r\nDEBUG PROTOCOL PUSH\r\nPING\r\n'], sentinel: true },
+  'DEBUG PROTOCOL attrib and push (RESP3)': { chunks: ['DEBUG PROTOCOL attrib\r\nDEBUG PROTOCOL push\r\nDEBUG PROTOCOL ATTRIB\r\nPING\r\n'], sentinel: true, resp3: true },
   'multibulk: QUIT closes': { chunks: ['*1\r\n$4\r\nQUIT\r\n'], sentinel: false },
   'multibulk: pipelined with inline': { chunks: ['*1\r\n$4\r\nPING\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$0\r\n\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\nGET k\r\n'], sentinel: true },
   'multibulk: empty and negative counts are skipped': { chunks: ['*0\r\n*-1\r\n*-5\r\nPING\r\n'], sentinel: true },
@@ -1554,9 +1594,46 @@ describeWithRedis('compat protocol framing', () => {
   }
 });
 
+const MODULE_SCRIPT = S(
+  'CONFIG RESETSTAT',
+  'MODULE LIST',
+  'MODULE list',
+  'MODULE HELP',
+  'MODULE help',
+  'MODULE LOAD /nonexistent/module.so',
+  'MODULE LOAD /nonexistent/module.so arg1 arg2',
+  'MODULE LOAD ""',
+  'MODULE LOADEX /nonexistent/module.so',
+  'MODULE LOADEX /nonexistent/module.so CONFIG name value ARGS a b',
+  'MODULE LOADEX /nonexistent/module.so CONFIG name',
+  'MODULE LOADEX /nonexistent/module.so FOO',
+  'MODULE LOADEX /nonexistent/module.so ARGS',
+  'MODULE UNLOAD nosuch',
+  'MODULE UNLOAD ""',
+  'MODULE',
+  'MODULE FOO',
+  'MODULE LIST x',
+  'MODULE HELP x',
+  'MODULE LOAD',
+  'MODULE LOADEX',
+  'MODULE UNLOAD',
+  'MODULE UNLOAD a b',
+  'COMMAND INFO module module|list module|load module|loadex module|unload module|help',
+  'INFO errorstats',
+);
+
+/** MODULE as on a Redis with no modules loaded, with the MODULE command allowed (LOAD, LOADEX, UNLOAD are protected). */
+describeScripts('compat MODULE', { 'MODULE with enable-module-command local': MODULE_SCRIPT }, {
+  servers: () => useServers({ config: { 'enable-module-command': 'local' } }),
+  shown: Infinity,
+});
+
 /** Both servers with their default configuration (no enable-debug-command). */
 describeScripts(
   'compat defaults',
-  { 'DEBUG is refused with enable-debug-command no (the default)': S('DEBUG SLEEP 0', 'SET k v', 'DEBUG OBJECT k', 'DEBUG HELP', 'DEBUG') },
+  {
+    'DEBUG is refused with enable-debug-command no (the default)': S('DEBUG SLEEP 0', 'SET k v', 'DEBUG OBJECT k', 'DEBUG HELP', 'DEBUG'),
+    'MODULE LOAD, LOADEX and UNLOAD are refused with enable-module-command no (the default)': MODULE_SCRIPT,
+  },
   { servers: () => useServers({ debug: false }), shown: Infinity },
 );

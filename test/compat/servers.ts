@@ -135,6 +135,8 @@ export interface ServerOptions {
    * pass false to compare the defaults instead.
    */
   debug?: boolean;
+  /** More directives given to both servers (`--name value` to redis-server). */
+  config?: Record<string, string>;
 }
 
 /**
@@ -147,9 +149,10 @@ export function useServers(opts: ServerOptions = {}): Servers {
   if (!REDIS_BIN) return s; // the suites using it are skipped
   const debug = opts.debug ?? true;
   beforeAll(async () => {
-    redis = await startRedis(debug ? ['--enable-debug-command', 'local'] : []);
+    const config: Record<string, string> = { ...(debug ? { 'enable-debug-command': 'local' } : {}), ...opts.config };
+    redis = await startRedis(Object.entries(config).flatMap(([k, v]) => [`--${k}`, v]));
     s.redis = redis.port;
-    s.tredisServer = await startTredis(debug ? { 'enable-debug-command': 'local' } : {});
+    s.tredisServer = await startTredis(config);
     s.tredis = s.tredisServer.port;
   }, 30000);
   afterAll(async () => {

@@ -547,8 +547,9 @@ describe('DEBUG', () => {
       err("ERR unknown subcommand or wrong number of arguments for 'object'. Try DEBUG HELP."),
     );
     const help = await r.cmd('DEBUG', 'HELP');
-    expect(help.startsWith('*15\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+LOG <message>\r\n')).toBe(true);
+    expect(help.startsWith('*19\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+LOG <message>\r\n')).toBe(true);
     expect(help).toContain('+SLEEP <seconds>\r\n+    Stop the server for <seconds>. Decimals allowed.\r\n');
+    expect(help).toContain('+PROTOCOL <type>\r\n+    Reply with a test value of the specified type. <type> can be: string,\r\n');
   });
 
   it('refused unless enable-debug-command allows it', async () => {
