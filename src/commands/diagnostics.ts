@@ -654,7 +654,6 @@ function atoi(s: string): number {
 }
 
 function debug(c: Client, argv: string[]): void {
-  if (!debugAllowed(c)) return c.error(AdminErr.debugNotAllowed);
   const sub = argv[1].toLowerCase();
   const argc = argv.length;
   if (sub === 'help' && argc === 2) return replyHelp(c, argv, DEBUG_HELP);
@@ -701,5 +700,5 @@ export const diagnosticsCommands: CommandSpec[] = [
       { name: 'help', handler: helpHandler(LATENCY_HELP) },
     ],
   },
-  { name: 'debug', handler: debug },
+  { name: 'debug', handler: debug, guard: (c) => (debugAllowed(c) ? null : AdminErr.debugNotAllowed) },
 ];

@@ -33,8 +33,12 @@ function loadFails(c: Client, path: string): void {
   c.error(AdminErr.moduleLoad);
 }
 
+/** The dispatcher's check of LOAD, LOADEX and UNLOAD (protected commands). */
+function moduleGuard(c: Client): string | null {
+  return moduleAllowed(c) ? null : AdminErr.moduleNotAllowed;
+}
+
 function moduleLoadCmd(c: Client, argv: string[]): void {
-  if (!moduleAllowed(c)) return c.error(AdminErr.moduleNotAllowed);
   loadFails(c, argv[2]);
 }
 
@@ -59,13 +63,11 @@ function loadexArgumentsValid(c: Client, args: string[]): boolean {
 }
 
 function moduleLoadex(c: Client, argv: string[]): void {
-  if (!moduleAllowed(c)) return c.error(AdminErr.moduleNotAllowed);
   if (!loadexArgumentsValid(c, argv.slice(3))) return c.error(AdminErr.moduleLoad);
   loadFails(c, argv[2]);
 }
 
 function moduleUnload(c: Client): void {
-  if (!moduleAllowed(c)) return c.error(AdminErr.moduleNotAllowed);
   c.error(AdminErr.moduleUnloadNoSuch);
 }
 
@@ -78,9 +80,9 @@ export const moduleCommands: CommandSpec[] = [
     name: 'module',
     subcommands: [
       { name: 'list', handler: moduleList },
-      { name: 'load', handler: moduleLoadCmd },
-      { name: 'loadex', handler: moduleLoadex },
-      { name: 'unload', handler: moduleUnload },
+      { name: 'load', handler: moduleLoadCmd, guard: moduleGuard },
+      { name: 'loadex', handler: moduleLoadex, guard: moduleGuard },
+      { name: 'unload', handler: moduleUnload, guard: moduleGuard },
       { name: 'help', handler: helpHandler(MODULE_HELP) },
     ],
   },

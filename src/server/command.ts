@@ -30,6 +30,12 @@ export interface CommandSpec {
   subcommands?: CommandSpec[];
   /** Custom key extraction for commands whose keys aren't positional (e.g. numkeys). */
   getKeys?: (argv: string[]) => number[];
+  /**
+   * A protected command (DEBUG, MODULE LOAD...): the dispatcher refuses it,
+   * before auth, with the error this returns (null: allowed), as Redis does
+   * for CMD_PROTECTED commands.
+   */
+  guard?: (c: Client) => string | null;
 }
 
 // Flag bits checked by the dispatcher on every call.
@@ -82,6 +88,7 @@ export class Command {
   readonly arity: number;
   readonly flagBits: number;
   readonly handler?: Handler;
+  readonly guard: ((c: Client) => string | null) | null;
   readonly subcommands: Map<string, Command> | null = null;
   readonly meta: CommandMeta | undefined;
   readonly flags: string[];
@@ -113,6 +120,7 @@ export class Command {
     for (const f of this.flags) bits |= FLAG_BITS[f] ?? 0;
     this.flagBits = bits;
     this.handler = spec.handler;
+    this.guard = spec.guard ?? null;
     if (spec.subcommands) {
       this.subcommands = new Map();
       for (const s of spec.subcommands) this.subcommands.set(s.name, new Command(s, this));

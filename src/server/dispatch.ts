@@ -36,6 +36,10 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
     rejectCommand(srv, c, cmd, Err.arity(cmd.fullname), argv);
     return;
   }
+  if (cmd.guard !== null) {
+    const refused = cmd.guard(c);
+    if (refused !== null) return rejectCommand(srv, c, cmd, refused, argv);
+  }
   if (!c.authenticated && !cmd.has(F.noAuth)) {
     rejectCommand(srv, c, cmd, Err.noAuth, argv);
     return;
