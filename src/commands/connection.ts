@@ -8,6 +8,12 @@ import { timingSafeEqual } from 'node:crypto';
 
 function ping(c: Client, argv: string[]): void {
   if (argv.length > 2) return c.error(Err.arity('ping'));
+  if (c.pubsub !== null && c.reply.proto === 2) {
+    // RESP2 subscribed mode: PING answers like a message, ["pong", payload]
+    c.reply.array(2);
+    c.reply.bulk('pong');
+    return c.reply.bulk(argv.length === 2 ? argv[1] : '');
+  }
   if (argv.length === 2) c.reply.bulk(argv[1]);
   else c.reply.status('PONG');
 }
@@ -128,6 +134,7 @@ function reset(c: Client): void {
   c.authenticated = !s.requiresAuth();
   c.user = 'default';
   resetTransaction(c);
+  s.pubsub.dropAll(c);
   c.onReset?.();
   c.reply.status('RESET');
 }

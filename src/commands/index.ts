@@ -22,6 +22,7 @@ import { streamInfoCommands } from './stream-info';
 import { moduleCommands } from './module';
 import { lolwutCommands } from './lolwut';
 import { transactionCommands } from '../tx/transaction';
+import { pubsubCommands } from '../pubsub/commands';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -46,4 +47,5 @@ export const commandFamilies: CommandSpec[][] = [
   moduleCommands,
   lolwutCommands,
   transactionCommands,
+  pubsubCommands,
 ];

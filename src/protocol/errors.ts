@@ -30,6 +30,7 @@ export const Err = {
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
   execAbortBecause: (reason: string) => `EXECABORT Transaction discarded because of: ${reason}`,
   watchInMulti: 'ERR WATCH inside MULTI is not allowed',
+  onlyPubsubCommands: (cmd: string) => `ERR Can't execute '${cmd}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
   authNoPassword:
     'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',

@@ -11,6 +11,7 @@ import type { Server } from './server';
 import type { Command } from './command';
 import type { MultiState } from '../tx/transaction';
 import type { WatchedKey } from '../tx/watch';
+import type { Subscriptions } from '../pubsub/pubsub';
 import { clock } from './clock';
 
 export const enum ReplyMode {
@@ -65,6 +66,8 @@ export class Client {
   watched: WatchedKey[] | null = null;
   /** A watched key changed: the next EXEC fails (CLIENT_DIRTY_CAS). */
   dirtyCas = false;
+  /** Channels, patterns and shard channels subscribed to (pubsub/); null while none. */
+  pubsub: Subscriptions | null = null;
   readonly addr: string;
   readonly laddr: string;
   readonly fd: number;

@@ -12,6 +12,8 @@ import { Err } from '../protocol/errors';
 import { monitorLine } from './monitor';
 import { flagRejected, queueIfMulti, rejectExec } from '../tx/transaction';
 
+const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
 export function processCommand(srv: Server, c: Client, argv: string[]): void {
   let cmd = srv.registry.lookup(argv[0]);
   c.callFailed = false;
@@ -43,6 +45,10 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
   if (!c.authenticated && !cmd.has(F.noAuth)) {
     rejectCommand(srv, c, cmd, Err.noAuth, argv);
     return;
+  }
+  // RESP2 subscribed mode: only the pub/sub commands, PING, QUIT and RESET
+  if (c.pubsub !== null && c.reply.proto === 2 && !SUBSCRIBED_MODE.has(cmd.fullname)) {
+    return rejectCommand(srv, c, cmd, Err.onlyPubsubCommands(cmd.fullname), argv);
   }
   if (srv.pause.until !== 0 && holdForPause(srv, c, cmd, argv)) return;
   if (c.multi !== null && queueIfMulti(c, cmd, argv)) return;

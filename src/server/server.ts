@@ -17,6 +17,7 @@ import { clock, updateClock } from './clock';
 import { processCommand } from './dispatch';
 import { Blocking } from './blocking';
 import { WatchTable } from '../tx/watch';
+import { PubSub } from '../pubsub/pubsub';
 import { resetTransaction } from '../tx/transaction';
 import { Keyspace, Db, KeyspaceHooks, Notify } from '../store/keyspace';
 import { activeExpireCycle } from '../store/expire';
@@ -41,6 +42,10 @@ export class Server implements KeyspaceHooks {
   readonly blocking: Blocking;
   /** WATCHed keys (tx/watch.ts). */
   readonly watches = new WatchTable();
+  /** Channels, patterns and shard channels (pubsub/pubsub.ts). */
+  readonly pubsub = new PubSub(this);
+  /** Clients with pub/sub messages to send once the current event is done. */
+  readonly pendingFlush = new Set<Client>();
   /**
    * Commands propagated while a unit runs (EXEC), sent together at its end:
    * wrapped in MULTI/EXEC when more than one. Null outside a unit.
@@ -128,6 +133,7 @@ export class Server implements KeyspaceHooks {
   notify(cls: number, event: string, key: string, dbid: number): void {
     const flags = this.settings.notifyKeyspaceEvents;
     if (flags === 0 || (flags & cls) === 0) return;
+    this.pubsub.keyspaceEvent(flags, event, key, dbid);
     this.keyspaceEventSink?.(cls, event, key, dbid);
   }
   /** Pub/sub delivers keyspace events through this (pub/sub issue). */
@@ -310,6 +316,7 @@ export class Server implements KeyspaceHooks {
     this.processInput(c);
     if (transient) c.reader.release(READ_BUFFER.buffer);
     this.flush(c);
+    if (this.pendingFlush.size !== 0) this.flushPending();
   }
 
   /** Run every complete command buffered for the client. */
@@ -370,6 +377,8 @@ export class Server implements KeyspaceHooks {
     this.monitors.delete(c);
     if (c.blocked) this.blocking.clientFreed(c);
     if (c.multi !== null || c.watched !== null) resetTransaction(c);
+    if (c.pubsub !== null) this.pubsub.dropAll(c);
+    this.pendingFlush.delete(c);
     const i = this.paused.indexOf(c);
     if (i >= 0) this.paused.splice(i, 1);
     this.onClientFreed?.(c);
@@ -419,6 +428,13 @@ export class Server implements KeyspaceHooks {
     this.stats.inputKbps.track(this.stats.netInput / 1024, clock.ms);
     this.stats.outputKbps.track(this.stats.netOutput / 1024, clock.ms);
     if (this.settings.timeout > 0 && this.cronLoops % hz === 0) this.closeTimedOutClients();
+    if (this.pendingFlush.size !== 0) this.flushPending();
+  }
+
+  /** Send the pub/sub messages queued during the event that just ended. */
+  flushPending(): void {
+    for (const c of this.pendingFlush) this.flush(c);
+    this.pendingFlush.clear();
   }
 
   private closeTimedOutClients(): void {

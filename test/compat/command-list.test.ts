@@ -15,8 +15,6 @@ const group = (source: Source, names: string[]): [string, Source][] => names.map
 
 const NOT_YET: Map<string, Source> = new Map([
   // #10 transactions, pub/sub, keyspace notifications and client-side caching
-  ...group(10, ['subscribe', 'unsubscribe', 'psubscribe', 'punsubscribe', 'publish', 'ssubscribe', 'sunsubscribe', 'spublish']),
-  ...group(10, ['pubsub', 'pubsub|channels', 'pubsub|help', 'pubsub|numpat', 'pubsub|numsub', 'pubsub|shardchannels', 'pubsub|shardnumsub']),
   ...group(10, ['client|caching', 'client|getredir', 'client|tracking', 'client|trackinginfo']),
   // #11 Lua scripting and functions
   ...group(11, ['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']),

@@ -8,6 +8,8 @@ export const TIMEOUT = '<no reply: timeout>';
 
 const SENTINEL = '__compat_sentinel__';
 const SENTINEL_REPLY = `$${SENTINEL.length}\r\n${SENTINEL}\r\n`;
+/** PING's reply in RESP2 subscribed mode: ["pong", payload]. */
+const SUBSCRIBED_PONG = '*2\r\n$4\r\npong\r\n';
 
 /** What sync() found: the bytes that arrived before the sentinel's reply, and whether that reply came. */
 export interface Synced {
@@ -118,10 +120,13 @@ export class Conn {
    * synced: the connection is closed, or still blocked in a command.
    */
   async sync(timeoutMs = 3000): Promise<Synced> {
-    this.send(['ECHO', SENTINEL]);
+    // PING <sentinel>: answered in every mode, RESP2 subscribed mode included
+    this.send(['PING', SENTINEL]);
     const got = await this.until((s) => s.endsWith(SENTINEL_REPLY), timeoutMs);
-    if (got.endsWith(SENTINEL_REPLY)) return { left: got.slice(0, -SENTINEL_REPLY.length), synced: true };
-    return { left: got, synced: false };
+    if (!got.endsWith(SENTINEL_REPLY)) return { left: got, synced: false };
+    let left = got.slice(0, -SENTINEL_REPLY.length);
+    if (left.endsWith(SUBSCRIBED_PONG)) left = left.slice(0, -SUBSCRIBED_PONG.length);
+    return { left, synced: true };
   }
 
   /**

@@ -48,6 +48,17 @@ function waits(args: Args): boolean {
   return (name === 'XREAD' || name === 'XREADGROUP') && args.some((a) => a.toString('latin1').toUpperCase() === 'BLOCK');
 }
 
+const PER_ARGUMENT = new Set(['SUBSCRIBE', 'PSUBSCRIBE', 'SSUBSCRIBE', 'UNSUBSCRIBE', 'PUNSUBSCRIBE', 'SUNSUBSCRIBE']);
+
+/**
+ * How many replies a command sends: the (un)subscribe family one per name
+ * given (the argument-less unsubscribes one per subscription: tests keep
+ * those to at most one), everything else one.
+ */
+function replyCount(args: Args): number {
+  return args.length > 2 && PER_ARGUMENT.has(args[0].toString('latin1').toUpperCase()) ? args.length - 1 : 1;
+}
+
 /** One connection to each server. */
 export class Pair {
   /** Keys whose EXPIRETIME/PEXPIRETIME are compared exactly (NORMALISATION 5). */
@@ -92,10 +103,19 @@ export class Pair {
    */
   maxRoundTripMs = 0;
 
-  /** Send to both (concurrently) and return [tredis, redis] raw replies. */
+  /**
+   * Send to both (concurrently) and return [tredis, redis] raw replies (all
+   * of them, concatenated, for a command answering once per argument).
+   */
   async both(args: Args, timeoutMs = 3000): Promise<[string, string]> {
     const start = Date.now();
-    const r = await Promise.all([this.tredis.cmd(args, timeoutMs), this.redis.cmd(args, timeoutMs)]);
+    const n = replyCount(args);
+    const all = async (c: Conn) => {
+      let out = await c.cmd(args, timeoutMs);
+      for (let i = 1; i < n && out !== TIMEOUT && out !== CLOSED; i++) out += await c.next(timeoutMs);
+      return out;
+    };
+    const r = await Promise.all([all(this.tredis), all(this.redis)]);
     if (!waits(args)) this.maxRoundTripMs = Math.max(this.maxRoundTripMs, Date.now() - start);
     return r;
   }

@@ -1,0 +1,126 @@
+/**
+ * Pub/Sub state: who listens to which channel, pattern and shard channel,
+ * and delivery. A message is encoded once per protocol (RESP2 array, RESP3
+ * push) and the same bytes are appended to every subscriber's reply buffer.
+ * Keyspace notifications are published here too (Server.notify).
+ */
+import type { Client } from '../server/client';
+import type { Server } from '../server/server';
+import { compileGlob } from '../util/glob';
+import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE } from '../config/notify';
+
+/** A client's subscriptions; null on the client while it has none. */
+export interface Subscriptions {
+  channels: Set<string>;
+  patterns: Set<string>;
+  shard: Set<string>;
+}
+
+interface PatternEntry {
+  match: (s: string) => boolean;
+  clients: Set<Client>;
+}
+
+export type Kind = 'channel' | 'pattern' | 'shard';
+
+/** RESP bulk of a latin1 string. */
+const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
+
+export class PubSub {
+  readonly channels = new Map<string, Set<Client>>();
+  readonly patterns = new Map<string, PatternEntry>();
+  readonly shardChannels = new Map<string, Set<Client>>();
+
+  constructor(private readonly srv: Server) {}
+
+  /** Subscribe c; false when it already was. */
+  subscribe(c: Client, kind: Kind, name: string): boolean {
+    const subs = (c.pubsub ??= { channels: new Set(), patterns: new Set(), shard: new Set() });
+    const mine = kind === 'channel' ? subs.channels : kind === 'pattern' ? subs.patterns : subs.shard;
+    if (mine.has(name)) return false;
+    mine.add(name);
+    if (kind === 'pattern') {
+      let e = this.patterns.get(name);
+      if (e === undefined) this.patterns.set(name, (e = { match: compileGlob(name), clients: new Set() }));
+      e.clients.add(c);
+    } else {
+      const table = kind === 'channel' ? this.channels : this.shardChannels;
+      let set = table.get(name);
+      if (set === undefined) table.set(name, (set = new Set()));
+      set.add(c);
+    }
+    return true;
+  }
+
+  /** Unsubscribe c; false when it was not subscribed. */
+  unsubscribe(c: Client, kind: Kind, name: string): boolean {
+    const subs = c.pubsub;
+    if (subs === null) return false;
+    const mine = kind === 'channel' ? subs.channels : kind === 'pattern' ? subs.patterns : subs.shard;
+    if (!mine.delete(name)) return false;
+    if (kind === 'pattern') {
+      const e = this.patterns.get(name)!;
+      e.clients.delete(c);
+      if (e.clients.size === 0) this.patterns.delete(name);
+    } else {
+      const table = kind === 'channel' ? this.channels : this.shardChannels;
+      const set = table.get(name)!;
+      set.delete(c);
+      if (set.size === 0) table.delete(name);
+    }
+    if (subs.channels.size === 0 && subs.patterns.size === 0 && subs.shard.size === 0) c.pubsub = null;
+    return true;
+  }
+
+  /** Drop every subscription of c (RESET, a closed connection). */
+  dropAll(c: Client): void {
+    const subs = c.pubsub;
+    if (subs === null) return;
+    for (const ch of [...subs.channels]) this.unsubscribe(c, 'channel', ch);
+    for (const p of [...subs.patterns]) this.unsubscribe(c, 'pattern', p);
+    for (const s of [...subs.shard]) this.unsubscribe(c, 'shard', s);
+  }
+
+  /** PUBLISH: deliver to channel subscribers, then to matching patterns; the number of receivers. */
+  publish(channel: string, message: string): number {
+    let receivers = 0;
+    const subs = this.channels.get(channel);
+    if (subs !== undefined) {
+      const body = `${bulk('message')}${bulk(channel)}${bulk(message)}`;
+      for (const c of subs) this.deliver(c, 3, body);
+      receivers += subs.size;
+    }
+    if (this.patterns.size !== 0) {
+      for (const [pattern, e] of this.patterns) {
+        if (!e.match(channel)) continue;
+        const body = `${bulk('pmessage')}${bulk(pattern)}${bulk(channel)}${bulk(message)}`;
+        for (const c of e.clients) this.deliver(c, 4, body);
+        receivers += e.clients.size;
+      }
+    }
+    return receivers;
+  }
+
+  /** SPUBLISH: deliver to the shard channel's subscribers. */
+  publishShard(channel: string, message: string): number {
+    const subs = this.shardChannels.get(channel);
+    if (subs === undefined) return 0;
+    const body = `${bulk('smessage')}${bulk(channel)}${bulk(message)}`;
+    for (const c of subs) this.deliver(c, 3, body);
+    return subs.size;
+  }
+
+  /** A keyspace event, on __keyspace@db__:key and/or __keyevent@db__:event as notify-keyspace-events selects. */
+  keyspaceEvent(flags: number, event: string, key: string, dbid: number): void {
+    if (this.channels.size === 0 && this.patterns.size === 0) return;
+    if (flags & NOTIFY_KEYSPACE) this.publish(`__keyspace@${dbid}__:${key}`, event);
+    if (flags & NOTIFY_KEYEVENT) this.publish(`__keyevent@${dbid}__:${event}`, key);
+  }
+
+  /** Append one message (n elements, already encoded) to c's replies and send it. */
+  private deliver(c: Client, n: number, body: string): void {
+    c.reply.raw(`${c.reply.proto === 3 ? '>' : '*'}${n}\r\n${body}`);
+    // sent when the current event is done (a command may still be writing to c)
+    this.srv.pendingFlush.add(c);
+  }
+}
