@@ -185,8 +185,10 @@ function sortDocsSubcommands(n: Node): Node {
  * Every entry is one item of NORMALISATIONS.md.
  */
 export const NORMALISERS: Record<string, Normaliser> = {
-  // NORMALISATION 3: KEYS order is hash-table order → sorted.
+  // NORMALISATION 3: KEYS and PUBSUB (SHARD)CHANNELS order is hash-table order → sorted.
   KEYS: both(sortItems),
+  'PUBSUB CHANNELS': both(sortItems),
+  'PUBSUB SHARDCHANNELS': both(sortItems),
   // NORMALISATION 4: CONFIG GET pair order is dict order → sorted by name.
   'CONFIG GET': both(sortPairs),
   // NORMALISATION 5: time-derived integers within a tolerance.
@@ -217,7 +219,7 @@ export const NORMALISERS: Record<string, Normaliser> = {
   'COMMAND DOCS': both(sortDocsSubcommands),
 };
 
-const CONTAINERS = new Set(['CONFIG', 'CLIENT', 'OBJECT', 'DEBUG', 'SLOWLOG', 'LATENCY', 'COMMAND', 'MEMORY']);
+const CONTAINERS = new Set(['CONFIG', 'CLIENT', 'OBJECT', 'DEBUG', 'SLOWLOG', 'LATENCY', 'COMMAND', 'MEMORY', 'PUBSUB']);
 
 export function normKey(args: (string | Buffer)[]): string {
   const a0 = args[0].toString('latin1').toUpperCase();
