@@ -426,6 +426,26 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
   return diffs;
 }
 
+/** A blocking scenario: [connections, steps]. */
+export type Scenario = [number, BlockStep[]];
+
+/**
+ * A describe block (describeWithRedis) with one test per scenario and
+ * protocol (RESP2, RESP3): runBlocking, failing with its differences.
+ */
+export function describeScenarios(title: string, scenarios: Record<string, Scenario>, servers: Servers, opts: BlockingOptions = {}): void {
+  describeWithRedis(title, () => {
+    for (const [name, [clients, steps]] of Object.entries(scenarios)) {
+      for (const proto of [2, 3] as const) {
+        it(`[RESP${proto}] ${name}`, async () => {
+          const diffs = await runBlocking(servers, steps, clients, proto, opts);
+          if (diffs.length > 0) expect.fail(`${diffs.length} difference(s):\n${diffs.join('\n')}`);
+        }, 30000);
+      }
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Raw protocol cases
 // ---------------------------------------------------------------------------

@@ -5,8 +5,7 @@
  * subscribers on other connections, PUBSUB introspection, RESET, and
  * keyspace notifications delivered to subscribers.
  */
-import { expect, it } from 'vitest';
-import { BlockStep, describeScripts, describeWithRedis, normalise, runBlocking, S, Step, useServers } from './harness';
+import { describeScenarios, describeScripts, normalise, S, Scenario, Step, useServers } from './harness';
 
 const servers = useServers();
 
@@ -65,7 +64,7 @@ const scripts: Record<string, Step[]> = {
 
 describeScripts('compat pubsub', scripts, { servers });
 
-const blockingScripts: Record<string, [number, BlockStep[]]> = {
+const blockingScripts: Record<string, Scenario> = {
   'PUBLISH to channel, pattern and shard subscribers on other connections': [
     4,
     [
@@ -106,13 +105,4 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
   ],
 };
 
-describeWithRedis('compat pubsub: several clients', () => {
-  for (const [name, [clients, steps]] of Object.entries(blockingScripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runBlocking(servers, steps, clients, proto, { normalise });
-        if (diffs.length > 0) expect.fail(`${diffs.length} difference(s):\n${diffs.join('\n')}`);
-      }, 30000);
-    }
-  }
-});
+describeScenarios('compat pubsub: several clients', blockingScripts, servers, { normalise });

@@ -5,7 +5,7 @@
  * seen times: NORMALISATIONS.md item 15, stream-groups-norm.ts).
  */
 import { expect, it } from 'vitest';
-import { BlockStep, describeScripts, describeWithRedis, runBlocking, S, Step, useServers } from './harness';
+import { BlockStep, describeScenarios, describeScripts, describeWithRedis, runBlocking, S, Scenario, Step, useServers } from './harness';
 import { compareStream, normaliseStreamReply } from './stream-groups-norm';
 
 const ABC = ['XADD s 1-1 a 1', 'XADD s 2-1 b 2', 'XADD s 3-1 c 3'];
@@ -363,7 +363,7 @@ describeScripts('compat stream groups', scripts, { servers, compare: compareStre
  */
 const blockRead = (c: string, extra = '') => `XREADGROUP GROUP g ${c} ${extra} BLOCK 0 STREAMS s >`.replace(/ +/g, ' ');
 
-const blockingScripts: Record<string, [number, BlockStep[]]> = {
+const blockingScripts: Record<string, Scenario> = {
   'clients blocked on one group are served in order, one entry each': [
     3,
     [
@@ -456,13 +456,4 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
   ],
 };
 
-describeWithRedis('compat stream groups: blocking', () => {
-  for (const [name, [clients, steps]] of Object.entries(blockingScripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runBlocking(servers, steps, clients, proto, { normalise: normaliseStreamReply });
-        if (diffs.length > 0) expect.fail(`${diffs.length} difference(s):\n${diffs.join('\n')}`);
-      }, 30000);
-    }
-  }
-});
+describeScenarios('compat stream groups: blocking', blockingScripts, servers, { normalise: normaliseStreamReply });

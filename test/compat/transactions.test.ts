@@ -6,7 +6,7 @@
  * SWAPDB (runBlocking keeps several connections in lockstep).
  */
 import { expect, it } from 'vitest';
-import { BlockStep, describeScripts, describeWithRedis, normalise, Pair, parseReply, runBlocking, S, Step, useServers } from './harness';
+import { describeScenarios, describeScripts, describeWithRedis, normalise, Pair, parseReply, S, Scenario, Step, useServers } from './harness';
 
 const servers = useServers();
 
@@ -235,7 +235,7 @@ const scripts: Record<string, Step[]> = {
 describeScripts('compat transactions', scripts, { servers });
 
 /** [clients, steps] of multi-connection scenarios, run in lockstep on both servers. */
-const blockingScripts: Record<string, [number, BlockStep[]]> = {
+const blockingScripts: Record<string, Scenario> = {
   'another client writes a watched key': [
     2,
     [
@@ -316,16 +316,7 @@ const blockingScripts: Record<string, [number, BlockStep[]]> = {
   ],
 };
 
-describeWithRedis('compat transactions: several clients', () => {
-  for (const [name, [clients, steps]] of Object.entries(blockingScripts)) {
-    for (const proto of [2, 3] as const) {
-      it(`[RESP${proto}] ${name}`, async () => {
-        const diffs = await runBlocking(servers, steps, clients, proto, { normalise });
-        if (diffs.length > 0) expect.fail(`${diffs.length} difference(s):\n${diffs.join('\n')}`);
-      }, 30000);
-    }
-  }
-});
+describeScenarios('compat transactions: several clients', blockingScripts, servers, { normalise });
 
 /**
  * Every command both servers know (COMMAND LIST, container subcommands
