@@ -4,8 +4,7 @@
  * byte for byte except the time-derived integers (idle times, delivery and
  * seen times: NORMALISATIONS.md item 15, stream-groups-norm.ts).
  */
-import { expect, it } from 'vitest';
-import { BlockStep, describeScenarios, describeScripts, describeWithRedis, runBlocking, S, Scenario, Step, useServers } from './harness';
+import { describeScenarios, describeScripts, S, Scenario, Step, useServers } from './harness';
 import { compareStream, normaliseStreamReply } from './stream-groups-norm';
 
 const ABC = ['XADD s 1-1 a 1', 'XADD s 2-1 b 2', 'XADD s 3-1 c 3'];
