@@ -10,6 +10,7 @@ import type { Server } from '../server/server';
 import type { LatencyHistogram } from '../server/histogram';
 import { clock } from '../server/clock';
 import { AdminErr, Err } from '../protocol/errors';
+import { debugProtocol } from './debug-protocol';
 import { toInt64 } from '../util/numbers';
 import { encodingOf, sharedIntOf, stringOf, type Value } from '../store/value';
 import { lruClock, lruIdleSeconds } from '../store/lfu';
@@ -591,61 +592,6 @@ const DEBUG_HELP = [
   'JMAP',
   '    Show the V8 heap statistics of the server process.',
 ];
-
-/** DEBUG PROTOCOL <type>: a sample reply of each RESP type (debug.c). */
-function debugProtocol(c: Client, type: string): void {
-  const r = c.reply;
-  switch (type.toLowerCase()) {
-    case 'string':
-      return r.bulk('Hello World');
-    case 'integer':
-      return r.int(12345);
-    case 'double':
-      return r.double(3.141);
-    case 'bignum':
-      return r.bigNumber('1234567999999999999999999999999999999');
-    case 'null':
-      return r.null();
-    case 'array':
-    case 'set':
-    case 'map': {
-      const kind = type.toLowerCase();
-      if (kind === 'array') r.array(3);
-      else if (kind === 'set') r.set(3);
-      else r.map(3);
-      for (let j = 0; j < 3; j++) {
-        r.int(j);
-        if (kind === 'map') r.bool(j === 1);
-      }
-      return;
-    }
-    case 'attrib':
-      // an attribute is not a reply: the real one follows it (RESP3 only)
-      if (r.proto === 3) {
-        r.attribute(1);
-        r.bulk('key-popularity');
-        r.array(2);
-        r.bulk('key:123');
-        r.int(90);
-      }
-      return r.bulk('Some real reply following the attribute');
-    case 'push':
-      if (r.proto < 3) return c.error(AdminErr.resp2NotSupported);
-      r.push(2);
-      r.bulk('server-cpu-usage');
-      r.int(42);
-      // the push is out of band: a normal reply follows for the command
-      return r.bulk('Some real reply following the push reply');
-    case 'verbatim':
-      return r.verbatim('This is a verbatim\nstring');
-    case 'true':
-      return r.bool(true);
-    case 'false':
-      return r.bool(false);
-    default:
-      return c.error(AdminErr.debugProtocolType);
-  }
-}
 
 /** atoi(): leading blanks, sign, digits; anything else ends the number. */
 function atoi(s: string): number {
