@@ -2,7 +2,7 @@
 import type { CommandSpec } from '../server/command';
 import { Client, ReplyMode } from '../server/client';
 import { Err } from '../protocol/errors';
-import { resetTransaction } from '../tx/transaction';
+import { discardTransaction } from '../tx/transaction';
 import { toInt64, toSafeInt } from '../util/numbers';
 import { timingSafeEqual } from 'node:crypto';
 
@@ -133,7 +133,7 @@ function reset(c: Client): void {
   c.noEvict = false;
   c.authenticated = !s.requiresAuth();
   c.user = 'default';
-  resetTransaction(c);
+  discardTransaction(c);
   s.pubsub.dropAll(c);
   c.onReset?.();
   c.reply.status('RESET');

@@ -18,7 +18,7 @@ import { processCommand } from './dispatch';
 import { Blocking } from './blocking';
 import { WatchTable } from '../tx/watch';
 import { PubSub } from '../pubsub/pubsub';
-import { resetTransaction } from '../tx/transaction';
+import { discardTransaction } from '../tx/transaction';
 import { Keyspace, Db, KeyspaceHooks, Notify } from '../store/keyspace';
 import { activeExpireCycle } from '../store/expire';
 import { ReaderLimits } from '../protocol/reader';
@@ -376,7 +376,7 @@ export class Server implements KeyspaceHooks {
     this.clients.delete(c.id);
     this.monitors.delete(c);
     if (c.blocked) this.blocking.clientFreed(c);
-    if (c.multi !== null || c.watched !== null) resetTransaction(c);
+    if (c.multi !== null || c.watched !== null) discardTransaction(c);
     if (c.pubsub !== null) this.pubsub.dropAll(c);
     this.pendingFlush.delete(c);
     const i = this.paused.indexOf(c);

@@ -66,7 +66,8 @@ export function flagRejected(c: Client): void {
   if (c.multi !== null) c.multi.aborted = true;
 }
 
-function discardTransaction(c: Client): void {
+/** No transaction, nothing watched (EXEC, DISCARD, RESET, a closed connection). */
+export function discardTransaction(c: Client): void {
   c.multi = null;
   c.dirtyCas = false;
   c.server.watches.unwatchAll(c);
@@ -126,11 +127,6 @@ function unwatch(c: Client): void {
   c.server.watches.unwatchAll(c);
   c.dirtyCas = false;
   c.reply.ok();
-}
-
-/** RESET and a closed connection: no transaction, nothing watched. */
-export function resetTransaction(c: Client): void {
-  discardTransaction(c);
 }
 
 export const transactionCommands: CommandSpec[] = [

@@ -7,7 +7,7 @@
  * absolute expiry times, which are relative to the generator's creation time.
  */
 import { prng } from '../prng';
-import type { Args } from './harness';
+import { type Args, BLOCKING } from './harness';
 import { COLL_KEYS, CollectionGen } from './generator-collections';
 
 // ---------------------------------------------------------------------------
@@ -64,7 +64,6 @@ const BAD_EXPIRES = ['0', '-1', '-100', 'abc', '', '1.5', '9223372036854775807',
 // Generator
 // ---------------------------------------------------------------------------
 
-const BLOCKING = new Set(['BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP']);
 const RANDOM_WITHOUT_COUNT = new Set(['SPOP', 'SRANDMEMBER', 'HRANDFIELD']);
 
 /**

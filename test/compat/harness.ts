@@ -38,12 +38,13 @@ export interface Mismatch {
   note?: string;
 }
 
-const BLOCKING = new Set(['BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP', 'WAIT']);
+/** The list and sorted-set commands that block (XREAD/XREADGROUP block with a BLOCK argument). */
+export const BLOCKING = new Set(['BLPOP', 'BRPOP', 'BLMOVE', 'BRPOPLPUSH', 'BLMPOP', 'BZPOPMIN', 'BZPOPMAX', 'BZMPOP']);
 
 /** Whether a command may wait before replying (a blocking form, DEBUG SLEEP). */
 function waits(args: Args): boolean {
   const name = args[0].toString('latin1').toUpperCase();
-  if (BLOCKING.has(name)) return true;
+  if (BLOCKING.has(name) || name === 'WAIT') return true;
   if (name === 'DEBUG') return args.length > 1 && args[1].toString('latin1').toUpperCase() === 'SLEEP';
   return (name === 'XREAD' || name === 'XREADGROUP') && args.some((a) => a.toString('latin1').toUpperCase() === 'BLOCK');
 }
