@@ -14,6 +14,8 @@ import { clock } from '../server/clock';
 import { AdminErr, Err } from '../protocol/errors';
 import { toInt64 } from '../util/numbers';
 import { replyHelp } from './shared';
+import { trackingSubcommands } from '../tracking/commands';
+import { setReplyMode } from '../server/dispatch';
 
 /** What CLIENT LIST / KILL need from other families; each replaces its entries. */
 export const clientInfoHooks = {
@@ -25,8 +27,6 @@ export const clientInfoHooks = {
   multi: (c: Client): number => (c.multi === null ? -1 : c.multi.queue.length),
   /** Bytes held by the MULTI queue and the WATCH list (arguments plus per-entry overhead, like Redis's estimate). */
   multiMem: (c: Client): number => (c.multi === null ? 0 : c.multi.argvBytes + 32 * c.multi.queue.length) + 48 * (c.watched?.length ?? 0),
-  /** Tracking redirection client id, -1 when not redirecting. */
-  redir: (_c: Client): number => -1,
   /** Whether an ACL user exists (CLIENT KILL USER). */
   userExists: (_srv: Server, name: string): boolean => name === 'default',
   /** Clients that must get a reply per command (MULTI, scripts): no MONITOR / blocking SHUTDOWN. */
@@ -45,6 +45,11 @@ export function clientFlags(c: Client): string {
   if (clientIsPubsub(c)) set.add('P');
   if (clientInfoHooks.multi(c) >= 0) set.add('x');
   if (c.blocked) set.add('b');
+  if (c.tracking !== null) {
+    set.add('t');
+    if (c.tracking.brokenRedirect) set.add('R');
+    if (c.tracking.bcast) set.add('B');
+  }
   if (c.closeAfterReply) set.add('c');
   if (c.isUnix) set.add('U');
   if (c.noEvict) set.add('e');
@@ -126,7 +131,7 @@ export function clientInfoLine(c: Client, argv: string[] | null = null): string 
     ` argv-mem=${argvMem} multi-mem=${multiMem} rbs=${rbs} rbp=${rbs}` +
     ` obl=${obl} oll=${omem > 0 ? 1 : 0} omem=${omem} tot-mem=${totMem}` +
     ` events=r${omem > 0 ? 'w' : ''} cmd=${cmd ? cmd.fullname : 'NULL'} user=${c.user}` +
-    ` redir=${clientInfoHooks.redir(c)} resp=${c.reply.proto}`
+    ` redir=${c.tracking === null ? -1 : c.tracking.redirect} resp=${c.reply.proto}`
   );
 }
 
@@ -303,12 +308,12 @@ function clientUnpause(c: Client): void {
 function clientReply(c: Client, argv: string[]): void {
   const mode = argv[2].toLowerCase();
   if (mode === 'on') {
-    c.replyMode = ReplyMode.On;
+    setReplyMode(c, ReplyMode.On);
     c.reply.ok();
   } else if (mode === 'off') {
-    c.replyMode = ReplyMode.Off;
+    setReplyMode(c, ReplyMode.Off);
   } else if (mode === 'skip') {
-    if (c.replyMode !== ReplyMode.Off) c.replyMode = ReplyMode.SkipNext;
+    if (c.replyMode !== ReplyMode.Off) setReplyMode(c, ReplyMode.SkipNext);
   } else {
     c.error(Err.syntax);
   }
@@ -417,6 +422,7 @@ export const clientCommands: CommandSpec[] = [
         categories: ['slow', 'connection'],
         handler: clientSetinfo,
       },
+      ...trackingSubcommands,
       { name: 'help', handler: clientHelp },
     ],
   },

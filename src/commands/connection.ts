@@ -3,6 +3,7 @@ import type { CommandSpec } from '../server/command';
 import { Client, ReplyMode } from '../server/client';
 import { Err } from '../protocol/errors';
 import { discardTransaction } from '../tx/transaction';
+import { setReplyMode } from '../server/dispatch';
 import { toInt64, toSafeInt } from '../util/numbers';
 import { timingSafeEqual } from 'node:crypto';
 
@@ -127,7 +128,7 @@ function reset(c: Client): void {
   c.db = s.keyspace.dbs[0];
   c.reply.proto = 2;
   c.name = '';
-  c.replyMode = ReplyMode.On;
+  setReplyMode(c, ReplyMode.On);
   s.monitors.delete(c);
   c.monitor = false;
   c.noEvict = false;
@@ -135,6 +136,7 @@ function reset(c: Client): void {
   c.user = 'default';
   discardTransaction(c);
   s.pubsub.dropAll(c);
+  s.tracking.disable(c);
   c.onReset?.();
   c.reply.status('RESET');
 }

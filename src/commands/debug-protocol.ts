@@ -44,9 +44,13 @@ export function debugProtocol(c: Client, type: string): void {
       return r.bulk('Some real reply following the attribute');
     case 'push':
       if (r.proto < 3) return c.error(AdminErr.resp2NotSupported);
-      r.push(2);
-      r.bulk('server-cpu-usage');
-      r.int(42);
+      {
+        const start = r.len;
+        r.push(2);
+        r.bulk('server-cpu-usage');
+        r.int(42);
+        r.markPush(start);
+      }
       // the push is out of band: a normal reply follows for the command
       return r.bulk('Some real reply following the push reply');
     case 'verbatim':

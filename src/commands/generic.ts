@@ -266,7 +266,7 @@ function flushArgsOk(c: Client, argv: string[]): boolean {
 
 function flushdb(c: Client, argv: string[]): void {
   if (!flushArgsOk(c, argv)) return;
-  const removed = c.db.flush();
+  const removed = c.server.keyspace.flushDbs([c.db]);
   resetScans(c.db);
   c.server.keyspace.dirty += removed;
   // Redis forces propagation even when the db was already empty.
@@ -277,11 +277,8 @@ function flushdb(c: Client, argv: string[]): void {
 function flushall(c: Client, argv: string[]): void {
   if (!flushArgsOk(c, argv)) return;
   const ks = c.server.keyspace;
-  let removed = 0;
-  for (const db of ks.dbs) {
-    removed += db.flush();
-    resetScans(db);
-  }
+  const removed = ks.flushDbs(ks.dbs);
+  for (const db of ks.dbs) resetScans(db);
   // Redis 7.0 counts only the keys removed as changes (no extra one), and
   // forces propagation even when every db was already empty.
   ks.dirty += removed;

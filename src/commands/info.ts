@@ -95,7 +95,7 @@ function clientsSection(srv: Server): InfoLines {
     `client_recent_max_input_buffer:${maxIn}`,
     `client_recent_max_output_buffer:${maxOut}`,
     `blocked_clients:${blocked}`,
-    'tracking_clients:0',
+    `tracking_clients:${srv.tracking.clients}`,
     `clients_in_timeout_table:${srv.blocking.inTimeoutTable}`,
   ];
 }
@@ -252,9 +252,9 @@ function statsSection(srv: Server): InfoLines {
     'active_defrag_key_misses:0',
     'total_active_defrag_time:0',
     'current_active_defrag_time:0',
-    'tracking_total_keys:0',
-    'tracking_total_items:0',
-    'tracking_total_prefixes:0',
+    `tracking_total_keys:${srv.tracking.totalKeys}`,
+    `tracking_total_items:${srv.tracking.totalItems}`,
+    `tracking_total_prefixes:${srv.tracking.totalPrefixes}`,
     `unexpected_error_replies:${st.unexpectedErrorReplies}`,
     `total_error_replies:${st.totalErrorReplies}`,
     'dump_payload_sanitizations:0',

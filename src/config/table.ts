@@ -305,7 +305,7 @@ export const PARAMS = [
   { name: 'stream-node-max-bytes', kind: 'num', ctype: 'size_t', min: 0n, max: LONG_MAX, default: '4096', memory: true, implemented: true },
   { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', kind: 'num', ctype: 'size_t', min: 0n, max: LONG_MAX, default: '64', memory: true, implemented: true },
   { name: 'hll-sparse-max-bytes', kind: 'num', ctype: 'size_t', min: 0n, max: LONG_MAX, default: '3000', memory: true, implemented: true },
-  { name: 'tracking-table-max-keys', kind: 'num', ctype: 'size_t', min: 0n, max: LONG_MAX, default: '1000000', implemented: false },
+  { name: 'tracking-table-max-keys', kind: 'num', ctype: 'size_t', min: 0n, max: LONG_MAX, default: '1000000', implemented: true },
   { name: 'client-query-buffer-limit', kind: 'num', ctype: 'size_t', min: 1048576n, max: LONG_MAX, default: '1073741824', memory: true, implemented: true },
   { name: 'maxmemory-clients', kind: 'num', ctype: 'ssize_t', min: -100n, max: SSIZE_MAX, default: '0', memory: true, percent: true, implemented: false },
   { name: 'repl-backlog-ttl', kind: 'num', ctype: 'time_t', min: 0n, max: LONG_MAX, default: '3600', implemented: false },

@@ -28,8 +28,13 @@ export class Reply {
   len = 0;
   /** Protocol version negotiated with HELLO: 2 or 3. */
   proto = 2;
-  /** Set when a reply should not be sent (CLIENT REPLY OFF/SKIP). */
-  muted = false;
+  /**
+   * Under CLIENT REPLY OFF/SKIP: where push messages (subscribe
+   * confirmations, messages, invalidations) start and end in the buffer, so
+   * that dropping a command's reply keeps them, as Redis always sends
+   * pushes. Null while replies are on.
+   */
+  pushSpans: number[] | null = null;
 
   ensure(n: number): void {
     const need = this.len + n;
@@ -49,13 +54,35 @@ export class Reply {
   /** Forget written bytes but keep the buffer (it was fully flushed). */
   reset(): void {
     this.len = 0;
+    if (this.pushSpans !== null) this.pushSpans.length = 0;
     if (this.buf.length > 1024 * 1024) this.buf = Buffer.allocUnsafe(INITIAL_SIZE);
   }
 
   /** The buffer is still referenced by a pending socket write: use a new one. */
   detach(): void {
     this.len = 0;
+    if (this.pushSpans !== null) this.pushSpans.length = 0;
     this.buf = Buffer.allocUnsafe(INITIAL_SIZE);
+  }
+
+  /** A push message was written from `start` to here (kept by dropSince()). */
+  markPush(start: number): void {
+    if (this.pushSpans !== null) this.pushSpans.push(start, this.len);
+  }
+
+  /** Drop what was written since `start` (a muted reply), except push messages. */
+  dropSince(start: number): void {
+    const spans = this.pushSpans;
+    let end = start;
+    if (spans !== null) {
+      for (let i = 0; i < spans.length; i += 2) {
+        if (spans[i] < start) continue;
+        this.buf.copyWithin(end, spans[i], spans[i + 1]);
+        end += spans[i + 1] - spans[i];
+      }
+      spans.length = 0;
+    }
+    this.len = end;
   }
 
   raw(s: string): void {

@@ -27,11 +27,14 @@ const VERB: Record<Kind, [string, string]> = {
 };
 
 function confirm(c: Client, verb: string, name: string | null, n: number): void {
-  c.reply.push(3);
-  c.reply.bulk(verb);
-  if (name === null) c.reply.null();
-  else c.reply.bulk(name);
-  c.reply.int(n);
+  const r = c.reply;
+  const start = r.len;
+  r.push(3);
+  r.bulk(verb);
+  if (name === null) r.null();
+  else r.bulk(name);
+  r.int(n);
+  r.markPush(start);
 }
 
 function subscribeGeneric(kind: Kind): (c: Client, argv: string[]) => void {

@@ -119,7 +119,10 @@ export class PubSub {
 
   /** Append one message (n elements, already encoded) to c's replies and send it. */
   private deliver(c: Client, n: number, body: string): void {
-    c.reply.raw(`${c.reply.proto === 3 ? '>' : '*'}${n}\r\n${body}`);
+    const r = c.reply;
+    const start = r.len;
+    r.raw(`${r.proto === 3 ? '>' : '*'}${n}\r\n${body}`);
+    r.markPush(start);
     // sent when the current event is done (a command may still be writing to c)
     this.srv.pendingFlush.add(c);
   }

@@ -225,7 +225,7 @@ export class Blocking {
   private finish(st: BlockState, replyStart: number): void {
     this.release(st);
     const c = st.client;
-    if (c.replyMode === ReplyMode.Off || st.skipReply) c.reply.len = replyStart;
+    if (c.replyMode === ReplyMode.Off || st.skipReply) c.reply.dropSince(replyStart);
     this.srv.flush(c);
     this.resumed.push(c);
     if (!this.resumeScheduled) {

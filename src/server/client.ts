@@ -12,6 +12,7 @@ import type { Command } from './command';
 import type { MultiState } from '../tx/transaction';
 import type { WatchedKey } from '../tx/watch';
 import type { Subscriptions } from '../pubsub/pubsub';
+import type { TrackingState } from '../tracking/tracking';
 import { clock } from './clock';
 
 export const enum ReplyMode {
@@ -68,6 +69,8 @@ export class Client {
   dirtyCas = false;
   /** Channels, patterns and shard channels subscribed to (pubsub/); null while none. */
   pubsub: Subscriptions | null = null;
+  /** CLIENT TRACKING mode (tracking/); null while tracking is off. */
+  tracking: TrackingState | null = null;
   readonly addr: string;
   readonly laddr: string;
   readonly fd: number;

@@ -15,6 +15,12 @@ import { flagRejected, queueIfMulti, rejectExec } from '../tx/transaction';
 const SUBSCRIBED_MODE = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 export function processCommand(srv: Server, c: Client, argv: string[]): void {
+  dispatch(srv, c, argv);
+  // resetClient(): CLIENT CACHING covers only the next command
+  if (c.tracking !== null) srv.tracking.commandDone(c);
+}
+
+function dispatch(srv: Server, c: Client, argv: string[]): void {
   let cmd = srv.registry.lookup(argv[0]);
   c.callFailed = false;
   if (cmd === undefined) {
@@ -50,6 +56,8 @@ export function processCommand(srv: Server, c: Client, argv: string[]): void {
   if (c.pubsub !== null && c.reply.proto === 2 && !SUBSCRIBED_MODE.has(cmd.fullname)) {
     return rejectCommand(srv, c, cmd, Err.onlyPubsubCommands(cmd.fullname), argv);
   }
+  // keep client-side caching's table within tracking-table-max-keys
+  if (srv.tracking.clients !== 0) srv.tracking.limitTable(srv.config?.values['tracking-table-max-keys'] ?? 0, c);
   if (srv.pause.until !== 0 && holdForPause(srv, c, cmd, argv)) return;
   if (c.multi !== null && queueIfMulti(c, cmd, argv)) return;
   call(srv, c, cmd, argv);
@@ -86,9 +94,12 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   c.cmd = cmd;
   c.propagateArgv = null;
   c.preventPropagate = false;
+  const outer = srv.executingClient;
+  srv.executingClient = c;
   const t0 = performance.now();
   cmd.handler!(c, argv);
   const us = (performance.now() - t0) * 1000;
+  srv.executingClient = outer;
   cmd.calls++;
   cmd.usec += us;
   const cfg = srv.config;
@@ -109,6 +120,8 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   }
   if (srv.monitors.size !== 0 && !cmd.has(F.skipMonitor) && !cmd.has(F.admin)) feedMonitors(srv, c, argv);
   afterReply(c, replyStart);
+  // remember what a tracking client read; its own invalidations follow its reply
+  if (srv.tracking.inUse) srv.tracking.afterCall(c, cmd, argv, outer === null);
 }
 
 /** Show a command to the MONITOR clients (not to the client that ran it). */
@@ -125,9 +138,15 @@ export function feedMonitors(srv: Server, c: Client, argv: string[]): void {
 function afterReply(c: Client, replyStart: number): void {
   if (c.replyMode === ReplyMode.On) return;
   if (c.replyMode === ReplyMode.SkipNext) {
-    c.replyMode = ReplyMode.Skip;
+    setReplyMode(c, ReplyMode.Skip);
     return;
   }
-  c.reply.len = replyStart;
-  if (c.replyMode === ReplyMode.Skip) c.replyMode = ReplyMode.On;
+  c.reply.dropSince(replyStart);
+  if (c.replyMode === ReplyMode.Skip) setReplyMode(c, ReplyMode.On);
+}
+
+/** CLIENT REPLY ON/OFF/SKIP, RESET: while replies are muted, push messages still go out. */
+export function setReplyMode(c: Client, mode: ReplyMode): void {
+  c.replyMode = mode;
+  c.reply.pushSpans = mode === ReplyMode.On ? null : (c.reply.pushSpans ?? []);
 }

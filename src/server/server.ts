@@ -18,6 +18,7 @@ import { processCommand } from './dispatch';
 import { Blocking } from './blocking';
 import { WatchTable } from '../tx/watch';
 import { PubSub } from '../pubsub/pubsub';
+import { Tracking } from '../tracking/tracking';
 import { discardTransaction } from '../tx/transaction';
 import { Keyspace, Db, KeyspaceHooks, Notify } from '../store/keyspace';
 import { activeExpireCycle } from '../store/expire';
@@ -44,6 +45,10 @@ export class Server implements KeyspaceHooks {
   readonly watches = new WatchTable();
   /** Channels, patterns and shard channels (pubsub/pubsub.ts). */
   readonly pubsub = new PubSub(this);
+  /** Client-side caching (tracking/tracking.ts). */
+  readonly tracking = new Tracking(this);
+  /** The client whose command call() is running (Redis's current client while CLIENT_EXECUTING_COMMAND). */
+  executingClient: Client | null = null;
   /** Clients with pub/sub messages to send once the current event is done. */
   readonly pendingFlush = new Set<Client>();
   /**
@@ -118,8 +123,13 @@ export class Server implements KeyspaceHooks {
   }
 
   // ---- KeyspaceHooks ----
-  keyModified(db: Db, key: string): void {
+  keyModified(db: Db, key: string, byClient = true): void {
     this.watches.touch(db, key);
+    if (this.tracking.inUse) this.tracking.keyModified(key, byClient);
+  }
+
+  dbsFlushed(): void {
+    if (this.tracking.inUse) this.tracking.flushed();
   }
 
   dbReplaced(emptied: Db, replacedWith: Db | null): void {
@@ -315,6 +325,8 @@ export class Server implements KeyspaceHooks {
     c.reader.feed(data, transient);
     this.processInput(c);
     if (transient) c.reader.release(READ_BUFFER.buffer);
+    // BCAST invalidations go out once per event, after the replies (Redis's beforeSleep)
+    if (this.tracking.bcastPending) this.tracking.broadcast();
     this.flush(c);
     if (this.pendingFlush.size !== 0) this.flushPending();
   }
@@ -378,6 +390,7 @@ export class Server implements KeyspaceHooks {
     if (c.blocked) this.blocking.clientFreed(c);
     if (c.multi !== null || c.watched !== null) discardTransaction(c);
     if (c.pubsub !== null) this.pubsub.dropAll(c);
+    if (c.tracking !== null) this.tracking.disable(c);
     this.pendingFlush.delete(c);
     const i = this.paused.indexOf(c);
     if (i >= 0) this.paused.splice(i, 1);
@@ -428,6 +441,9 @@ export class Server implements KeyspaceHooks {
     this.stats.inputKbps.track(this.stats.netInput / 1024, clock.ms);
     this.stats.outputKbps.track(this.stats.netOutput / 1024, clock.ms);
     if (this.settings.timeout > 0 && this.cronLoops % hz === 0) this.closeTimedOutClients();
+    // a CONFIG SET of tracking-table-max-keys takes effect even when idle
+    if (this.tracking.clients !== 0) this.tracking.limitTable(this.config?.values['tracking-table-max-keys'] ?? 0, null);
+    if (this.tracking.bcastPending) this.tracking.broadcast();
     if (this.pendingFlush.size !== 0) this.flushPending();
   }
 

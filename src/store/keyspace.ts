@@ -36,8 +36,10 @@ export const Notify = {
 } as const;
 
 export interface KeyspaceHooks {
-  /** A key's value changed (WATCH invalidation, client tracking). */
-  keyModified(db: Db, key: string): void;
+  /** A key's value changed (WATCH invalidation, client tracking); `byClient` false for expiry and eviction. */
+  keyModified(db: Db, key: string, byClient?: boolean): void;
+  /** FLUSHDB / FLUSHALL emptied dbs (once per command: tracking's null invalidation). */
+  dbsFlushed(): void;
   /** A db is about to be emptied (FLUSHDB/FLUSHALL) or swapped with `replacedWith` (SWAPDB). */
   dbReplaced(emptied: Db, replacedWith: Db | null): void;
   /** Whether notify-keyspace-events selects this class (cheap pre-check). */
@@ -116,7 +118,7 @@ export class Db {
     this.ks.stats.expiredKeys++;
     this.ks.hooks.notify(Notify.expired, 'expired', key, this.id);
     this.ks.hooks.expiredKey(this, key);
-    this.ks.hooks.keyModified(this, key);
+    this.ks.hooks.keyModified(this, key, false);
   }
 
   /**
@@ -454,6 +456,14 @@ export class Keyspace {
     public hooks: KeyspaceHooks,
   ) {
     for (let i = 0; i < count; i++) this.dbs.push(new Db(i, this));
+  }
+
+  /** Empty dbs for FLUSHDB / FLUSHALL, signalled once (Redis's signalFlushedDb); how many keys they held. */
+  flushDbs(dbs: readonly Db[]): number {
+    let removed = 0;
+    for (const db of dbs) removed += db.flush();
+    this.hooks.dbsFlushed();
+    return removed;
   }
 
   /** Apply maxmemory / maxmemory-policy / lfu-decay-time (at startup and after CONFIG SET). */
