@@ -9,13 +9,11 @@ import { expect, it } from 'vitest';
 import { Conn, describeWithRedis, parseReply, useServers } from './harness';
 
 /** Where a missing command comes from: an open issue, or a mode no issue covers yet. */
-type Source = 10 | 11 | 12 | 13 | 14 | 15 | 'cluster (no open issue)';
+type Source = 11 | 12 | 13 | 14 | 15 | 'cluster (no open issue)';
 
 const group = (source: Source, names: string[]): [string, Source][] => names.map((n) => [n, source]);
 
 const NOT_YET: Map<string, Source> = new Map([
-  // #10 transactions, pub/sub, keyspace notifications and client-side caching
-  ...group(10, ['client|caching', 'client|getredir', 'client|tracking', 'client|trackinginfo']),
   // #11 Lua scripting and functions
   ...group(11, ['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']),
   ...group(11, ['script', 'script|debug', 'script|exists', 'script|flush', 'script|help', 'script|kill', 'script|load']),

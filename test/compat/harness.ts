@@ -392,6 +392,8 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
   const pairs: Pair[] = [];
   for (let i = 0; i < clients; i++) pairs.push(await Pair.open(s));
   const diffs: string[] = [];
+  // [tredis, redis] client id of each connection, when a step names one ($ID<n>)
+  const ids = steps.some((st) => 'cmd' in st && st.cmd.includes('$ID')) ? await clientIds(pairs) : null;
   try {
     const setup: [Pair, Args][] = [...(proto === 3 ? pairs.map((p): [Pair, Args] => [p, ['HELLO', '3']]) : []), [pairs[0], ['FLUSHALL']]];
     for (const [p, args] of setup) {
@@ -403,7 +405,8 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
         await sleep(st.wait);
       } else if ('on' in st) {
         const args = cmd(st.cmd);
-        const [t, r] = await pairs[st.on].both(args);
+        const [t0, r] = ids !== null ? await withClientIds(pairs, st.on, st.cmd, ids) : await pairs[st.on].both(args);
+        const t = ids === null ? t0 : mapClientIds(t0, r, ids);
         const [nt, nr] = opts.normalise ? opts.normalise(args, t, r, pairs[st.on]) : [t, r];
         if (nt !== nr) diffs.push(`${st.cmd} (client ${st.on})\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
       } else if ('block' in st) {
@@ -413,7 +416,8 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
       } else {
         const p = pairs[st.read];
         const timeout = opts.readTimeoutMs ?? 1500;
-        const [t, r] = await Promise.all([p.tredis.next(timeout), p.redis.next(timeout)]);
+        const [t0, r] = await Promise.all([p.tredis.next(timeout), p.redis.next(timeout)]);
+        const t = ids === null ? t0 : mapClientIds(t0, r, ids);
         if (t !== r) diffs.push(`reply of client ${st.read}\n  tredis: ${show(t)}\n  redis:  ${show(r)}`);
       }
     }
@@ -425,6 +429,36 @@ export async function runBlocking(s: Servers, steps: BlockStep[], clients: numbe
     await Promise.all(pairs.map((p) => p.close()));
   }
   return diffs;
+}
+
+/** CLIENT ID of each connection of each pair: [tredis, redis]. */
+async function clientIds(pairs: Pair[]): Promise<[number, number][]> {
+  const id = async (c: Conn) => Number(/:(\d+)/.exec(await c.cmd(['CLIENT', 'ID']))![1]);
+  return Promise.all(pairs.map(async (p): Promise<[number, number]> => [await id(p.tredis), await id(p.redis)]));
+}
+
+/**
+ * Run a step whose command may name connections' client ids ($ID<n>),
+ * each server with its own ids.
+ */
+async function withClientIds(pairs: Pair[], on: number, line: string, ids: [number, number][]): Promise<[string, string]> {
+  if (!line.includes('$ID')) return pairs[on].both(cmd(line));
+  const forServer = (k: 0 | 1) => cmd(line.replace(/\$ID(\d+)/g, (_, n: string) => String(ids[Number(n)][k])));
+  return Promise.all([pairs[on].tredis.cmd(forServer(0)), pairs[on].redis.cmd(forServer(1))]);
+}
+
+/**
+ * NORMALISATION 16: when a tredis reply differs, its client ids (as RESP
+ * integers, and CLIENT LIST's redir=) are renumbered as Redis's; kept only
+ * if that makes the replies equal.
+ */
+function mapClientIds(t: string, r: string, ids: [number, number][]): string {
+  if (t === r) return t;
+  let mapped = t;
+  for (const [tid, rid] of ids) {
+    mapped = mapped.replace(new RegExp(`(?<=^|\r\n):${tid}\r\n`, 'g'), `:${rid}\r\n`).replace(new RegExp(`\\bredir=${tid}\\b`, 'g'), `redir=${rid}`);
+  }
+  return mapped === r ? mapped : t;
 }
 
 /** A blocking scenario: [connections, steps]. */
