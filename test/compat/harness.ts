@@ -67,6 +67,11 @@ export class Pair {
   /** Commands queued since MULTI (+QUEUED on both), for EXEC's reply; null outside a transaction. */
   private queued: Args[] | null = null;
 
+  /** Inside MULTI (both servers answered +QUEUED since it). */
+  get inTransaction(): boolean {
+    return this.queued !== null;
+  }
+
   private constructor(
     readonly tredis: Conn,
     readonly redis: Conn,

@@ -74,6 +74,11 @@ export async function runSeed(servers: Servers, run: SeedRun): Promise<string | 
       history.push(`#${i} ${show(args)}`);
       if (history.length > HISTORY) history.shift();
     }
+    // a seed that ends inside MULTI: the sentinel would only be queued
+    if (pair.inTransaction) {
+      const m = await pair.step(['DISCARD'], run.commands);
+      if (m) reports.push(`seed ${run.seed} (RESP${run.proto}): the final DISCARD differs\n${formatMismatch(m)}`);
+    }
     const left = await pair.drained();
     if (left) reports.push(`seed ${run.seed} (RESP${run.proto}): ${left}`);
     return reports.length ? reports.join('\n\n') : null;
