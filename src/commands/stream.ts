@@ -329,7 +329,8 @@ function xsetid(c: Client, argv: string[]): void {
   if (entriesAdded !== -1) s.setEntriesAdded(entriesAdded);
   if (!isZeroId(maxDeleted)) s.maxDeletedId = maxDeleted;
   c.reply.ok();
-  db.written(key, 'xsetid', Notify.stream);
+  // Redis 7.0's XSETID fires its event but does not signal the key modified (no WATCH / tracking invalidation)
+  db.changed(key, 'xsetid', Notify.stream);
 }
 
 export const streamCommands: CommandSpec[] = [

@@ -1,11 +1,13 @@
 /**
- * Keyspace notifications under random commands: with every event class on
- * (`notify-keyspace-events KEAmn`), a subscriber to `__key*__:*` on each
- * server, and the seeded generators' strings/keyspace, collection and
- * stream commands (transactions included). After each command its reply
- * is compared as in the other random tests, then everything the subscriber
- * received up to a sentinel is compared byte for byte: the same events, in
- * the same order, on the same channels.
+ * Keyspace notifications and modified-key signals under random commands:
+ * with every event class on (`notify-keyspace-events KEAmn`), a subscriber
+ * to `__key*__:*` and a RESP3 client tracking in BCAST mode (invalidated
+ * for every key a command modifies, as WATCH sees them) on each server, and
+ * the seeded generators' strings/keyspace, collection and stream commands
+ * (transactions included). After each command its reply is compared as in
+ * the other random tests, then everything the tracker and the subscriber
+ * received up to a sentinel, byte for byte: the same modified keys, and the
+ * same events in the same order on the same channels.
  *
  *   COMPAT_NOTIFY_SEEDS=11,12   seeds (default 11, 12, 13, 14; see below)
  *   COMPAT_NOTIFY_COMMANDS=4000 commands per seed (default 8000)
@@ -21,16 +23,18 @@ const COMMANDS = Number(process.env.COMPAT_NOTIFY_COMMANDS ?? 8000);
 const servers = useServers();
 
 /** Which generator a seed drives: by its last digit, strings, other types, collections, streams. */
-function generator(seed: number): { kind: string; next: () => Args } {
+function generator(seed: number): { kind: string; next: () => Args; setup: Args[] } {
   switch (seed % 4) {
     case 3:
-      return { kind: 'strings and keyspace', next: ((g) => () => g.next())(new Gen(seed, false)) };
+      return { kind: 'strings and keyspace', next: ((g) => () => g.next())(new Gen(seed, false)), setup: [] };
     case 0:
-      return { kind: 'strings with other types', next: ((g) => () => g.next())(new Gen(seed, true)) };
+      return { kind: 'strings with other types', next: ((g) => () => g.next())(new Gen(seed, true)), setup: [] };
     case 1:
-      return { kind: 'collections', next: ((g) => () => g.next())(new Gen(seed, 'collections')) };
-    default:
-      return { kind: 'streams', next: ((g) => () => g.next())(new StreamGen(seed)) };
+      return { kind: 'collections', next: ((g) => () => g.next())(new Gen(seed, 'collections')), setup: [] };
+    default: {
+      const g = new StreamGen(seed);
+      return { kind: 'streams', next: () => g.next(), setup: g.setup() };
+    }
   }
 }
 
@@ -52,33 +56,47 @@ function sameMessages(t: string, r: string): boolean {
 
 async function runNotifySeed(seed: number, proto: Proto): Promise<string | null> {
   const sub = await Pair.open(servers);
+  const tracker = await Pair.open(servers);
   try {
     if (proto === 3) await sub.both(['HELLO', '3']);
     await sub.both(['PSUBSCRIBE', '__key*__:*']);
+    await tracker.both(['HELLO', '3']);
+    await tracker.both(['CLIENT', 'TRACKING', 'on', 'BCAST']);
     const gen = generator(seed);
     let events = 0;
+    let invalidations = 0;
     const failure = await runSeed(servers, {
       seed,
       proto,
       next: gen.next,
       commands: COMMANDS,
       reproduce: `COMPAT_NOTIFY_SEEDS=${seed} npx vitest run test/compat/random-notifications.test.ts`,
-      setup: [['CONFIG', 'SET', 'notify-keyspace-events', 'KEAmn']],
+      setup: [['CONFIG', 'SET', 'notify-keyspace-events', 'KEAmn'], ...gen.setup],
       teardown: [['CONFIG', 'SET', 'notify-keyspace-events', '']],
       compare: async (pair, args, index) => {
         const m = await pair.step(args, index);
         if (m !== null) return m;
+        const [ti, ri] = await Promise.all([tracker.tredis.sync(), tracker.redis.sync()]);
+        invalidations += ri.left.split('invalidate').length - 1;
+        if (ti.left !== ri.left || ti.synced !== ri.synced) {
+          return { index, cmd: args, tredis: ti.left, redis: ri.left, note: 'the BCAST invalidations of the keys it modified differ' };
+        }
         const [t, r] = await Promise.all([sub.tredis.sync(), sub.redis.sync()]);
         events += r.left.split('__key').length - 1;
         if (t.left === r.left && t.synced === r.synced) return null;
-        if (t.synced && r.synced && lookupsInSetOrder(args) && sameMessages(t.left, r.left)) return null;
-        return { index, cmd: args, tredis: t.left, redis: r.left, note: 'the keyspace events it fired differ' };
+        if (!(t.synced && r.synced && lookupsInSetOrder(args) && sameMessages(t.left, r.left))) {
+          return { index, cmd: args, tredis: t.left, redis: r.left, note: 'the keyspace events it fired differ' };
+        }
+        return null;
       },
     });
     // a seed that fired nothing would compare nothing
-    return failure ?? (events < COMMANDS / 10 ? `seed ${seed}: only ${events} events in ${COMMANDS} commands` : null);
+    if (failure !== null) return failure;
+    if (events < COMMANDS / 10 || invalidations < COMMANDS / 20) return `seed ${seed}: only ${events} events and ${invalidations} invalidations in ${COMMANDS} commands`;
+    return null;
   } finally {
     await sub.close();
+    await tracker.close();
   }
 }
 
