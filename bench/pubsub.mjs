@@ -160,8 +160,20 @@ class Subscriber {
   }
 }
 
-/** One run: `publishes` PUBLISHes over `clients` connections in batches of `pipeline`. */
-async function run(port, subscribers, pipeline, clients, publishes) {
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat. */
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100; // sysconf(_SC_CLK_TCK) on Linux
+
+/**
+ * One run: `publishes` PUBLISHes over `clients` connections in batches of
+ * `pipeline`, on the server `srv` ({ port, pid }).
+ */
+async function run(srv, subscribers, pipeline, clients, publishes) {
+  const port = srv.port;
   await oneShot(port, 'FLUSHALL');
   const subs = [];
   for (let i = 0; i < subscribers; i++) subs.push(await Subscriber.connect(port));
@@ -174,6 +186,8 @@ async function run(port, subscribers, pipeline, clients, publishes) {
   const expectBytes = CONFIRM.length + total * FRAME.length;
   const delivered = Promise.all(subs.map((s) => s.waitFor(expectBytes)));
 
+  const cpu0 = process.cpuUsage();
+  const srvCpu0 = cpuSeconds(srv.pid);
   const t0 = process.hrtime.bigint();
   await Promise.all(
     pipes.map(async (p) => {
@@ -183,6 +197,8 @@ async function run(port, subscribers, pipeline, clients, publishes) {
   const tPublished = process.hrtime.bigint();
   await delivered;
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  const serverCpu = cpuSeconds(srv.pid) - srvCpu0;
 
   for (const p of pipes) {
     if (p.errors.length) throw new Error(`error reply to PUBLISH: ${p.errors[0]}`);
@@ -202,6 +218,11 @@ async function run(port, subscribers, pipeline, clients, publishes) {
     publishSecs: Number(tPublished - t0) / 1e9,
     secs,
     publishes: total,
+    // share of one core used by the server and by this load generator during the run
+    serverCpu: serverCpu / secs,
+    generatorCpu: (cpu.user + cpu.system) / 1e6 / secs,
+    // the server's CPU time per PUBLISH (its fan-out included): steadier than rates on a busy machine
+    serverUsPerPublish: (serverCpu * 1e6) / total,
   };
 }
 
@@ -222,16 +243,18 @@ async function main() {
   try {
     const runs = configs.map(() => ({ redis: [], tredis: [] }));
     // warm-up (JIT, buffers): a short run of each configuration on each server
-    for (const c of configs) for (const s of servers) await run(s.port, c.subscribers, c.pipeline, opts.publishers, 2000);
+    for (const c of configs) for (const s of servers) await run(s, c.subscribers, c.pipeline, opts.publishers, 2000);
     for (let r = 0; r < opts.rounds; r++) {
       for (const [i, c] of configs.entries()) {
         const order = (r + i) % 2 === 0 ? [redis, tredis] : [tredis, redis];
         for (const s of order) {
-          const res = await run(s.port, c.subscribers, c.pipeline, opts.publishers, publishesFor(c.subscribers));
+          const res = await run(s, c.subscribers, c.pipeline, opts.publishers, publishesFor(c.subscribers));
           runs[i][s.name].push(res);
           process.stderr.write(
             `round ${r + 1}/${opts.rounds} subs=${c.subscribers} P=${c.pipeline} ${s.name.padEnd(6)} ` +
-              `${fmtInt(res.deliveredPerSec)} msg/s, ${fmtInt(res.publishesPerSec)} publish/s\n`,
+              `${fmtInt(res.deliveredPerSec)} msg/s, ${fmtInt(res.publishesPerSec)} publish/s, ` +
+              `cpu: server ${res.serverCpu.toFixed(2)} generator ${res.generatorCpu.toFixed(2)}, ` +
+              `server ${res.serverUsPerPublish.toFixed(2)} us/publish\n`,
           );
         }
       }
