@@ -114,7 +114,18 @@ describe('COMMAND INFO / DOCS replay Redis 7.0', () => {
     const registered = [...srv.server.registry.lookup('client')!.subcommands!.keys()].map((n) => `client|${n}`).sort();
     expect(subs).toEqual(registered);
     expect(subs).toContain('client|list');
-    expect(subs).not.toContain('client|tracking');
+    // a subcommand Redis 7.0 has and the registry lacks is not listed: every CLIENT
+    // subcommand is registered now (TRACKING came last), so one is taken out for the check
+    const clientSubs = srv.server.registry.lookup('client')!.subcommands!;
+    const tracking = clientSubs.get('tracking')!;
+    clientSubs.delete('tracking');
+    try {
+      const without = ((parse(await r.cmd('COMMAND', 'INFO', 'client')) as V[][])[0][9] as V[][]).map((s) => s[0]);
+      expect(without).toContain('client|list');
+      expect(without).not.toContain('client|tracking');
+    } finally {
+      clientSubs.set('tracking', tracking);
+    }
     // a subcommand Redis 7.0 lacks: described from its spec (Redis 7.2's values)
     expect(parse(await r.cmd('COMMAND', 'INFO', 'client|setinfo'))).toEqual([
       ['client|setinfo', 4, ['noscript', 'loading', 'stale'], 0, 0, 0, ['@slow', '@connection'], [], [], []],
