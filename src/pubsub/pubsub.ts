@@ -1,7 +1,10 @@
 /**
  * Pub/Sub state: who listens to which channel, pattern and shard channel,
- * and delivery. A message is encoded once per protocol (RESP2 array, RESP3
- * push) and the same bytes are appended to every subscriber's reply buffer.
+ * and delivery. A message is encoded once per PUBLISH, as a RESP2 array,
+ * straight into the first subscriber's reply buffer; its bytes are copied
+ * from there into the other subscribers' buffers (a RESP3 subscriber's copy
+ * gets the push header's '>' in place of '*'). Each subscriber is then
+ * written once per event-loop turn.
  * Keyspace notifications are published here too (Server.notify).
  */
 import type { Client } from '../server/client';
@@ -26,10 +29,17 @@ export type Kind = 'channel' | 'pattern' | 'shard';
 /** RESP bulk of a latin1 string. */
 const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
 
+/** A message's first byte: RESP2 array, RESP3 push (the rest of the bytes is the same). */
+const ARRAY = 0x2a;
+const PUSH = 0x3e;
+
 export class PubSub {
   readonly channels = new Map<string, Set<Client>>();
   readonly patterns = new Map<string, PatternEntry>();
   readonly shardChannels = new Map<string, Set<Client>>();
+
+  /** Subscribers with messages not sent yet: written once each when the event-loop turn ends. */
+  private readonly unsent = new Set<Client>();
 
   constructor(private readonly srv: Server) {}
 
@@ -86,15 +96,13 @@ export class PubSub {
     let receivers = 0;
     const subs = this.channels.get(channel);
     if (subs !== undefined) {
-      const body = `${bulk('message')}${bulk(channel)}${bulk(message)}`;
-      for (const c of subs) this.deliver(c, 3, body);
+      this.deliver(subs, `*3\r\n$7\r\nmessage\r\n${bulk(channel)}${bulk(message)}`);
       receivers += subs.size;
     }
     if (this.patterns.size !== 0) {
       for (const [pattern, e] of this.patterns) {
         if (!e.match(channel)) continue;
-        const body = `${bulk('pmessage')}${bulk(pattern)}${bulk(channel)}${bulk(message)}`;
-        for (const c of e.clients) this.deliver(c, 4, body);
+        this.deliver(e.clients, `*4\r\n$8\r\npmessage\r\n${bulk(pattern)}${bulk(channel)}${bulk(message)}`);
         receivers += e.clients.size;
       }
     }
@@ -105,8 +113,7 @@ export class PubSub {
   publishShard(channel: string, message: string): number {
     const subs = this.shardChannels.get(channel);
     if (subs === undefined) return 0;
-    const body = `${bulk('smessage')}${bulk(channel)}${bulk(message)}`;
-    for (const c of subs) this.deliver(c, 3, body);
+    this.deliver(subs, `*3\r\n$8\r\nsmessage\r\n${bulk(channel)}${bulk(message)}`);
     return subs.size;
   }
 
@@ -117,13 +124,38 @@ export class PubSub {
     if (flags & NOTIFY_KEYEVENT) this.publish(`__keyevent@${dbid}__:${event}`, key);
   }
 
-  /** Append one message (n elements, already encoded) to c's replies and send it. */
-  private deliver(c: Client, n: number, body: string): void {
-    const r = c.reply;
-    const start = r.len;
-    r.raw(`${r.proto === 3 ? '>' : '*'}${n}\r\n${body}`);
-    r.markPush(start);
-    // sent when the current event is done (a command may still be writing to c)
-    this.srv.pendingFlush.add(c);
+  /**
+   * Append one message (`frame`, a RESP2 array) to the replies of every
+   * client of `to` (as a push in RESP3) and send them: the string is written
+   * once, into the first client's buffer, and copied from there.
+   */
+  private deliver(to: Set<Client>, frame: string): void {
+    let encoded: Buffer | null = null;
+    for (const c of to) {
+      const r = c.reply;
+      const start = r.len;
+      if (encoded === null) {
+        r.raw(frame);
+        // a view of those bytes (the first client's buffer is not written again in this loop)
+        encoded = r.buf.subarray(start, r.len);
+      } else r.rawBytes(encoded);
+      r.buf[start] = r.proto === 3 ? PUSH : ARRAY;
+      r.markPush(start);
+      // sent when the current event-loop turn is done (a command may still be writing to c)
+      if (this.unsent.size === 0) setImmediate(this.sendUnsent);
+      this.unsent.add(c);
+    }
   }
+
+  /**
+   * One write per subscriber per event-loop turn, however many messages the
+   * turn's read events published to it: setImmediate callbacks run once the
+   * poll phase has handled every socket that was ready, as Redis writes its
+   * clients with pending replies in beforeSleep. A subscriber that sent a
+   * command meanwhile had its messages sent with that reply.
+   */
+  private readonly sendUnsent = (): void => {
+    for (const c of this.unsent) this.srv.flush(c);
+    this.unsent.clear();
+  };
 }
