@@ -7,6 +7,7 @@
 import type { Client } from '../server/client';
 import type { Server } from '../server/server';
 import { compileGlob } from '../util/glob';
+import { outputAdded } from '../server/obuf';
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE } from '../config/notify';
 
 /** A client's subscriptions; null on the client while it has none. */
@@ -119,8 +120,12 @@ export class PubSub {
 
   /** Append one message (n elements, already encoded) to c's replies and send it. */
   private deliver(c: Client, n: number, body: string): void {
+    // over its output-buffer limit: closed when the event ends, sent nothing more
+    if (c.closeAsap) return;
     c.reply.raw(`${c.reply.proto === 3 ? '>' : '*'}${n}\r\n${body}`);
     // sent when the current event is done (a command may still be writing to c)
     this.srv.pendingFlush.add(c);
+    // a subscriber that does not keep up: enforce its output-buffer limit
+    outputAdded(this.srv, c);
   }
 }
