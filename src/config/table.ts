@@ -342,7 +342,7 @@ export const PARAMS = [
   { name: 'save', kind: 'special', special: 'save', default: '3600 1 300 100 60 10000', multiArg: true, implemented: true },
   {
     name: 'client-output-buffer-limit', kind: 'special', special: 'client-output-buffer-limit',
-    default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', multiArg: true, implemented: false,
+    default: 'normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60', multiArg: true, implemented: true,
   },
   { name: 'oom-score-adj-values', kind: 'special', special: 'oom-score-adj-values', default: '0 200 800', multiArg: true, implemented: false },
   { name: 'notify-keyspace-events', kind: 'special', special: 'notify-keyspace-events', default: '', implemented: true },

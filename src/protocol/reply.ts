@@ -35,6 +35,12 @@ export class Reply {
    * pushes. Null while replies are on.
    */
   pushSpans: number[] | null = null;
+  /**
+   * Called after the buffer grew to hold `bytes` (before they are written):
+   * the server checks the client's output-buffer limit there, off the path of
+   * replies that fit (server/obuf.ts). Must not touch the buffer.
+   */
+  onGrow: ((bytes: number) => void) | null = null;
 
   ensure(n: number): void {
     const need = this.len + n;
@@ -44,6 +50,7 @@ export class Reply {
     const nb = Buffer.allocUnsafe(size);
     this.buf.copy(nb, 0, 0, this.len);
     this.buf = nb;
+    if (this.onGrow !== null) this.onGrow(need);
   }
 
   /** Bytes written so far, to be sent. Caller resets via reset()/detach(). */

@@ -10,6 +10,7 @@
 import type { Client } from '../server/client';
 import type { Server } from '../server/server';
 import { compileGlob } from '../util/glob';
+import { outputAdded } from '../server/obuf';
 import { NOTIFY_KEYEVENT, NOTIFY_KEYSPACE } from '../config/notify';
 
 /** A client's subscriptions; null on the client while it has none. */
@@ -132,6 +133,8 @@ export class PubSub {
   private deliver(to: Set<Client>, frame: string): void {
     let encoded: Buffer | null = null;
     for (const c of to) {
+      // over its output-buffer limit: closed when the event ends, sent nothing more
+      if (c.closeAsap) continue;
       const r = c.reply;
       const start = r.len;
       if (encoded === null) {
@@ -144,6 +147,8 @@ export class PubSub {
       // sent when the current event-loop turn is done (a command may still be writing to c)
       if (this.unsent.size === 0) setImmediate(this.sendUnsent);
       this.unsent.add(c);
+      // a subscriber that does not keep up: enforce its output-buffer limit
+      outputAdded(this.srv, c);
     }
   }
 

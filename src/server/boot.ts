@@ -31,6 +31,7 @@ export function applyConfig(s: Settings, cfg: Config): void {
   s.loglevel = v.loglevel;
   s.protoMaxBulkLen = Number(v['proto-max-bulk-len']);
   s.clientQueryBufferLimit = Number(v['client-query-buffer-limit']);
+  s.clientOutputBufferLimits = v['client-output-buffer-limit'];
   s.slowlogLogSlowerThan = Number(v['slowlog-log-slower-than']);
   s.slowlogMaxLen = Number(v['slowlog-max-len']);
   s.latencyMonitorThreshold = Number(v['latency-monitor-threshold']);

@@ -41,6 +41,14 @@ export class Client {
   callFailed = false;
   replyMode = ReplyMode.On;
   closeAfterReply = false;
+  /**
+   * Over its output-buffer limit (CLIENT_CLOSE_ASAP): runs no more commands,
+   * gets no more output, and is closed, unsent replies dropped, at its next
+   * flush (server/obuf.ts).
+   */
+  closeAsap = false;
+  /** Unix time (s) its output buffer was first seen over the soft limit; 0 while under it. */
+  obufSoftLimitReachedTime = 0;
   closed = false;
   monitor = false;
   noEvict = false;

@@ -15,6 +15,7 @@ import { LatencyMonitor } from './latency';
 import { Logger } from './log';
 import { clock, updateClock } from './clock';
 import { processCommand } from './dispatch';
+import { checkOutputBuffer, closeOnOutputBufferLimit, outputBufferCron, smallestLimit, watchOutputBuffer } from './obuf';
 import { Blocking } from './blocking';
 import { WatchTable } from '../tx/watch';
 import { PubSub } from '../pubsub/pubsub';
@@ -51,6 +52,8 @@ export class Server implements KeyspaceHooks {
   executingClient: Client | null = null;
   /** Clients with pub/sub messages to send once the current event is done. */
   readonly pendingFlush = new Set<Client>();
+  /** Clients whose socket still queued output after a flush: the cron checks their output-buffer limits. */
+  readonly outputBacklog = new Set<Client>();
   /**
    * Commands propagated while a unit runs (EXEC), sent together at its end:
    * wrapped in MULTI/EXEC when more than one. Null outside a unit.
@@ -77,6 +80,8 @@ export class Server implements KeyspaceHooks {
   /** Bound TCP port (resolved when `port 0` was not asked and the OS picked one). */
   boundPort = 0;
   shuttingDown = false;
+  /** The smallest client-output-buffer-limit in force (server/obuf.ts): replies below it need no check. */
+  obufWatch: number;
   /** DEBUG SET-ACTIVE-EXPIRE 0|1: while false, active expiry (store/expire.ts) does nothing. */
   activeExpireEnabled = true;
   private netServers: net.Server[] = [];
@@ -104,6 +109,7 @@ export class Server implements KeyspaceHooks {
       protoMaxBulkLen: settings.protoMaxBulkLen,
       queryBufferLimit: settings.clientQueryBufferLimit,
     };
+    this.obufWatch = smallestLimit(settings.clientOutputBufferLimits);
     for (const f of commandFamilies) this.registry.add(f);
   }
 
@@ -116,6 +122,7 @@ export class Server implements KeyspaceHooks {
     this.readerLimits.protoMaxBulkLen = this.settings.protoMaxBulkLen;
     this.readerLimits.queryBufferLimit = this.settings.clientQueryBufferLimit;
     this.slowlog.trim(this.settings.slowlogMaxLen);
+    this.obufWatch = smallestLimit(this.settings.clientOutputBufferLimits);
     this.log.setLevel(this.settings.loglevel);
     const s = this.settings;
     this.keyspace.setMemoryPolicy(s.maxmemory, s.maxmemoryPolicy, s.lfuDecayTime, clock.ms);
@@ -294,6 +301,7 @@ export class Server implements KeyspaceHooks {
     if (this.settings.tcpKeepalive > 0 && !isUnix) sock.setKeepAlive(true, this.settings.tcpKeepalive * 1000);
     const c = new Client(this, sock, this.nextClientId++);
     this.clients.set(c.id, c);
+    watchOutputBuffer(this, c);
     sock.on('close', () => this.freeClient(c));
     sock.on('end', () => {
       // Redis counts the read that finds the end of the stream.
@@ -333,7 +341,10 @@ export class Server implements KeyspaceHooks {
 
   /** Run every complete command buffered for the client. */
   processInput(c: Client): void {
-    while (!c.waiting && !c.closeAfterReply && !c.closed) {
+    // output still queued in the socket: check the limit after each reply (server/obuf.ts)
+    const backlog = c.socket !== null && c.socket.writableLength !== 0;
+    const watch = this.obufWatch;
+    while (!c.waiting && !c.closeAfterReply && !c.closed && !c.closeAsap) {
       const argv = c.reader.next();
       if (argv === null) {
         if (c.reader.error) {
@@ -348,6 +359,7 @@ export class Server implements KeyspaceHooks {
         return;
       }
       processCommand(this, c, argv);
+      if (backlog || c.reply.len >= watch) checkOutputBuffer(this, c);
     }
   }
 
@@ -355,12 +367,16 @@ export class Server implements KeyspaceHooks {
     return `id=${c.id} addr=${c.addr} laddr=${c.laddr} name=${c.name}`;
   }
 
-  /** Send what the client's reply buffer holds: one socket write. */
+  /**
+   * Send what the client's reply buffer holds: one socket write. A client
+   * over its output-buffer limit is closed here instead (server/obuf.ts).
+   */
   flush(c: Client): void {
     const r = c.reply;
     const sock = c.socket;
-    if (!sock || c.closed) {
+    if (!sock || c.closed || c.closeAsap) {
       r.len = 0;
+      if (c.closeAsap) this.closeClient(c);
       return;
     }
     if (r.len > 0) {
@@ -369,8 +385,15 @@ export class Server implements KeyspaceHooks {
       this.stats.writesProcessed++;
       c.netOut += chunk.length;
       sock.write(chunk);
-      if (sock.writableLength === 0) r.reset();
-      else r.detach(); // the socket still references the buffer
+      if (sock.writableLength === 0) {
+        r.reset();
+        c.obufSoftLimitReachedTime = 0; // all sent: under any soft limit again
+      } else {
+        r.detach(); // the socket still references the buffer
+        // output piles up for a client that does not keep up
+        if (closeOnOutputBufferLimit(this, c, sock.writableLength)) return this.closeClient(c);
+        this.outputBacklog.add(c);
+      }
     }
     if (c.closeAfterReply) sock.end();
   }
@@ -444,6 +467,7 @@ export class Server implements KeyspaceHooks {
     // a CONFIG SET of tracking-table-max-keys takes effect even when idle
     if (this.tracking.clients !== 0) this.tracking.limitTable(this.config?.values['tracking-table-max-keys'] ?? 0, null);
     if (this.tracking.bcastPending) this.tracking.broadcast();
+    if (this.outputBacklog.size !== 0) outputBufferCron(this);
     if (this.pendingFlush.size !== 0) this.flushPending();
   }
 

@@ -3,6 +3,8 @@
  * kept as plain fields (the config table owns parsing and CONFIG GET/SET;
  * it pushes changes here).
  */
+import type { ClientOutputBufferLimits } from '../config/table';
+
 export interface Settings {
   port: number;
   /** Programmatic API: `port 0` means "any free port" rather than "no TCP". */
@@ -25,6 +27,8 @@ export interface Settings {
   loglevel: string;
   protoMaxBulkLen: number;
   clientQueryBufferLimit: number;
+  /** client-output-buffer-limit per class (server/obuf.ts enforces them). */
+  clientOutputBufferLimits: ClientOutputBufferLimits;
   slowlogLogSlowerThan: number;
   slowlogMaxLen: number;
   latencyMonitorThreshold: number;
@@ -63,6 +67,11 @@ export function defaultSettings(): Settings {
     loglevel: 'notice',
     protoMaxBulkLen: 512 * 1024 * 1024,
     clientQueryBufferLimit: 1024 * 1024 * 1024,
+    clientOutputBufferLimits: {
+      normal: { hard: 0, soft: 0, softSeconds: 0 },
+      replica: { hard: 268435456, soft: 67108864, softSeconds: 60 },
+      pubsub: { hard: 33554432, soft: 8388608, softSeconds: 60 },
+    },
     slowlogLogSlowerThan: 10000,
     slowlogMaxLen: 128,
     latencyMonitorThreshold: 0,

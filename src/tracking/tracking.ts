@@ -18,6 +18,7 @@ import type { Server } from '../server/server';
 import type { Command } from '../server/command';
 import { F } from '../server/command';
 import { commandKeys } from '../commands/introspection';
+import { outputAdded } from '../server/obuf';
 
 /** A tracking client's mode (null on the client while tracking is off). */
 export interface TrackingState {
@@ -340,11 +341,13 @@ export class Tracking {
   }
 
   private deliver(to: Client, bytes: string): void {
-    if (to.closed) return;
+    // a client over its output-buffer limit is sent nothing more
+    if (to.closed || to.closeAsap) return;
     const start = to.reply.len;
     to.reply.raw(bytes);
     to.reply.markPush(start);
     this.srv.pendingFlush.add(to);
+    outputAdded(this.srv, to);
   }
 }
 
