@@ -5,13 +5,13 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { Running, startTredis } from '../helpers';
 import { findRedisServer } from '../redis-server';
 import { Conn } from './conn';
+import { freePort } from '../ports';
 
 export { findRedisServer };
 
@@ -33,17 +33,6 @@ export function describeWithRedis(title: string, body: () => void): void {
   else describe(title, () => it.skip(SKIP_MESSAGE, () => {}));
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.unref();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { encode, RawClient, sleep } from '../helpers';
 import { findRedisServer } from '../redis-server';
+import { freePort } from '../ports';
 
 const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
 const REDIS_BIN = findRedisServer();
@@ -38,16 +39,6 @@ afterEach(async () => {
   for (const p of [...running]) await p.stop();
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(kind: Kind): Promise<Proc> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tredis-obuf-'));

@@ -5,21 +5,11 @@
  */
 import { describe, it, expect } from 'vitest';
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+import { freePort } from '../ports';
 
 const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Start dist/main.js with `args`, collect stdout until it is ready, then stop it. */
 async function startupLog(args: string[]): Promise<{ out: string; pid: number; port: number }> {
