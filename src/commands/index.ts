@@ -23,6 +23,7 @@ import { moduleCommands } from './module';
 import { lolwutCommands } from './lolwut';
 import { transactionCommands } from '../tx/transaction';
 import { pubsubCommands } from '../pubsub/commands';
+import { scriptingCommands } from '../scripting/commands';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -48,4 +49,5 @@ export const commandFamilies: CommandSpec[][] = [
   lolwutCommands,
   transactionCommands,
   pubsubCommands,
+  scriptingCommands,
 ];

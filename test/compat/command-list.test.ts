@@ -15,8 +15,7 @@ const group = (source: Source, names: string[]): [string, Source][] => names.map
 
 const NOT_YET: Map<string, Source> = new Map([
   // #11 Lua scripting and functions
-  ...group(11, ['eval', 'eval_ro', 'evalsha', 'evalsha_ro', 'fcall', 'fcall_ro']),
-  ...group(11, ['script', 'script|debug', 'script|exists', 'script|flush', 'script|help', 'script|kill', 'script|load']),
+  ...group(11, ['fcall', 'fcall_ro']),
   ...group(11, ['function', 'function|delete', 'function|dump', 'function|flush', 'function|help', 'function|kill', 'function|list', 'function|load', 'function|restore', 'function|stats']),
   // #12 persistence (RDB and AOF; DUMP/RESTORE/MIGRATE use the RDB value format)
   ...group(12, ['save', 'bgsave', 'bgrewriteaof', 'dump', 'restore', 'migrate']),

@@ -1,0 +1,449 @@
+/**
+ * The Lua scripting engine (Redis 7.0's eval.c / script_lua.c): one Lua
+ * state, the script cache by SHA1, the `redis` API, the protected globals,
+ * and running a script for a client.
+ *
+ * Commands called by a script run through the dispatcher's call() on a
+ * script client (no connection) whose reply bytes are converted into Lua
+ * values. What they propagate is collected into one unit by the EVAL that
+ * runs them (wrapped in MULTI/EXEC when more than one), as 7.0 replicates
+ * scripts by their effects.
+ */
+import { createHash } from 'node:crypto';
+import { Client } from '../server/client';
+import type { Server } from '../server/server';
+import { F } from '../server/command';
+import type { Command } from '../server/command';
+import { call } from '../server/dispatch';
+import { formatDouble } from '../util/numbers';
+import { REDIS_VERSION } from '../version';
+import { lua, lauxlib, to_luastring, newRedisLuaState } from './lua';
+import { errorText, pushReply, pushString, toJs, writeResult } from './convert';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type LuaState = any;
+
+/** Shebang flags (`#!lua flags=...`). */
+export const ScriptFlag = {
+  noWrites: 1,
+  allowOom: 2,
+  allowStale: 4,
+  noCluster: 8,
+  allowCrossSlotKeys: 16,
+  /** No shebang: a script as before 7.0. */
+  evalCompat: 32,
+} as const;
+
+const FLAG_NAMES: Record<string, number> = {
+  'no-writes': ScriptFlag.noWrites,
+  'allow-oom': ScriptFlag.allowOom,
+  'allow-stale': ScriptFlag.allowStale,
+  'no-cluster': ScriptFlag.noCluster,
+  'allow-cross-slot-keys': ScriptFlag.allowCrossSlotKeys,
+};
+
+export interface Script {
+  sha: string;
+  body: string;
+  flags: number;
+  /** Registry reference of the compiled function. */
+  ref: number;
+}
+
+/** The script being run. */
+interface RunContext {
+  caller: Client;
+  sha: string;
+  readOnly: boolean;
+  /** redis.setresp(): the protocol commands reply in to the script. */
+  resp: number;
+}
+
+const REDIS_VERSION_NUM = REDIS_VERSION.split('.').reduce((n, p) => n * 256 + Number(p), 0);
+
+/** What a failed run or call raises: the `err` text, and whether its error statistics were already counted. */
+export interface ScriptError {
+  msg: string;
+  ignoreStats: boolean;
+}
+
+export function sha1hex(s: string): string {
+  return createHash('sha1').update(s, 'latin1').digest('hex');
+}
+
+/** evalExtractShebangFlags: the flags of a script's shebang line, or an error text. */
+export function shebangFlags(body: string): { flags: number; shebangLength: number } | string {
+  if (!body.startsWith('#!')) return { flags: ScriptFlag.evalCompat, shebangLength: 0 };
+  const nl = body.indexOf('\n');
+  const shebang = nl < 0 ? body : body.slice(0, nl);
+  const parts = shebang.split(' ').filter((p) => p !== '');
+  if (parts[0] !== '#!lua') return `ERR Unexpected engine in script shebang: ${parts[0]}`;
+  let flags = 0;
+  for (const part of parts.slice(1)) {
+    if (!part.startsWith('flags=')) return `ERR Unknown lua shebang option: ${part}`;
+    for (const name of part.slice(6).split(',')) {
+      if (name === '') continue;
+      const f = FLAG_NAMES[name];
+      if (f === undefined) return `ERR Unexpected flag in script shebang: ${name}`;
+      flags |= f;
+    }
+  }
+  return { flags, shebangLength: shebang.length };
+}
+
+/** The Lua side of the sandbox: the error handler, and read-only globals and libraries. */
+const SETUP = `
+local dbg, G, libs = ...
+local error, tostring, type, next, setmetatable = error, tostring, type, next, setmetatable
+G.__redis__err__handler = function(err)
+  -- the script's frame: past native functions and this sandbox's metamethods
+  local level = 2
+  local i = dbg.getinfo(level, 'nSl')
+  while i and (i.what == 'C' or i.what == 'J' or i.source == '=setup') do
+    level = level + 1
+    i = dbg.getinfo(level, 'nSl')
+  end
+  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
+  if i then
+    err['source'] = i.source
+    err['line'] = i.currentline
+  end
+  return err
+end
+local function readonly(t)
+  return setmetatable({}, {
+    __index = t,
+    __newindex = function() error('Attempt to modify a readonly table', 2) end,
+    __pairs = function() return next, t, nil end,
+    __metatable = false,
+  })
+end
+for _, name in ipairs(libs) do
+  if type(G[name]) == 'table' then G[name] = readonly(G[name]) end
+end
+setmetatable(G, {__index = function(_, k)
+  error("Script attempted to access nonexistent global variable '" .. tostring(k) .. "'", 2)
+end})
+local proxy = readonly(G)
+G._G = proxy
+return proxy, G.__redis__err__handler
+`;
+
+const PROTECTED_LIBS = ['string', 'table', 'math', 'coroutine', 'bit', 'cjson', 'cmsgpack', 'struct', 'redis'];
+
+export class ScriptEngine {
+  private L: LuaState = null;
+  /** The real globals table (scripts see a read-only proxy of it). */
+  private globalsRef = 0;
+  private handlerRef = 0;
+  readonly scripts = new Map<string, Script>();
+  private run: RunContext | null = null;
+  /** The client commands called by scripts run on. */
+  readonly client: Client;
+
+  constructor(private readonly srv: Server) {
+    this.client = new Client(srv, null, srv.allocClientId());
+    this.client.denyBlocking = true;
+    this.reset();
+  }
+
+  /** SCRIPT FLUSH: a new Lua state and an empty cache. */
+  reset(): void {
+    for (const s of this.scripts.values()) s.ref = 0;
+    this.scripts.clear();
+    const L = newRedisLuaState();
+    this.L = L;
+    this.installRedisApi(L);
+    // the debug library stays reachable only from the error handler
+    lua.lua_getglobal(L, to_luastring('debug'));
+    lua.lua_pushnil(L);
+    lua.lua_setglobal(L, to_luastring('debug'));
+    if (lauxlib.luaL_loadbuffer(L, to_luastring(SETUP), null, to_luastring('=setup')) !== lua.LUA_OK) {
+      throw new Error(`scripting setup: ${toJs(L, -1)}`);
+    }
+    lua.lua_insert(L, -2); // the chunk below the debug table
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    lua.lua_pushvalue(L, -1);
+    this.globalsRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_createtable(L, PROTECTED_LIBS.length, 0);
+    PROTECTED_LIBS.forEach((name, i) => {
+      pushString(L, name);
+      lua.lua_rawseti(L, -2, i + 1);
+    });
+    if (lua.lua_pcall(L, 3, 2, 0) !== lua.LUA_OK) throw new Error(`scripting setup: ${toJs(L, -1)}`);
+    this.handlerRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    // scripts compiled from now on see the read-only proxy as their globals
+    lua.lua_rawseti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+  }
+
+  get running(): boolean {
+    return this.run !== null;
+  }
+
+  /** Compile and cache `body` (luaCreateFunction); the script, or an error text. */
+  load(body: string): Script | string {
+    const sha = sha1hex(body);
+    const cached = this.scripts.get(sha);
+    if (cached !== undefined) return cached;
+    const sb = shebangFlags(body);
+    if (typeof sb === 'string') return sb;
+    // the shebang line stays a (blank) line, so positions count it as Redis does
+    const code = sb.shebangLength === 0 ? body : body.slice(sb.shebangLength);
+    const L = this.L;
+    const bytes = Buffer.from(code, 'latin1');
+    if (lauxlib.luaL_loadbuffer(L, bytes, bytes.length, to_luastring('@user_script')) !== lua.LUA_OK) {
+      // Lua 5.1 quotes the end of the input as it quotes every token
+      const msg = toJs(L, -1).replace(/ near <eof>$/, " near '<eof>'");
+      lua.lua_pop(L, 1);
+      return `ERR Error compiling script (new function): ${msg}`;
+    }
+    const script: Script = { sha, body, flags: sb.flags, ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX) };
+    this.scripts.set(sha, script);
+    return script;
+  }
+
+  /** Run a cached script for c with KEYS and ARGV, writing its reply to c. */
+  exec(c: Client, script: Script, keys: string[], args: string[], readOnly: boolean): void {
+    const L = this.L;
+    const srv = this.srv;
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.globalsRef);
+    setArray(L, 'KEYS', keys);
+    setArray(L, 'ARGV', args);
+    lua.lua_pop(L, 1);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
+    const ctx: RunContext = { caller: c, sha: script.sha, readOnly: readOnly || (script.flags & ScriptFlag.noWrites) !== 0, resp: 2 };
+    this.run = ctx;
+    this.client.db = c.db;
+    const began = srv.beginPropagationUnit();
+    let status: number;
+    try {
+      status = lua.lua_pcall(L, 0, 1, -2);
+    } finally {
+      this.run = null;
+      srv.endPropagationUnit(began);
+    }
+    if (status !== lua.LUA_OK) {
+      this.replyRunError(c, L, script.sha);
+    } else {
+      writeResult(L, c.reply, { scriptResp: ctx.resp }, (msg, ignoreStats) => scriptErrorReply(c, msg, ignoreStats));
+    }
+    lua.lua_pop(L, 1); // the error handler
+  }
+
+  /** A run that raised: Redis's "-<err> script: <sha>, on <source>:<line>." */
+  private replyRunError(c: Client, L: LuaState, sha: string): void {
+    if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
+      const msg = lua.lua_type(L, -1) === lua.LUA_TSTRING ? toJs(L, -1) : 'execution failure';
+      lua.lua_pop(L, 1);
+      return c.error(`ERR Error running script ${sha}, ${msg.slice(0, 100)}`);
+    }
+    const err = stringField(L, 'err') ?? '';
+    const source = stringField(L, 'source');
+    const line = stringField(L, 'line');
+    const ignore = boolField(L, 'ignore_err_stats_update');
+    lua.lua_pop(L, 1);
+    const where = source !== null && line !== null ? ` script: ${sha}, on ${source}:${line}.` : '';
+    scriptErrorReply(c, err + where, ignore);
+  }
+
+  // ---- the redis table ----
+
+  private installRedisApi(L: LuaState): void {
+    lua.lua_createtable(L, 0, 32);
+    const fn = (name: string, f: (L: LuaState) => number) => {
+      lua.lua_pushcfunction(L, f);
+      lua.lua_setfield(L, -2, to_luastring(name));
+    };
+    const num = (name: string, v: number) => {
+      lua.lua_pushnumber(L, v);
+      lua.lua_setfield(L, -2, to_luastring(name));
+    };
+    fn('call', (L) => this.redisCall(L, true));
+    fn('pcall', (L) => this.redisCall(L, false));
+    fn('log', (L) => this.redisLog(L));
+    fn('sha1hex', (L) => {
+      if (lua.lua_gettop(L) !== 1) return raise(L, 'wrong number of arguments');
+      pushString(L, sha1hex(lua.lua_isstring(L, 1) ? toJs(L, 1) : ''));
+      return 1;
+    });
+    fn('error_reply', (L) => replyTable(L, 'err'));
+    fn('status_reply', (L) => replyTable(L, 'ok'));
+    fn('setresp', (L) => {
+      if (lua.lua_gettop(L) !== 1) return raise(L, 'redis.setresp() requires one argument.');
+      const v = lua.lua_tonumber(L, 1);
+      if (v !== 2 && v !== 3) return raise(L, 'RESP version must be 2 or 3.');
+      if (this.run !== null) this.run.resp = v;
+      return 0;
+    });
+    fn('set_repl', (L) => {
+      if (lua.lua_gettop(L) !== 1) return raise(L, 'redis.set_repl() requires one argument.');
+      const v = lua.lua_tonumber(L, 1);
+      if (!(v >= 0 && v <= 3 && Number.isInteger(v))) return raise(L, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+      return 0;
+    });
+    fn('replicate_commands', (L) => {
+      lua.lua_pushboolean(L, true);
+      return 1;
+    });
+    fn('breakpoint', (L) => {
+      lua.lua_pushboolean(L, false);
+      return 1;
+    });
+    fn('debug', () => 0);
+    fn('acl_check_cmd', (L) => {
+      const n = lua.lua_gettop(L);
+      if (n === 0) return raise(L, 'Please specify at least one argument for this redis lib call');
+      const cmd = this.lookup(lua.lua_isstring(L, 1) ? toJs(L, 1) : '', n >= 2 && lua.lua_isstring(L, 2) ? toJs(L, 2) : null);
+      if (cmd === null) return raise(L, 'Invalid command passed to redis.acl_check_cmd()');
+      // every user is the default user until ACL users exist
+      lua.lua_pushboolean(L, true);
+      return 1;
+    });
+    num('LOG_DEBUG', 0);
+    num('LOG_VERBOSE', 1);
+    num('LOG_NOTICE', 2);
+    num('LOG_WARNING', 3);
+    num('REPL_NONE', 0);
+    num('REPL_AOF', 1);
+    num('REPL_SLAVE', 2);
+    num('REPL_REPLICA', 2);
+    num('REPL_ALL', 3);
+    num('REDIS_VERSION_NUM', REDIS_VERSION_NUM);
+    pushString(L, REDIS_VERSION);
+    lua.lua_setfield(L, -2, to_luastring('REDIS_VERSION'));
+    lua.lua_setglobal(L, to_luastring('redis'));
+  }
+
+  private redisLog(L: LuaState): number {
+    const n = lua.lua_gettop(L);
+    if (n < 2) return raise(L, 'redis.log() requires two arguments or more.');
+    if (!lua.lua_isnumber(L, 1)) return raise(L, 'First argument must be a number (log level).');
+    const level = lua.lua_tonumber(L, 1);
+    if (!(level >= 0 && level <= 3)) return raise(L, 'Invalid debug level.');
+    const parts: string[] = [];
+    for (let i = 2; i <= n; i++) if (lua.lua_isstring(L, i)) parts.push(toJs(L, i));
+    const msg = parts.join(' ');
+    const log = this.srv.log;
+    if (level < 1) log.debug(msg);
+    else if (level < 2) log.verbose(msg);
+    else if (level < 3) log.notice(msg);
+    else log.warning(msg);
+    return 0;
+  }
+
+  /** A command by name and, for a container, subcommand; null when unknown. */
+  private lookup(name: string, sub: string | null): Command | null {
+    let cmd = this.srv.registry.lookup(name);
+    if (cmd === undefined) return null;
+    if (cmd.subcommands !== null && sub !== null) {
+      const s = cmd.subcommands.get(sub.toLowerCase());
+      if (s === undefined) return null;
+      cmd = s;
+    }
+    return cmd;
+  }
+
+  /** redis.call / redis.pcall (luaRedisGenericCommand). */
+  private redisCall(L: LuaState, raiseErrors: boolean): number {
+    const run = this.run;
+    const fail = (msg: string) => (raiseErrors ? raise(L, msg) : (pushError(L, `ERR ${msg}`, false), 1));
+    const n = lua.lua_gettop(L);
+    if (n === 0) return fail('Please specify at least one argument for this redis lib call');
+    const argv: string[] = new Array(n);
+    for (let i = 1; i <= n; i++) {
+      const t = lua.lua_type(L, i);
+      if (t === lua.LUA_TSTRING) argv[i - 1] = toJs(L, i);
+      else if (t === lua.LUA_TNUMBER) argv[i - 1] = formatDouble(lua.lua_tonumber(L, i));
+      else return fail('Lua redis lib command arguments must be strings or integers');
+    }
+    if (run === null) return fail('redis.call() can only be called from a script');
+    // scriptCall's checks, in Redis's order
+    const cmd = this.lookup(argv[0], argv.length >= 2 ? argv[1] : null);
+    if (cmd === null) return fail('Unknown Redis command called from script');
+    if ((cmd.arity > 0 && n !== cmd.arity) || n < -cmd.arity) return fail('Wrong number of args calling Redis command from script');
+    if (cmd.has(F.noscript)) return fail('This Redis command is not allowed from script');
+    if (cmd.has(F.write) && run.readOnly) return fail('Write commands are not allowed from read-only scripts.');
+    const sc = this.client;
+    sc.reply.proto = run.resp;
+    sc.reply.len = 0;
+    call(this.srv, sc, cmd, argv);
+    const buf = sc.reply.buf;
+    pushReply(L, buf, 0);
+    sc.reply.len = 0;
+    if (raiseErrors && buf[0] === 0x2d) return lua.lua_error(L);
+    return 1;
+  }
+}
+
+/** KEYS / ARGV on the globals table at the top of the stack. */
+function setArray(L: LuaState, name: string, items: string[]): void {
+  pushString(L, name);
+  lua.lua_createtable(L, items.length, 0);
+  for (let i = 0; i < items.length; i++) {
+    pushString(L, items[i]);
+    lua.lua_rawseti(L, -2, i + 1);
+  }
+  lua.lua_rawset(L, -3);
+}
+
+/** Push an error table {err=msg} (ignore_err_stats_update when the command already counted it). */
+function pushError(L: LuaState, msg: string, ignoreStats: boolean): void {
+  lua.lua_createtable(L, 0, 2);
+  pushString(L, 'err');
+  pushString(L, msg);
+  lua.lua_rawset(L, -3);
+  if (ignoreStats) {
+    pushString(L, 'ignore_err_stats_update');
+    lua.lua_pushboolean(L, true);
+    lua.lua_rawset(L, -3);
+  }
+}
+
+/** Raise an error table {err='ERR <msg>'} (luaPushError + luaError). */
+function raise(L: LuaState, msg: string): number {
+  pushError(L, `ERR ${msg}`, false);
+  return lua.lua_error(L);
+}
+
+/** redis.error_reply / status_reply: {err=...} or {ok=...} from one string argument. */
+function replyTable(L: LuaState, kind: 'err' | 'ok'): number {
+  if (lua.lua_gettop(L) !== 1 || lua.lua_type(L, -1) !== lua.LUA_TSTRING) {
+    pushError(L, 'ERR wrong number or type of arguments', false);
+    return 1;
+  }
+  let v = toJs(L, 1);
+  if (kind === 'err') v = errorText(v.startsWith('-') ? v.slice(1) : v);
+  lua.lua_createtable(L, 0, 1);
+  pushString(L, kind);
+  pushString(L, v);
+  lua.lua_rawset(L, -3);
+  return 1;
+}
+
+function stringField(L: LuaState, k: string): string | null {
+  pushString(L, k);
+  const t = lua.lua_rawget(L, -2);
+  const v = t === lua.LUA_TSTRING || t === lua.LUA_TNUMBER ? toJs(L, -1) : null;
+  lua.lua_pop(L, 1);
+  return v;
+}
+
+function boolField(L: LuaState, k: string): boolean {
+  pushString(L, k);
+  lua.lua_rawget(L, -2);
+  const v = lua.lua_toboolean(L, -1);
+  lua.lua_pop(L, 1);
+  return v;
+}
+
+/** A script's error reply: newlines made spaces; statistics unless a command already counted them. */
+export function scriptErrorReply(c: Client, msg: string, ignoreStats: boolean): void {
+  const text = msg.replace(/[\r\n]/g, ' ');
+  if (ignoreStats) {
+    c.reply.errorLine(text);
+    c.callFailed = true;
+  } else {
+    c.error(text);
+  }
+}
