@@ -239,8 +239,9 @@ function trunc(s: string, n: number): string {
 
 /** The errorstats key of an error line: its first word ("ERR", "WRONGTYPE"...). */
 export function errorCode(msg: string): string {
+  // Redis looks for the space in the first 32 bytes of "-CODE ...", else counts ERR
   const sp = msg.indexOf(' ');
-  return sp < 0 ? msg : msg.slice(0, sp);
+  return sp < 0 || sp > 30 ? 'ERR' : msg.slice(0, sp);
 }
 
 /**

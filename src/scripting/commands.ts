@@ -9,7 +9,7 @@ import { Err } from '../protocol/errors';
 import { toSafeInt } from '../util/numbers';
 import { helpHandler } from '../commands/shared';
 import { infoFieldOverrides } from '../commands/info';
-import { ScriptEngine, Script } from './engine';
+import { ScriptEngine, Script, ScriptFlag } from './engine';
 
 const engines = new WeakMap<Server, ScriptEngine>();
 
@@ -52,6 +52,10 @@ function evalGeneric(bySha: boolean, readOnly: boolean): (c: Client, argv: strin
     } else {
       script = engine.load(argv[1]);
       if (typeof script === 'string') return c.error(script);
+    }
+    // *_RO refuses a script whose shebang does not promise no writes (scriptPrepareForRun)
+    if (readOnly && (script.flags & (ScriptFlag.evalCompat | ScriptFlag.noWrites)) === 0) {
+      return c.error('ERR Can not execute a script with write flag using *_ro command.');
     }
     // the script's effects are propagated, not EVAL itself
     c.preventPropagate = true;

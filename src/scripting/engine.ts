@@ -75,7 +75,8 @@ export function sha1hex(s: string): string {
 export function shebangFlags(body: string): { flags: number; shebangLength: number } | string {
   if (!body.startsWith('#!')) return { flags: ScriptFlag.evalCompat, shebangLength: 0 };
   const nl = body.indexOf('\n');
-  const shebang = nl < 0 ? body : body.slice(0, nl);
+  if (nl < 0) return 'ERR Invalid script shebang';
+  const shebang = body.slice(0, nl);
   const parts = shebang.split(' ').filter((p) => p !== '');
   if (parts[0] !== '#!lua') return `ERR Unexpected engine in script shebang: ${parts[0]}`;
   let flags = 0;
@@ -103,20 +104,44 @@ G.__redis__err__handler = function(err)
     level = level + 1
     i = dbg.getinfo(level, 'nSl')
   end
-  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end
+  if type(err) ~= 'table' then
+    -- Lua 5.1's wording: "attempt to index local 't' (a nil value)"
+    err = tostring(err):gsub("attempt to (.-) a (%a+) value %((%a+) '(.-)'%)", "attempt to %1 %3 '%4' (a %2 value)")
+    err = {err = 'ERR ' .. err}
+  end
   if i then
     err['source'] = i.source
     err['line'] = i.currentline
   end
   return err
 end
+-- pcall gives the text of an error table ({err=...}) rather than the table, as Redis's does
+local real_pcall = pcall
+local function pcall_result(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' then
+    local text = e.err
+    if type(text) == 'string' or type(text) == 'number' then e = text end
+  end
+  return false, e
+end
+G.pcall = function(...) return pcall_result(real_pcall(...)) end
+local proxies = setmetatable({}, {__mode = 'k'})
+local real_rawset = rawset
+G.rawset = function(t, k, v)
+  if proxies[t] then error('Attempt to modify a readonly table', 0) end
+  return real_rawset(t, k, v)
+end
 local function readonly(t)
-  return setmetatable({}, {
+  local p = setmetatable({}, {
     __index = t,
     __newindex = function() error('Attempt to modify a readonly table', 2) end,
     __pairs = function() return next, t, nil end,
     __metatable = false,
   })
+  proxies[p] = true
+  return p
 end
 for _, name in ipairs(libs) do
   if type(G[name]) == 'table' then G[name] = readonly(G[name]) end
