@@ -8,6 +8,7 @@ import type { Server } from '../server/server';
 import { Err } from '../protocol/errors';
 import { toSafeInt } from '../util/numbers';
 import { helpHandler } from '../commands/shared';
+import { feedMonitors } from '../server/dispatch';
 import { infoFieldOverrides } from '../commands/info';
 import { ScriptEngine, Script, ScriptFlag } from './engine';
 
@@ -42,6 +43,8 @@ function numKeys(c: Client, argv: string[]): number | null {
 
 function evalGeneric(bySha: boolean, readOnly: boolean): (c: Client, argv: string[]) => void {
   return (c, argv) => {
+    // EVAL is skip-monitor: shown here, so the commands it calls follow it
+    if (c.server.monitors.size !== 0) feedMonitors(c.server, c, argv);
     const n = numKeys(c, argv);
     if (n === null) return;
     const engine = scriptEngine(c.server);
