@@ -102,6 +102,8 @@ function shutdown(c: Client, argv: string[]): void {
     else return c.error(Err.syntax);
   }
   if ((abort && (nosave || save || now || force)) || (nosave && save)) return c.error(Err.syntax);
+  // a script past busy-reply-threshold: only SHUTDOWN NOSAVE ends the server
+  if (!nosave && srv.busyScript !== null) return c.error(srv.busyScript);
   // A shutdown never waits here (there are no replicas to catch up), so
   // there is never one in progress to abort.
   if (abort) return c.error(AdminErr.noShutdown);

@@ -96,7 +96,9 @@ function scriptFlush(c: Client, argv: string[]): void {
 }
 
 function scriptKill(c: Client): void {
-  c.error('NOTBUSY No scripts in execution right now.');
+  const refused = scriptEngine(c.server).kill();
+  if (refused !== null) return c.error(refused);
+  c.reply.ok();
 }
 
 function scriptDebug(c: Client, argv: string[]): void {

@@ -57,6 +57,41 @@ interface RunContext {
   readOnly: boolean;
   /** redis.setresp(): the protocol commands reply in to the script. */
   resp: number;
+  /** The coroutine running it, and its registry reference. */
+  co: LuaState;
+  coRef: number;
+  start: number;
+  /** It called a write command (SCRIPT KILL then answers UNKILLABLE). */
+  wrote: boolean;
+  /** SCRIPT KILL asked for it to stop. */
+  killed: boolean;
+  /** It ran past busy-reply-threshold and yielded: the server is busy. */
+  suspended: boolean;
+  /** It may be suspended (not inside EXEC). */
+  yieldable: boolean;
+  /** beginPropagationUnit()'s answer, for endPropagationUnit(). */
+  unit: boolean;
+}
+
+const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+
+/** Instructions between two looks at the clock. */
+const HOOK_INSTRUCTIONS = 20000;
+
+/**
+ * Where a dead coroutine raised its error: the first frame of the script
+ * itself (past native functions and the sandbox's own), "source:line".
+ */
+function scriptPosition(co: LuaState): string | null {
+  const ar = new lua.lua_Debug();
+  for (let level = 0; lua.lua_getstack(co, level, ar); level++) {
+    lua.lua_getinfo(co, to_luastring('Sl'), ar);
+    const what = ar.what ? Buffer.from(ar.what).toString('latin1') : '';
+    const source = ar.source ? Buffer.from(ar.source).toString('latin1') : '';
+    if (what === 'C' || what === 'J' || source === '=setup' || !(ar.currentline >= 0)) continue;
+    return `${source}:${ar.currentline}`;
+  }
+  return null;
 }
 
 const REDIS_VERSION_NUM = REDIS_VERSION.split('.').reduce((n, p) => n * 256 + Number(p), 0);
@@ -163,6 +198,8 @@ export class ScriptEngine {
   private handlerRef = 0;
   readonly scripts = new Map<string, Script>();
   private run: RunContext | null = null;
+  /** A script suspended past busy-reply-threshold: the server answers -BUSY. */
+  busy: RunContext | null = null;
   /** The client commands called by scripts run on. */
   readonly client: Client;
 
@@ -227,47 +264,155 @@ export class ScriptEngine {
     return script;
   }
 
-  /** Run a cached script for c with KEYS and ARGV, writing its reply to c. */
-  exec(c: Client, script: Script, keys: string[], args: string[], readOnly: boolean): void {
+  /**
+   * Run a cached script for c with KEYS and ARGV, writing its reply to c.
+   * The script runs as a coroutine: past busy-reply-threshold a count hook
+   * yields it, the server goes on serving (other clients get -BUSY, SCRIPT
+   * KILL and SHUTDOWN NOSAVE work) and the script resumes on the next turn,
+   * until it ends; c waits meanwhile. `yieldable` is false inside EXEC,
+   * which cannot be suspended.
+   */
+  exec(c: Client, script: Script, keys: string[], args: string[], readOnly: boolean, yieldable = c.multi === null): void {
     const L = this.L;
     const srv = this.srv;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.globalsRef);
     setArray(L, 'KEYS', keys);
     setArray(L, 'ARGV', args);
     lua.lua_pop(L, 1);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
-    const ctx: RunContext = { caller: c, sha: script.sha, readOnly: readOnly || (script.flags & ScriptFlag.noWrites) !== 0, resp: 2 };
+    const co = lua.lua_newthread(L);
+    const coRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, script.ref);
+    const ctx: RunContext = {
+      caller: c,
+      sha: script.sha,
+      readOnly: readOnly || (script.flags & ScriptFlag.noWrites) !== 0,
+      resp: 2,
+      co,
+      coRef,
+      start: Date.now(),
+      wrote: false,
+      killed: false,
+      suspended: false,
+      yieldable,
+      unit: srv.beginPropagationUnit(),
+    };
     this.run = ctx;
     this.client.db = c.db;
-    const began = srv.beginPropagationUnit();
-    let status: number;
-    try {
-      status = lua.lua_pcall(L, 0, 1, -2);
-    } finally {
-      this.run = null;
-      srv.endPropagationUnit(began);
-    }
-    if (status !== lua.LUA_OK) {
-      this.replyRunError(c, L, script.sha);
-    } else {
-      writeResult(L, c.reply, { scriptResp: ctx.resp }, (msg, ignoreStats) => scriptErrorReply(c, msg, ignoreStats));
-    }
-    lua.lua_pop(L, 1); // the error handler
+    lua.lua_sethook(co, (Lc: LuaState) => this.countHook(Lc, ctx), lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+    this.resume(ctx);
   }
 
-  /** A run that raised: Redis's "-<err> script: <sha>, on <source>:<line>." */
-  private replyRunError(c: Client, L: LuaState, sha: string): void {
+  /** Every HOOK_INSTRUCTIONS instructions: yield a script that has run past the threshold. */
+  private countHook(Lc: LuaState, ctx: RunContext): void {
+    // SCRIPT KILL: raised where the script is, as Redis's hook raises it
+    if (ctx.killed) {
+      pushError(Lc, 'ERR Script killed by user with SCRIPT KILL...', false);
+      lua.lua_error(Lc);
+      return;
+    }
+    if (!ctx.yieldable || !lua.lua_isyieldable(Lc)) return;
+    if (!ctx.suspended && Date.now() - ctx.start < this.busyThreshold()) return;
+    lua.lua_yield(Lc, 0);
+  }
+
+  private busyThreshold(): number {
+    const v = this.srv.config?.values['busy-reply-threshold'];
+    return v === undefined ? 5000 : Number(v);
+  }
+
+  /** Run the script on until it ends or yields (busy: resumed on the next turn of the event loop). */
+  private resume(ctx: RunContext): void {
+    const srv = this.srv;
+    let status: number;
+    try {
+      status = lua.lua_resume(ctx.co, this.L, 0);
+    } catch (e) {
+      // a fault of the runtime itself: the client gets an error, the server goes on
+      srv.log.warning(`Script ${ctx.sha} failed inside the Lua runtime: ${(e as Error).message}`);
+      ctx.caller.error(`ERR Error running script ${ctx.sha}, internal error`);
+      return this.finish(ctx, -1);
+    }
+    if (status !== lua.LUA_YIELD) return this.finish(ctx, status);
+    if (!ctx.suspended) {
+      ctx.suspended = true;
+      ctx.caller.waiting = true;
+      this.busy = ctx;
+      srv.busyScript = BUSY_EVAL;
+      srv.log.warning(
+        `Slow script detected: still in execution after ${Date.now() - ctx.start} milliseconds. You can try killing the script using the SCRIPT KILL command. Script name is: ${ctx.sha}.`,
+      );
+    }
+    setImmediate(() => this.resume(ctx));
+  }
+
+  /** The script ended (or was killed): its reply, then the caller goes on. */
+  private finish(ctx: RunContext, status: number): void {
+    const srv = this.srv;
+    const c = ctx.caller;
+    const co = ctx.co;
+    this.run = null;
+    this.busy = null;
+    srv.busyScript = null;
+    srv.endPropagationUnit(ctx.unit);
+    const L = this.L;
+    const top = lua.lua_gettop(L);
+    try {
+      if (status === lua.LUA_OK) {
+        // the first value returned, as lua_pcall(..., 1, ...) keeps it; converted on the main state
+        lua.lua_settop(co, 1);
+        lua.lua_xmove(co, L, 1);
+        writeResult(L, c.reply, { scriptResp: ctx.resp }, (msg, ignoreStats) => scriptErrorReply(c, msg, ignoreStats));
+      } else if (status !== -1) {
+        lua.lua_xmove(co, L, 1);
+        this.replyRunError(c, L, co, ctx.sha);
+      }
+    } catch (e) {
+      srv.log.warning(`Script ${ctx.sha} failed inside the Lua runtime: ${(e as Error).message}`);
+      c.error(`ERR Error running script ${ctx.sha}, internal error`);
+    }
+    lua.lua_settop(L, top);
+    lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ctx.coRef);
+    if (ctx.suspended) {
+      c.waiting = false;
+      if (!c.closed) {
+        srv.flush(c);
+        srv.processInput(c);
+        srv.flush(c);
+      }
+    }
+  }
+
+  /** SCRIPT KILL: an error reply, or null when the running script will be stopped. */
+  kill(): string | null {
+    const ctx = this.busy;
+    if (ctx === null) return 'NOTBUSY No scripts in execution right now.';
+    if (ctx.wrote) {
+      return 'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+    }
+    ctx.killed = true;
+    return null;
+  }
+
+  /** A run that raised (lua_resume's error): Redis's "-<err> script: <sha>, on <source>:<line>." */
+  private replyRunError(c: Client, L: LuaState, co: LuaState, sha: string): void {
     if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
-      const msg = lua.lua_type(L, -1) === lua.LUA_TSTRING ? toJs(L, -1) : 'execution failure';
-      lua.lua_pop(L, 1);
-      return c.error(`ERR Error running script ${sha}, ${msg.slice(0, 100)}`);
+      // what the error handler does with a plain error: {err='ERR ' .. tostring(e)}, in Lua 5.1's wording
+      lauxlib.luaL_tolstring(L, -1);
+      const text = toJs(L, -1).replace(/attempt to (.*?) a (\w+) value \((\w+) '(.*?)'\)/, "attempt to $1 $3 '$4' (a $2 value)");
+      lua.lua_pop(L, 2);
+      const where = scriptPosition(co);
+      return scriptErrorReply(c, `ERR ${text}${where ? ` script: ${sha}, on ${where}.` : ''}`, false);
     }
     const err = stringField(L, 'err') ?? '';
-    const source = stringField(L, 'source');
-    const line = stringField(L, 'line');
     const ignore = boolField(L, 'ignore_err_stats_update');
+    let source = stringField(L, 'source');
+    let line = stringField(L, 'line');
     lua.lua_pop(L, 1);
+    if (source === null || line === null) {
+      // the position where the error was raised, as the error handler records it
+      const where = scriptPosition(co);
+      if (where !== null) [source, line] = [where.slice(0, where.lastIndexOf(':')), where.slice(where.lastIndexOf(':') + 1)];
+    }
     const where = source !== null && line !== null ? ` script: ${sha}, on ${source}:${line}.` : '';
     scriptErrorReply(c, err + where, ignore);
   }
@@ -388,7 +533,10 @@ export class ScriptEngine {
     if (cmd === null) return fail('Unknown Redis command called from script');
     if ((cmd.arity > 0 && n !== cmd.arity) || n < -cmd.arity) return fail('Wrong number of args calling Redis command from script');
     if (cmd.has(F.noscript)) return fail('This Redis command is not allowed from script');
-    if (cmd.has(F.write) && run.readOnly) return fail('Write commands are not allowed from read-only scripts.');
+    if (cmd.has(F.write)) {
+      if (run.readOnly) return fail('Write commands are not allowed from read-only scripts.');
+      run.wrote = true;
+    }
     const sc = this.client;
     sc.reply.proto = run.resp;
     sc.reply.len = 0;

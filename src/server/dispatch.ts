@@ -56,6 +56,8 @@ function dispatch(srv: Server, c: Client, argv: string[]): void {
   if (c.pubsub !== null && c.reply.proto === 2 && !SUBSCRIBED_MODE.has(cmd.fullname)) {
     return rejectCommand(srv, c, cmd, Err.onlyPubsubCommands(cmd.fullname), argv);
   }
+  // a script is running past busy-reply-threshold: only allow-busy commands
+  if (srv.busyScript !== null && !cmd.has(F.allowBusy)) return rejectCommand(srv, c, cmd, srv.busyScript, argv);
   // keep client-side caching's table within tracking-table-max-keys
   if (srv.tracking.clients !== 0) srv.tracking.limitTable(srv.config?.values['tracking-table-max-keys'] ?? 0, c);
   if (srv.pause.until !== 0 && holdForPause(srv, c, cmd, argv)) return;

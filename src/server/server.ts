@@ -82,6 +82,11 @@ export class Server implements KeyspaceHooks {
   shuttingDown = false;
   /** The smallest client-output-buffer-limit in force (server/obuf.ts): replies below it need no check. */
   obufWatch: number;
+  /**
+   * While a script runs past busy-reply-threshold (scripting/): the -BUSY
+   * error commands get, except those flagged allow-busy. Null otherwise.
+   */
+  busyScript: string | null = null;
   /** DEBUG SET-ACTIVE-EXPIRE 0|1: while false, active expiry (store/expire.ts) does nothing. */
   activeExpireEnabled = true;
   private netServers: net.Server[] = [];

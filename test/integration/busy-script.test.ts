@@ -1,0 +1,111 @@
+/**
+ * A script that runs past busy-reply-threshold, on tredis (dist/main.js as
+ * a child process) and on redis-server side by side with the same
+ * assertions: other clients get -BUSY within the threshold + 100 ms,
+ * SCRIPT KILL ends a script that has not written, one that has written is
+ * UNKILLABLE and only SHUTDOWN NOSAVE ends the server; in between, the
+ * server keeps serving.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawn, ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { RawClient } from '../helpers';
+import { findRedisServer } from '../redis-server';
+import { freePort } from '../ports';
+
+const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
+const REDIS = findRedisServer();
+const THRESHOLD = 300;
+
+const BUSY = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
+
+interface Proc {
+  port: number;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+}
+
+async function start(kind: 'tredis' | 'redis'): Promise<Proc> {
+  const port = await freePort();
+  const args = ['--port', String(port), '--save', '', '--appendonly', 'no', '--busy-reply-threshold', String(THRESHOLD)];
+  const child = kind === 'tredis' ? spawn(process.execPath, [MAIN, ...args], { stdio: 'ignore' }) : spawn(REDIS!, args, { stdio: 'ignore' });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    try {
+      const c = await RawClient.connect(port);
+      const pong = await c.cmd('PING');
+      c.close();
+      if (pong === '+PONG\r\n') break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`${kind} did not start`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, child, exited };
+}
+
+/** PING until the answer is -BUSY; the time it took from `since`. */
+async function untilBusy(c: RawClient, since: number): Promise<number> {
+  for (;;) {
+    const r = await c.cmd('PING');
+    if (r === BUSY) return Date.now() - since;
+    expect(r).toBe('+PONG\r\n');
+    if (Date.now() - since > 10000) throw new Error('never busy');
+  }
+}
+
+const kinds = (REDIS ? ['tredis', 'redis'] : ['tredis']) as ('tredis' | 'redis')[];
+
+describe.each(kinds)('a busy script on %s', (kind) => {
+  it('other clients get -BUSY, SCRIPT KILL ends it, the server goes on', async () => {
+    const p = await start(kind);
+    const a = await RawClient.connect(p.port);
+    const b = await RawClient.connect(p.port);
+    try {
+      const t0 = Date.now();
+      a.write('*3\r\n$4\r\nEVAL\r\n$17\r\nwhile true do end\r\n$1\r\n0\r\n');
+      const took = await untilBusy(b, t0);
+      expect(took).toBeLessThanOrEqual(THRESHOLD + 100 + 150); // the threshold + 100 ms, plus the test's own round trips
+      expect(await b.cmd('GET', 'k')).toBe(BUSY);
+      expect(await b.cmd('SHUTDOWN')).toBe(BUSY);
+      expect(await b.cmd('SCRIPT', 'KILL')).toBe('+OK\r\n');
+      expect(await a.readUntil((s) => s.endsWith('\r\n'), 3000)).toBe(
+        '-ERR Script killed by user with SCRIPT KILL... script: 694a5fe1ddb97a4c6a1bf299d9537c7d3d0f84e7, on @user_script:1.\r\n',
+      );
+      expect(await b.cmd('SCRIPT', 'KILL')).toBe('-NOTBUSY No scripts in execution right now.\r\n');
+      expect(await b.cmd('PING')).toBe('+PONG\r\n');
+      expect(await a.cmd('SET', 'k', 'v')).toBe('+OK\r\n');
+      expect(await b.cmd('GET', 'k')).toBe('$1\r\nv\r\n');
+    } finally {
+      a.close();
+      b.close();
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  }, 30000);
+
+  it('a script that wrote is UNKILLABLE; SHUTDOWN NOSAVE ends the server', async () => {
+    const p = await start(kind);
+    const a = await RawClient.connect(p.port);
+    const b = await RawClient.connect(p.port);
+    try {
+      const body = "redis.call('set','x','1') while true do end";
+      a.write(`*3\r\n$4\r\nEVAL\r\n$${body.length}\r\n${body}\r\n$1\r\n0\r\n`);
+      await untilBusy(b, Date.now());
+      expect(await b.cmd('SCRIPT', 'KILL')).toBe(
+        '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n',
+      );
+      expect(await b.cmd('PING')).toBe(BUSY);
+      b.write('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
+      const code = await Promise.race([p.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 5000))]);
+      expect(code).not.toBe('still running');
+    } finally {
+      a.close();
+      b.close();
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  }, 30000);
+});
