@@ -50,7 +50,7 @@ function evalGeneric(bySha: boolean, readOnly: boolean): (c: Client, argv: strin
     const engine = scriptEngine(c.server);
     let script: Script | string | undefined;
     if (bySha) {
-      script = engine.scripts.get(argv[1].toLowerCase());
+      script = engine.scripts.get(argv[1]) ?? engine.scripts.get(argv[1].toLowerCase());
       if (script === undefined) return c.error('NOSCRIPT No matching script. Please use EVAL.');
     } else {
       script = engine.load(argv[1]);

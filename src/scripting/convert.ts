@@ -14,15 +14,21 @@ export function luaBytes(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
+/** Strings are written here before being pushed (lua_pushlstring copies them). */
+let scratch = Buffer.allocUnsafe(4096);
+
 export function pushString(L: LuaState, s: string): void {
-  const b = luaBytes(s);
-  lua.lua_pushlstring(L, b, b.length);
+  if (s.length > scratch.length) scratch = Buffer.allocUnsafe(Math.max(s.length, scratch.length * 2));
+  const n = scratch.latin1Write(s, 0);
+  lua.lua_pushlstring(L, scratch.subarray(0, n), n);
 }
+
+const latin1Slice = Buffer.prototype.latin1Slice;
 
 /** The Lua string at `idx` as a latin1 JS string (numbers converted as Lua converts them). */
 export function toJs(L: LuaState, idx: number): string {
   const u: Uint8Array = lua.lua_tolstring(L, idx);
-  return Buffer.from(u.buffer, u.byteOffset, u.length).toString('latin1');
+  return latin1Slice.call(u, 0, u.length);
 }
 
 /** t[k] = v for a string value on the table at the top of the stack. */

@@ -198,6 +198,9 @@ export class ScriptEngine {
   private handlerRef = 0;
   readonly scripts = new Map<string, Script>();
   private run: RunContext | null = null;
+  /** A coroutine that finished a script normally, kept to run the next one. */
+  private idle: LuaState = null;
+  private idleRef = 0;
   /** A script suspended past busy-reply-threshold: the server answers -BUSY. */
   busy: RunContext | null = null;
   /** The client commands called by scripts run on. */
@@ -215,6 +218,7 @@ export class ScriptEngine {
     this.scripts.clear();
     const L = newRedisLuaState();
     this.L = L;
+    this.idle = null;
     this.installRedisApi(L);
     // the debug library stays reachable only from the error handler
     lua.lua_getglobal(L, to_luastring('debug'));
@@ -279,8 +283,15 @@ export class ScriptEngine {
     setArray(L, 'KEYS', keys);
     setArray(L, 'ARGV', args);
     lua.lua_pop(L, 1);
-    const co = lua.lua_newthread(L);
-    const coRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    // a coroutine that ended normally is used again; one that failed or is suspended is not
+    let co = this.idle;
+    let coRef = this.idleRef;
+    this.idle = null;
+    if (co === null) {
+      co = lua.lua_newthread(L);
+      coRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+      lua.lua_sethook(co, (Lc: LuaState) => this.countHook(Lc), lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
+    }
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, script.ref);
     const ctx: RunContext = {
       caller: c,
@@ -298,12 +309,13 @@ export class ScriptEngine {
     };
     this.run = ctx;
     this.client.db = c.db;
-    lua.lua_sethook(co, (Lc: LuaState) => this.countHook(Lc, ctx), lua.LUA_MASKCOUNT, HOOK_INSTRUCTIONS);
     this.resume(ctx);
   }
 
   /** Every HOOK_INSTRUCTIONS instructions: yield a script that has run past the threshold. */
-  private countHook(Lc: LuaState, ctx: RunContext): void {
+  private countHook(Lc: LuaState): void {
+    const ctx = this.run;
+    if (ctx === null) return;
     // SCRIPT KILL: raised where the script is, as Redis's hook raises it
     if (ctx.killed) {
       pushError(Lc, 'ERR Script killed by user with SCRIPT KILL...', false);
@@ -371,7 +383,13 @@ export class ScriptEngine {
       c.error(`ERR Error running script ${ctx.sha}, internal error`);
     }
     lua.lua_settop(L, top);
-    lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ctx.coRef);
+    if (status === lua.LUA_OK && this.idle === null) {
+      lua.lua_settop(co, 0);
+      this.idle = co;
+      this.idleRef = ctx.coRef;
+    } else {
+      lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, ctx.coRef);
+    }
     if (ctx.suspended) {
       c.waiting = false;
       if (!c.closed) {
@@ -549,9 +567,11 @@ export class ScriptEngine {
   }
 }
 
-/** KEYS / ARGV on the globals table at the top of the stack. */
-function setArray(L: LuaState, name: string, items: string[]): void {
-  pushString(L, name);
+const NAME_BYTES: Record<string, Uint8Array> = { KEYS: to_luastring('KEYS'), ARGV: to_luastring('ARGV') };
+
+/** KEYS / ARGV, a new table each run as Redis makes them, on the globals table at the top of the stack. */
+function setArray(L: LuaState, name: 'KEYS' | 'ARGV', items: string[]): void {
+  lua.lua_pushlstring(L, NAME_BYTES[name], 4);
   lua.lua_createtable(L, items.length, 0);
   for (let i = 0; i < items.length; i++) {
     pushString(L, items[i]);
