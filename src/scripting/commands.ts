@@ -62,7 +62,7 @@ function evalGeneric(bySha: boolean, readOnly: boolean): (c: Client, argv: strin
     }
     // the script's effects are propagated, not EVAL itself
     c.preventPropagate = true;
-    engine.exec(c, script, argv.slice(3, 3 + n), argv.slice(3 + n), readOnly);
+    engine.exec(c, script, argv, argv.slice(3, 3 + n), argv.slice(3 + n), readOnly);
   };
 }
 

@@ -71,6 +71,8 @@ interface RunContext {
   yieldable: boolean;
   /** beginPropagationUnit()'s answer, for endPropagationUnit(). */
   unit: boolean;
+  /** The caller and its command, for client tracking. */
+  call: { caller: Client; cmd: Command; argv: string[] };
 }
 
 const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
@@ -276,7 +278,7 @@ export class ScriptEngine {
    * until it ends; c waits meanwhile. `yieldable` is false inside EXEC,
    * which cannot be suspended.
    */
-  exec(c: Client, script: Script, keys: string[], args: string[], readOnly: boolean, yieldable = c.multi === null): void {
+  exec(c: Client, script: Script, evalArgv: string[], keys: string[], args: string[], readOnly: boolean, yieldable = c.multi === null): void {
     const L = this.L;
     const srv = this.srv;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.globalsRef);
@@ -306,6 +308,7 @@ export class ScriptEngine {
       suspended: false,
       yieldable,
       unit: srv.beginPropagationUnit(),
+      call: { caller: c, cmd: c.cmd!, argv: evalArgv },
     };
     this.run = ctx;
     this.client.db = c.db;
@@ -556,6 +559,7 @@ export class ScriptEngine {
       run.wrote = true;
     }
     const sc = this.client;
+    sc.scriptCall = run.call;
     sc.reply.proto = run.resp;
     sc.reply.len = 0;
     call(this.srv, sc, cmd, argv);

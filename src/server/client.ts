@@ -77,6 +77,11 @@ export class Client {
   dirtyCas = false;
   /** Channels, patterns and shard channels subscribed to (pubsub/); null while none. */
   pubsub: Subscriptions | null = null;
+  /**
+   * On the script client, while a script calls commands: the client running
+   * it and its command (EVAL ...), whose keys tracking remembers for it.
+   */
+  scriptCall: { caller: Client; cmd: Command; argv: string[] } | null = null;
   /** CLIENT TRACKING mode (tracking/); null while tracking is off. */
   tracking: TrackingState | null = null;
   readonly addr: string;

@@ -123,7 +123,11 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   if (srv.monitors.size !== 0 && !cmd.has(F.skipMonitor) && !cmd.has(F.admin)) feedMonitors(srv, c, argv);
   afterReply(c, replyStart);
   // remember what a tracking client read; its own invalidations follow its reply
-  if (srv.tracking.inUse) srv.tracking.afterCall(c, cmd, argv, outer === null);
+  if (srv.tracking.inUse) {
+    const sc = c.scriptCall;
+    if (sc === null) srv.tracking.afterCall(c, cmd, argv, outer === null);
+    else srv.tracking.afterScriptCommand(sc.caller, cmd, sc.cmd, sc.argv);
+  }
 }
 
 /** Show a command to the MONITOR clients (not to the client that ran it). */

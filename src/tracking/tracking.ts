@@ -52,6 +52,7 @@ interface PrefixState {
 }
 
 const bulk = (s: string) => `$${s.length}\r\n${s}\r\n`;
+const READONLY_SCRIPTS = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
 const INVALIDATE_PUSH = `>2\r\n${bulk('invalidate')}`;
 const INVALIDATE_MESSAGE = `*3\r\n${bulk('message')}${bulk('__redis__:invalidate')}`;
 /** An invalidation payload: a one-key array. */
@@ -184,8 +185,18 @@ export class Tracking {
    */
   afterCall(c: Client, cmd: Command, argv: string[], outermost: boolean): void {
     const t = c.tracking;
-    if (t !== null && !t.bcast && cmd.has(F.readonly)) this.rememberKeys(c, t, cmd, argv);
+    // read-only scripts are not remembered themselves: the commands they call are
+    if (t !== null && !t.bcast && cmd.has(F.readonly) && !READONLY_SCRIPTS.has(cmd.name)) this.rememberKeys(c, t, cmd, argv);
     if (outermost && this.pending.length !== 0) this.sendPending(c);
+  }
+
+  /**
+   * A read-only command called by a script: Redis remembers, for the
+   * script's caller, the keys of the caller's own command (EVAL's KEYS).
+   */
+  afterScriptCommand(caller: Client, cmd: Command, callerCmd: Command, callerArgv: string[]): void {
+    const t = caller.tracking;
+    if (t !== null && !t.bcast && cmd.has(F.readonly)) this.rememberKeys(caller, t, callerCmd, callerArgv);
   }
 
   private rememberKeys(c: Client, t: TrackingState, cmd: Command, argv: string[]): void {

@@ -195,6 +195,18 @@ const scripts: Record<string, Step[]> = {
     'EXISTS z',
     'DEBUG SET-ACTIVE-EXPIRE 1',
   ),
+  'keys read by scripts are tracked for their caller': S(
+    'SCRIPT FLUSH',
+    'CLIENT TRACKING on',
+    ['EVAL', "return redis.call('get', KEYS[1])", '1', 'tk'],
+    'SET tk 1',
+    ['EVAL_RO', "return redis.call('get', KEYS[1])", '1', 'tk2'],
+    'SET tk2 1',
+    ['EVAL_RO', 'return 1', '1', 'tk3'],
+    'SET tk3 1',
+    ['EVAL', "redis.call('get', 'a') redis.call('get', 'b') return redis.call('set', 'a', 'x')", '0'],
+    'SET b 1',
+  ),
   'NOLOOP: own writes are not reported': S(
     'CLIENT TRACKING on noloop',
     'GET a',
