@@ -86,6 +86,8 @@ function xread(c: Client, argv: string[]): void {
     const o = argv[i];
     const more = argc - i - 1;
     if (optIs(o, 'block') && more > 0) {
+      // no sense in blocking from a script: refused as Redis refuses it
+      if (c.script) return c.error('ERR XREAD command is not allowed with BLOCK option from scripts');
       const d = parseTimeoutMs(c, argv[++i]);
       if (d === null) return;
       deadline = d;

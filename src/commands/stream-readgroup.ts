@@ -138,6 +138,8 @@ export function xreadgroup(c: Client, argv: string[]): void {
     const more = argc - i - 1;
     const o = argv[i];
     if (optIs(o, 'block') && more) {
+      // no sense in blocking from a script: refused as Redis refuses it
+      if (c.script) return c.error('ERR XREADGROUP command is not allowed with BLOCK option from scripts');
       const d = parseTimeoutMs(c, argv[++i]);
       if (d === null) return;
       deadline = d;

@@ -211,6 +211,7 @@ export class ScriptEngine {
   constructor(private readonly srv: Server) {
     this.client = new Client(srv, null, srv.allocClientId());
     this.client.denyBlocking = true;
+    this.client.script = true;
     this.reset();
   }
 

@@ -77,6 +77,8 @@ export class Client {
   dirtyCas = false;
   /** Channels, patterns and shard channels subscribed to (pubsub/); null while none. */
   pubsub: Subscriptions | null = null;
+  /** The script client (CLIENT_SCRIPT): commands called by scripts run on it. */
+  script = false;
   /**
    * On the script client, while a script calls commands: the client running
    * it and its command (EVAL ...), whose keys tracking remembers for it.
