@@ -313,6 +313,7 @@ export class ScriptEngine {
     };
     this.run = ctx;
     this.client.db = c.db;
+    this.client.noPropagate = false;
     this.resume(ctx);
   }
 
@@ -469,9 +470,12 @@ export class ScriptEngine {
       return 0;
     });
     fn('set_repl', (L) => {
-      if (lua.lua_gettop(L) !== 1) return raise(L, 'redis.set_repl() requires one argument.');
-      const v = lua.lua_tonumber(L, 1);
-      if (!(v >= 0 && v <= 3 && Number.isInteger(v))) return raise(L, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+      // (sic) Redis 7.0's text for a call without exactly one argument
+      if (lua.lua_gettop(L) !== 1) return raise(L, 'redis.set_repl() requires two arguments.');
+      const v = Math.trunc(lua.lua_tonumber(L, 1) || 0);
+      if ((v & ~3) !== 0 || v < 0 || v > 3) return raise(L, 'Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.');
+      // one propagation stream for now (AOF and replicas come later): any target propagates
+      this.client.noPropagate = v === 0;
       return 0;
     });
     fn('replicate_commands', (L) => {

@@ -69,6 +69,8 @@ export class Client {
   onReset: (() => void) | null = null;
   /** Set by a handler whose change must not be propagated as sent. */
   preventPropagate = false;
+  /** The script client under redis.set_repl(redis.REPL_NONE): what it runs is not propagated. */
+  noPropagate = false;
   /** In MULTI: the queued commands (tx/transaction.ts); null outside a transaction. */
   multi: MultiState | null = null;
   /** The keys this client WATCHes (tx/watch.ts), null when none. */

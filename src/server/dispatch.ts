@@ -117,7 +117,7 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   if (s.latencyMonitorThreshold > 0) {
     srv.latency.add(cmd.has(F.fast) ? 'fast-command' : 'command', us / 1000, s.latencyMonitorThreshold);
   }
-  if (ks.dirty !== dirtyBefore && !c.preventPropagate) {
+  if (ks.dirty !== dirtyBefore && !c.preventPropagate && !c.noPropagate) {
     srv.propagate(c.db.id, c.propagateArgv ?? argv);
   }
   if (srv.monitors.size !== 0 && !cmd.has(F.skipMonitor) && !cmd.has(F.admin)) feedMonitors(srv, c, argv);

@@ -46,6 +46,12 @@ describe('script propagation', () => {
     ]);
   });
 
+  it('redis.set_repl(redis.REPL_NONE) keeps what follows out of the stream', async () => {
+    await fx.run(['EVAL', "redis.set_repl(redis.REPL_NONE) redis.call('set','r1','1') redis.set_repl(redis.REPL_ALL) redis.call('set','r2','2') return 1", '0']);
+    expect(fx.propagated).toEqual([['0', 'set', 'r2', '2']]);
+    expect(await fx.cmd('GET r1')).toBe('$1\r\n1\r\n');
+  });
+
   it('MONITOR shows EVAL, then the commands it calls as [db lua]', async () => {
     const mon = await RawClient.connect(fx.srv.port);
     try {
