@@ -12,31 +12,14 @@
  *   COMPAT_NOTIFY_SEEDS=11,12   seeds (default 11, 12, 13, 14; see below)
  *   COMPAT_NOTIFY_COMMANDS=4000 commands per seed (default 8000)
  */
-import { Gen } from './generator';
-import { StreamGen } from './generator-streams';
 import { Args, Pair, Proto, useServers } from './harness';
-import { describeRandomSeeds, runSeed, seedsFrom } from './random-runner';
+import { describeRandomSeeds, familyGenerator, runSeed, seedsFrom } from './random-runner';
 
 const SEEDS = seedsFrom('COMPAT_NOTIFY_SEEDS', [11, 12, 13, 14]);
 const COMMANDS = Number(process.env.COMPAT_NOTIFY_COMMANDS ?? 8000);
 
 const servers = useServers();
 
-/** Which generator a seed drives: by its last digit, strings, other types, collections, streams. */
-function generator(seed: number): { kind: string; next: () => Args; setup: Args[] } {
-  switch (seed % 4) {
-    case 3:
-      return { kind: 'strings and keyspace', next: ((g) => () => g.next())(new Gen(seed, false)), setup: [] };
-    case 0:
-      return { kind: 'strings with other types', next: ((g) => () => g.next())(new Gen(seed, true)), setup: [] };
-    case 1:
-      return { kind: 'collections', next: ((g) => () => g.next())(new Gen(seed, 'collections')), setup: [] };
-    default: {
-      const g = new StreamGen(seed);
-      return { kind: 'streams', next: () => g.next(), setup: g.setup() };
-    }
-  }
-}
 
 /**
  * NORMALISATION 17: SORT looks its BY and GET keys up (keymiss events) in
@@ -62,7 +45,7 @@ async function runNotifySeed(seed: number, proto: Proto): Promise<string | null>
     await sub.both(['PSUBSCRIBE', '__key*__:*']);
     await tracker.both(['HELLO', '3']);
     await tracker.both(['CLIENT', 'TRACKING', 'on', 'BCAST']);
-    const gen = generator(seed);
+    const gen = familyGenerator(seed);
     let events = 0;
     let invalidations = 0;
     const failure = await runSeed(servers, {
@@ -103,6 +86,6 @@ async function runNotifySeed(seed: number, proto: Proto): Promise<string | null>
 describeRandomSeeds(
   'compat random keyspace notifications',
   SEEDS,
-  (seed, proto) => `seed ${seed}: ${generator(seed).kind} (RESP${proto}, ${COMMANDS} commands)`,
+  (seed, proto) => `seed ${seed}: ${familyGenerator(seed).kind} (RESP${proto}, ${COMMANDS} commands)`,
   runNotifySeed,
 );

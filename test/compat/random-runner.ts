@@ -8,6 +8,8 @@
  */
 import { expect, it } from 'vitest';
 import { Args, Mismatch, Pair, Proto, Servers, describeWithRedis, formatMismatch, showCmd } from './harness';
+import { Gen } from './generator';
+import { StreamGen } from './generator-streams';
 
 const MAX_DIFFS = Math.max(1, Number(process.env.COMPAT_MAX_DIFFS ?? 1));
 const HISTORY = Number(process.env.COMPAT_HISTORY ?? 15);
@@ -108,4 +110,25 @@ export function describeRandomSeeds(
       }, timeoutMs);
     });
   });
+}
+
+/**
+ * One of the seeded generators by the seed's remainder mod 4, for tests
+ * that run every command family (strings and keyspace, strings with other
+ * types, collections, streams): its name, its next command and the setup
+ * it needs.
+ */
+export function familyGenerator(seed: number): { kind: string; next: () => Args; setup: Args[] } {
+  switch (seed % 4) {
+    case 1:
+      return { kind: 'strings and keyspace', next: ((g) => () => g.next())(new Gen(seed, false)), setup: [] };
+    case 2:
+      return { kind: 'strings with other types', next: ((g) => () => g.next())(new Gen(seed, true)), setup: [] };
+    case 3:
+      return { kind: 'collections', next: ((g) => () => g.next())(new Gen(seed, 'collections')), setup: [] };
+    default: {
+      const g = new StreamGen(seed);
+      return { kind: 'streams', next: () => g.next(), setup: g.setup() };
+    }
+  }
 }

@@ -10,12 +10,10 @@
  *   COMPAT_SCRIPTED_SEEDS=31,32       seeds (default 21, 22, 23, 24)
  *   COMPAT_SCRIPTED_COMMANDS=4000     commands per seed (default 6000)
  */
-import { Gen } from './generator';
-import { StreamGen } from './generator-streams';
 import { Args, Proto, useServers } from './harness';
 import { NORMALISERS, normKey } from './normalise';
 import { prng } from '../prng';
-import { describeRandomSeeds, runSeed, seedsFrom } from './random-runner';
+import { describeRandomSeeds, familyGenerator, runSeed, seedsFrom } from './random-runner';
 
 const SEEDS = seedsFrom('COMPAT_SCRIPTED_SEEDS', [21, 22, 23, 24]);
 const COMMANDS = Number(process.env.COMPAT_SCRIPTED_COMMANDS ?? 6000);
@@ -56,27 +54,13 @@ function wrap(args: Args, resp3: boolean): Args {
   return ['EVAL', `${resp3 ? 'redis.setresp(3) ' : ''}return redis.pcall(${args.map(luaLiteral).join(', ')})`, '0'];
 }
 
-function generator(seed: number): { kind: string; next: () => Args; setup: Args[] } {
-  switch (seed % 4) {
-    case 1:
-      return { kind: 'strings and keyspace', next: ((g) => () => g.next())(new Gen(seed, false)), setup: [] };
-    case 2:
-      return { kind: 'strings with other types', next: ((g) => () => g.next())(new Gen(seed, true)), setup: [] };
-    case 3:
-      return { kind: 'collections', next: ((g) => () => g.next())(new Gen(seed, 'collections')), setup: [] };
-    default: {
-      const g = new StreamGen(seed);
-      return { kind: 'streams', next: () => g.next(), setup: g.setup() };
-    }
-  }
-}
 
 describeRandomSeeds(
   'compat random commands run from scripts',
   SEEDS,
-  (seed, proto) => `seed ${seed}: ${generator(seed).kind} (RESP${proto}, ${COMMANDS} commands)`,
+  (seed, proto) => `seed ${seed}: ${familyGenerator(seed).kind} (RESP${proto}, ${COMMANDS} commands)`,
   (seed: number, proto: Proto) => {
-    const gen = generator(seed);
+    const gen = familyGenerator(seed);
     const coin = prng(seed * 7919);
     return runSeed(servers, {
       seed,
