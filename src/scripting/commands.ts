@@ -10,7 +10,7 @@ import { toSafeInt } from '../util/numbers';
 import { helpHandler } from '../commands/shared';
 import { feedMonitors } from '../server/dispatch';
 import { infoFieldOverrides } from '../commands/info';
-import { ScriptEngine, Script, ScriptFlag } from './engine';
+import { ScriptEngine, Script, ScriptFlag, sha1hex, shebangFlags } from './engine';
 
 const engines = new WeakMap<Server, ScriptEngine>();
 
@@ -63,6 +63,21 @@ function evalGeneric(bySha: boolean, readOnly: boolean): (c: Client, argv: strin
     // the script's effects are propagated, not EVAL itself
     c.preventPropagate = true;
     engine.exec(c, script, argv, argv.slice(3, 3 + n), argv.slice(3 + n), readOnly);
+  };
+}
+
+/**
+ * Whether an EVAL / EVALSHA may write (evalGetCommandFlags): unless its
+ * script declares no-writes; an unknown SHA may.
+ */
+function scriptMayWrite(bySha: boolean): (c: Client, argv: string[]) => boolean {
+  return (c, argv) => {
+    const engine = scriptEngine(c.server);
+    const cached = engine.scripts.get(bySha ? argv[1].toLowerCase() : sha1hex(argv[1]));
+    if (cached !== undefined) return (cached.flags & ScriptFlag.noWrites) === 0;
+    if (bySha) return true;
+    const sb = shebangFlags(argv[1]);
+    return typeof sb === 'string' || (sb.flags & ScriptFlag.noWrites) === 0;
   };
 }
 
@@ -126,8 +141,8 @@ const SCRIPT_HELP = [
 ];
 
 export const scriptingCommands: CommandSpec[] = [
-  { name: 'eval', handler: evalGeneric(false, false), getKeys: evalKeys },
-  { name: 'evalsha', handler: evalGeneric(true, false), getKeys: evalKeys },
+  { name: 'eval', handler: evalGeneric(false, false), getKeys: evalKeys, mayWrite: scriptMayWrite(false) },
+  { name: 'evalsha', handler: evalGeneric(true, false), getKeys: evalKeys, mayWrite: scriptMayWrite(true) },
   { name: 'eval_ro', handler: evalGeneric(false, true), getKeys: evalKeys },
   { name: 'evalsha_ro', handler: evalGeneric(true, true), getKeys: evalKeys },
   {

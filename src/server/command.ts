@@ -36,6 +36,12 @@ export interface CommandSpec {
    * for CMD_PROTECTED commands.
    */
   guard?: (c: Client) => string | null;
+  /**
+   * Whether a call may write, for commands whose flags depend on their
+   * arguments (EVAL and FCALL: the script's shebang flags, as Redis's
+   * getCommandFlags); consulted by CLIENT PAUSE WRITE.
+   */
+  mayWrite?: (c: Client, argv: string[]) => boolean;
 }
 
 // Flag bits checked by the dispatcher on every call.

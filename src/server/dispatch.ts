@@ -80,7 +80,8 @@ function rejectCommand(srv: Server, c: Client, cmd: Command | null, msg: string,
 function holdForPause(srv: Server, c: Client, cmd: Command, argv: string[]): boolean {
   if (!srv.isPaused()) return false;
   // an EXEC holds its transaction's writes
-  const isWrite = cmd.has(F.write) || cmd.has(F.mayReplicate) || (cmd.fullname === 'exec' && c.multi !== null && c.multi.writes);
+  const isWrite =
+    cmd.has(F.write) || cmd.has(F.mayReplicate) || (cmd.spec.mayWrite?.(c, argv) ?? false) || (cmd.fullname === 'exec' && c.multi !== null && c.multi.writes);
   if (!srv.pause.all && !isWrite) return false;
   c.waiting = true;
   c.pendingArgv = argv;

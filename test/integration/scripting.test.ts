@@ -52,6 +52,21 @@ describe('script propagation', () => {
     expect(await fx.cmd('GET r1')).toBe('$1\r\n1\r\n');
   });
 
+  it("CLIENT PAUSE WRITE holds scripts that may write, not EVAL_RO or a no-writes script (Redis 7.0.15's behaviour)", async () => {
+    const b = await RawClient.connect(fx.srv.port);
+    try {
+      expect(await fx.cmd('CLIENT PAUSE 300 WRITE')).toBe('+OK\r\n');
+      const t0 = Date.now();
+      expect(await b.cmd('EVAL_RO', 'return 1', '0')).toBe(':1\r\n');
+      expect(await b.cmd('EVAL', '#!lua flags=no-writes\nreturn 2', '0')).toBe(':2\r\n');
+      expect(Date.now() - t0).toBeLessThan(200);
+      expect(await b.cmd('EVAL', 'return 3', '0')).toBe(':3\r\n');
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    } finally {
+      b.close();
+    }
+  });
+
   it('MONITOR shows EVAL, then the commands it calls as [db lua]', async () => {
     const mon = await RawClient.connect(fx.srv.port);
     try {
