@@ -24,6 +24,7 @@ import { lolwutCommands } from './lolwut';
 import { transactionCommands } from '../tx/transaction';
 import { pubsubCommands } from '../pubsub/commands';
 import { scriptingCommands } from '../scripting/commands';
+import { functionCommands } from '../scripting/functions/commands';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -50,4 +51,5 @@ export const commandFamilies: CommandSpec[][] = [
   transactionCommands,
   pubsubCommands,
   scriptingCommands,
+  functionCommands,
 ];

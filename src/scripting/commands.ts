@@ -111,7 +111,10 @@ function scriptFlush(c: Client, argv: string[]): void {
 }
 
 function scriptKill(c: Client): void {
-  const refused = scriptEngine(c.server).kill();
+  const engine = scriptEngine(c.server);
+  // a function is running: FUNCTION KILL is the one to use
+  if (engine.busy === null && c.server.busyScript !== null) return c.error(c.server.busyScript);
+  const refused = engine.kill();
   if (refused !== null) return c.error(refused);
   c.reply.ok();
 }

@@ -194,9 +194,12 @@ return proxy, G.__redis__err__handler
 const PROTECTED_LIBS = ['string', 'table', 'math', 'coroutine', 'bit', 'cjson', 'cmsgpack', 'struct', 'redis'];
 
 export class ScriptEngine {
-  private L: LuaState = null;
-  /** The real globals table (scripts see a read-only proxy of it). */
-  private globalsRef = 0;
+  protected L: LuaState = null;
+  /**
+   * The table exec() sets KEYS and ARGV on: the real globals table (scripts
+   * see a read-only proxy of it). FUNCTION's engine points it elsewhere.
+   */
+  protected globalsRef = 0;
   private handlerRef = 0;
   readonly scripts = new Map<string, Script>();
   private run: RunContext | null = null;
@@ -442,7 +445,7 @@ export class ScriptEngine {
 
   // ---- the redis table ----
 
-  private installRedisApi(L: LuaState): void {
+  protected installRedisApi(L: LuaState): void {
     lua.lua_createtable(L, 0, 32);
     const fn = (name: string, f: (L: LuaState) => number) => {
       lua.lua_pushcfunction(L, f);

@@ -14,9 +14,6 @@ type Source = 11 | 12 | 13 | 14 | 15 | 'cluster (no open issue)';
 const group = (source: Source, names: string[]): [string, Source][] => names.map((n) => [n, source]);
 
 const NOT_YET: Map<string, Source> = new Map([
-  // #11 Lua scripting and functions
-  ...group(11, ['fcall', 'fcall_ro']),
-  ...group(11, ['function', 'function|delete', 'function|dump', 'function|flush', 'function|help', 'function|kill', 'function|list', 'function|load', 'function|restore', 'function|stats']),
   // #12 persistence (RDB and AOF; DUMP/RESTORE/MIGRATE use the RDB value format)
   ...group(12, ['save', 'bgsave', 'bgrewriteaof', 'dump', 'restore', 'migrate']),
   // #13 memory accounting
