@@ -11,7 +11,7 @@
  * process), so FUNCTION LIST is compared with its libraries, and each
  * library's functions, sorted by name (NORMALISATION 18).
  */
-import { S, Step, describeScripts, useServers } from './harness';
+import { Compare, S, Step, describeScripts, useServers } from './harness';
 import { L, LR, compareFunctions, lib, one } from './functions-common';
 
 const servers = useServers();
@@ -414,3 +414,40 @@ const scripts: Record<string, Step[]> = {
 };
 
 describeScripts('compat functions', scripts, { servers, compare: compareFunctions });
+
+/** Each command's reply, then everything up to a sentinel (invalidation pushes), byte for byte. */
+const withPushes: Compare = async (pair, args, index) => {
+  const m = await pair.step(args, index);
+  if (m !== null) return m;
+  const [t, r] = await Promise.all([pair.tredis.sync(), pair.redis.sync()]);
+  if (t.left === r.left && t.synced === r.synced) return null;
+  return { index, cmd: args, tredis: t.left, redis: r.left, note: 'what followed the reply differs' };
+};
+
+const trackingScripts: Record<string, Step[]> = {
+  'keys read by functions are tracked for their caller': S(
+    'FUNCTION FLUSH',
+    L(
+      lib(
+        'tr',
+        [
+          "redis.register_function{function_name='get', callback=function(keys) return redis.call('get', keys[1]) end, flags={'no-writes'}}",
+          "redis.register_function{function_name='noop', callback=function() return 1 end, flags={'no-writes'}}",
+          "redis.register_function('rw', function() redis.call('get', 'a') redis.call('get', 'b') return redis.call('set', 'a', 'x') end)",
+        ].join('\n'),
+      ),
+    ),
+    'CLIENT TRACKING on',
+    'FCALL get 1 tk',
+    'SET tk 1',
+    'FCALL_RO get 1 tk2',
+    'SET tk2 1',
+    'FCALL_RO noop 1 tk3',
+    'SET tk3 1',
+    'FCALL rw 0',
+    'SET b 1',
+    'CLIENT TRACKING off',
+  ),
+};
+
+describeScripts('compat functions: client tracking', trackingScripts, { servers, compare: withPushes });

@@ -65,6 +65,29 @@ describe('function propagation', () => {
     ]);
   });
 
+  it("CLIENT PAUSE WRITE holds FCALL and FCALL_RO of a function without no-writes, and FCALL of an unknown one (Redis 7.0.15's behaviour)", async () => {
+    await fx.run(['FUNCTION', 'FLUSH'], ['FUNCTION', 'LOAD', LIB]);
+    const b = await RawClient.connect(fx.srv.port);
+    const paused = async (...args: string[]) => {
+      expect(await fx.cmd('CLIENT PAUSE 300 WRITE')).toBe('+OK\r\n');
+      const t0 = Date.now();
+      const reply = await b.cmd(...args);
+      const held = Date.now() - t0 >= 250;
+      expect(await fx.cmd('CLIENT UNPAUSE')).toBe('+OK\r\n');
+      return [reply, held];
+    };
+    try {
+      expect(await paused('FCALL_RO', 'ro', '1', 'a')).toEqual(['$-1\r\n', false]);
+      expect(await paused('FCALL', 'ro', '1', 'a')).toEqual(['$-1\r\n', false]);
+      expect(await paused('FCALL_RO', 'nosuch', '0')).toEqual(['-ERR Function not found\r\n', false]);
+      expect(await paused('FCALL_RO', 'fm', '1', 'a')).toEqual(['-ERR Can not execute a script with write flag using *_ro command.\r\n', true]);
+      expect(await paused('FCALL', 'nosuch', '0')).toEqual(['-ERR Function not found\r\n', true]);
+      expect(await paused('FCALL', 'fm', '1', 'a')).toEqual([':1\r\n', true]);
+    } finally {
+      b.close();
+    }
+  });
+
   it('MONITOR shows FCALL, then the commands it calls as [db lua]; FUNCTION subcommands as themselves', async () => {
     await fx.run(['FUNCTION', 'FLUSH'], ['FUNCTION', 'LOAD', LIB]);
     const mon = await RawClient.connect(fx.srv.port);

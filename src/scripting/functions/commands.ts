@@ -10,7 +10,7 @@ import type { Client } from '../../server/client';
 import type { CommandSpec } from '../../server/command';
 import type { Server } from '../../server/server';
 import { AdminErr } from '../../protocol/errors';
-import { toInt64 } from '../../util/numbers';
+import { toInt64, toSafeInt } from '../../util/numbers';
 import { compileGlob } from '../../util/glob';
 import { configValue, helpHandler } from '../../commands/shared';
 import { feedMonitors } from '../../server/dispatch';
@@ -191,20 +191,20 @@ function fcall(readOnly: boolean): (c: Client, argv: string[]) => void {
     // FCALL is skip-monitor: shown here, so the commands it calls follow it
     if (c.server.monitors.size !== 0) feedMonitors(c.server, c, argv);
     const fns = serverFunctions(c.server);
-    const f = fns.ctx.functions.get(argv[1].toLowerCase());
+    const name = argv[1];
+    const f = fns.ctx.functions.get(name) ?? fns.ctx.functions.get(name.toLowerCase());
     if (f === undefined) return c.error('ERR Function not found');
-    const n = toInt64(argv[2]);
-    if (n === null) return c.error('ERR Bad number of keys provided');
-    if (n > BigInt(argv.length - 3)) return c.error("ERR Number of keys can't be greater than number of args");
-    if (n < 0n) return c.error("ERR Number of keys can't be negative");
+    const keys = numKeys(argv[2]);
+    if (keys === null) return c.error('ERR Bad number of keys provided');
+    if (keys > argv.length - 3) return c.error("ERR Number of keys can't be greater than number of args");
+    if (keys < 0) return c.error("ERR Number of keys can't be negative");
     if (readOnly && (f.flags & ScriptFlag.noWrites) === 0) {
       return c.error('ERR Can not execute a script with write flag using *_ro command.');
     }
-    const keys = Number(n);
     // the function's effects are propagated, not FCALL itself
     c.preventPropagate = true;
     const engine = fns.engine;
-    engine.exec(c, f.script, argv.slice(3, 3 + keys), argv.slice(3 + keys), readOnly);
+    engine.exec(c, f.script, argv, argv.slice(3, 3 + keys), argv.slice(3 + keys), readOnly);
     if (engine.busy !== null) {
       // suspended past busy-reply-threshold: other clients are told to use FUNCTION KILL
       c.server.busyScript = BUSY_FUNCTION;
@@ -213,11 +213,32 @@ function fcall(readOnly: boolean): (c: Client, argv: string[]) => void {
   };
 }
 
+/**
+ * Whether an FCALL / FCALL_RO may write (fcallGetCommandFlags): the
+ * function's flags decide (FCALL_RO of a function without no-writes too,
+ * though it is then refused); for an unknown function, the command's own
+ * (FCALL may replicate, FCALL_RO does not).
+ */
+function fcallMayWrite(readOnly: boolean): (c: Client, argv: string[]) => boolean {
+  return (c, argv) => {
+    const f = registries.get(c.server)?.ctx.functions.get(argv[1].toLowerCase());
+    return f === undefined ? !readOnly : (f.flags & ScriptFlag.noWrites) === 0;
+  };
+}
+
+/** numkeys as a long long (string2ll): past the safe integers, ±Infinity keeps its sign for the range checks. */
+function numKeys(arg: string): number | null {
+  const n = toSafeInt(arg);
+  if (n !== null) return n;
+  const big = toInt64(arg);
+  return big === null ? null : big < 0n ? -Infinity : Infinity;
+}
+
 /** FCALL's keys (COMMAND GETKEYS): numkeys at 2, the keys after it. */
 function fcallKeys(argv: string[]): number[] {
-  const n = toInt64(argv[2] ?? '');
-  if (n === null || n < 0n || n > BigInt(argv.length - 3)) return [];
-  return Array.from({ length: Number(n) }, (_, i) => 3 + i);
+  const n = numKeys(argv[2] ?? '');
+  if (n === null || n < 0 || n > argv.length - 3) return [];
+  return Array.from({ length: n }, (_, i) => 3 + i);
 }
 
 const FUNCTION_HELP = [
@@ -261,8 +282,8 @@ const FUNCTION_HELP = [
 ];
 
 export const functionCommands: CommandSpec[] = [
-  { name: 'fcall', handler: fcall(false), getKeys: fcallKeys },
-  { name: 'fcall_ro', handler: fcall(true), getKeys: fcallKeys },
+  { name: 'fcall', handler: fcall(false), getKeys: fcallKeys, mayWrite: fcallMayWrite(false) },
+  { name: 'fcall_ro', handler: fcall(true), getKeys: fcallKeys, mayWrite: fcallMayWrite(true) },
   {
     name: 'function',
     subcommands: [

@@ -108,6 +108,16 @@ export class FunctionEngine extends ScriptEngine {
     this.setupFunctions();
   }
 
+  /**
+   * Only the constructor builds the state: the libraries hold references
+   * into it, and FUNCTION FLUSH releases those instead (SCRIPT FLUSH resets
+   * EVAL's engine, not this one).
+   */
+  override reset(): void {
+    if (this.L !== null) throw new Error('the functions engine keeps its Lua state (FUNCTION FLUSH releases the functions)');
+    super.reset();
+  }
+
   /** EVAL's redis table, less what functions lack. */
   protected override installRedisApi(L: LuaState): void {
     super.installRedisApi(L);
