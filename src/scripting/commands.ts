@@ -70,14 +70,21 @@ function evalGeneric(bySha: boolean, readOnly: boolean): (c: Client, argv: strin
  * Whether an EVAL / EVALSHA may write (evalGetCommandFlags): unless its
  * script declares no-writes; an unknown SHA may.
  */
-function scriptMayWrite(bySha: boolean): (c: Client, argv: string[]) => boolean {
+function scriptMayWrite(bySha: boolean, readOnly = false): (c: Client, argv: string[]) => boolean {
   return (c, argv) => {
     const engine = scriptEngine(c.server);
     const cached = engine.scripts.get(bySha ? argv[1].toLowerCase() : sha1hex(argv[1]));
-    if (cached !== undefined) return (cached.flags & ScriptFlag.noWrites) === 0;
-    if (bySha) return true;
-    const sb = shebangFlags(argv[1]);
-    return typeof sb === 'string' || (sb.flags & ScriptFlag.noWrites) === 0;
+    let flags: number;
+    if (cached !== undefined) flags = cached.flags;
+    else if (bySha) return !readOnly;
+    else {
+      const sb = shebangFlags(argv[1]);
+      if (typeof sb === 'string') return !readOnly;
+      flags = sb.flags;
+    }
+    // a legacy script keeps the command's own flags (EVAL_RO is read-only); declared flags replace them
+    if (flags & ScriptFlag.evalCompat) return !readOnly;
+    return (flags & ScriptFlag.noWrites) === 0;
   };
 }
 
@@ -146,8 +153,8 @@ const SCRIPT_HELP = [
 export const scriptingCommands: CommandSpec[] = [
   { name: 'eval', handler: evalGeneric(false, false), getKeys: evalKeys, mayWrite: scriptMayWrite(false) },
   { name: 'evalsha', handler: evalGeneric(true, false), getKeys: evalKeys, mayWrite: scriptMayWrite(true) },
-  { name: 'eval_ro', handler: evalGeneric(false, true), getKeys: evalKeys },
-  { name: 'evalsha_ro', handler: evalGeneric(true, true), getKeys: evalKeys },
+  { name: 'eval_ro', handler: evalGeneric(false, true), getKeys: evalKeys, mayWrite: scriptMayWrite(false, true) },
+  { name: 'evalsha_ro', handler: evalGeneric(true, true), getKeys: evalKeys, mayWrite: scriptMayWrite(true, true) },
   {
     name: 'script',
     subcommands: [

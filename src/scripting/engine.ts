@@ -165,7 +165,16 @@ local function pcall_result(ok, ...)
 end
 G.pcall = function(...) return pcall_result(real_pcall(...)) end
 local proxies = setmetatable({}, {__mode = 'k'})
-local real_rawset = rawset
+local real_rawset, real_rawget, real_next = rawset, rawget, next
+-- the raw functions see through the read-only proxies to the tables they guard
+G.rawget = function(t, k)
+  local real = proxies[t]
+  return real_rawget(real or t, k)
+end
+G.next = function(t, k)
+  local real = proxies[t]
+  return real_next(real or t, k)
+end
 G.rawset = function(t, k, v)
   if proxies[t] then error('Attempt to modify a readonly table', 0) end
   return real_rawset(t, k, v)
@@ -177,7 +186,7 @@ local function readonly(t)
     __pairs = function() return next, t, nil end,
     __metatable = false,
   })
-  proxies[p] = true
+  proxies[p] = t
   return p
 end
 for _, name in ipairs(libs) do
