@@ -8,14 +8,9 @@
  * UNKILLABLE.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn, ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { RawClient } from '../helpers';
-import { findRedisServer } from '../redis-server';
-import { freePort } from '../ports';
+import { SERVER_KINDS, ServerKind, ServerProcess, startServerProcess } from '../server-process';
 
-const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
-const REDIS = findRedisServer();
 const THRESHOLD = 300;
 
 const BUSY_FUNCTION = '-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n';
@@ -26,32 +21,7 @@ const LIBRARY = `#!lua name=busy
 redis.register_function('spin', function() local i = 0 while true do i = i + 1 end end)
 redis.register_function('spinw', function(keys) redis.call('set', keys[1], 1) while true do end end)`;
 
-interface Proc {
-  port: number;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-async function start(kind: 'tredis' | 'redis'): Promise<Proc> {
-  const port = await freePort();
-  const args = ['--port', String(port), '--save', '', '--appendonly', 'no', '--busy-reply-threshold', String(THRESHOLD)];
-  const child = kind === 'tredis' ? spawn(process.execPath, [MAIN, ...args], { stdio: 'ignore' }) : spawn(REDIS!, args, { stdio: 'ignore' });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      const c = await RawClient.connect(port);
-      const pong = await c.cmd('PING');
-      c.close();
-      if (pong === '+PONG\r\n') break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${kind} did not start`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, child, exited };
-}
+const start = (kind: ServerKind) => startServerProcess(kind, ['--busy-reply-threshold', String(THRESHOLD)]);
 
 /** PING until the answer is `busy`. */
 async function untilBusy(c: RawClient, busy: string): Promise<void> {
@@ -64,9 +34,7 @@ async function untilBusy(c: RawClient, busy: string): Promise<void> {
   }
 }
 
-const kinds = (REDIS ? ['tredis', 'redis'] : ['tredis']) as ('tredis' | 'redis')[];
-
-async function withServer(kind: 'tredis' | 'redis', body: (p: Proc, a: RawClient, b: RawClient) => Promise<void>): Promise<void> {
+async function withServer(kind: ServerKind, body: (p: ServerProcess, a: RawClient, b: RawClient) => Promise<void>): Promise<void> {
   const p = await start(kind);
   const a = await RawClient.connect(p.port);
   const b = await RawClient.connect(p.port);
@@ -81,7 +49,7 @@ async function withServer(kind: 'tredis' | 'redis', body: (p: Proc, a: RawClient
   }
 }
 
-describe.each(kinds)('a busy function on %s', (kind) => {
+describe.each(SERVER_KINDS)('a busy function on %s', (kind) => {
   it('FUNCTION STATS shows it, SCRIPT KILL refuses, FUNCTION KILL ends it', () =>
     withServer(kind, async (_p, a, b) => {
       a.write('*3\r\n$5\r\nFCALL\r\n$4\r\nspin\r\n$1\r\n0\r\n');

@@ -7,44 +7,14 @@
  * server keeps serving.
  */
 import { describe, expect, it } from 'vitest';
-import { spawn, ChildProcess } from 'node:child_process';
-import path from 'node:path';
 import { RawClient } from '../helpers';
-import { findRedisServer } from '../redis-server';
-import { freePort } from '../ports';
+import { SERVER_KINDS, ServerKind, startServerProcess } from '../server-process';
 
-const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
-const REDIS = findRedisServer();
 const THRESHOLD = 300;
 
 const BUSY = '-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n';
 
-interface Proc {
-  port: number;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-}
-
-async function start(kind: 'tredis' | 'redis'): Promise<Proc> {
-  const port = await freePort();
-  const args = ['--port', String(port), '--save', '', '--appendonly', 'no', '--busy-reply-threshold', String(THRESHOLD)];
-  const child = kind === 'tredis' ? spawn(process.execPath, [MAIN, ...args], { stdio: 'ignore' }) : spawn(REDIS!, args, { stdio: 'ignore' });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      const c = await RawClient.connect(port);
-      const pong = await c.cmd('PING');
-      c.close();
-      if (pong === '+PONG\r\n') break;
-    } catch {
-      /* not listening yet */
-    }
-    if (Date.now() > deadline) throw new Error(`${kind} did not start`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, child, exited };
-}
+const start = (kind: ServerKind) => startServerProcess(kind, ['--busy-reply-threshold', String(THRESHOLD)]);
 
 /** PING until the answer is -BUSY; the time it took from `since`. */
 async function untilBusy(c: RawClient, since: number): Promise<number> {
@@ -56,9 +26,8 @@ async function untilBusy(c: RawClient, since: number): Promise<number> {
   }
 }
 
-const kinds = (REDIS ? ['tredis', 'redis'] : ['tredis']) as ('tredis' | 'redis')[];
 
-describe.each(kinds)('a busy script on %s', (kind) => {
+describe.each(SERVER_KINDS)('a busy script on %s', (kind) => {
   it('other clients get -BUSY, SCRIPT KILL ends it, the server goes on', async () => {
     const p = await start(kind);
     const a = await RawClient.connect(p.port);
