@@ -1,16 +1,66 @@
 /**
- * Lua 5.1 as Redis 7.0 embeds it, on fengari's 5.3 VM (placeholder: the
- * plain fengari modules; the 5.1 behaviours and Redis's bundled libraries
- * arrive here).
+ * Lua 5.1 as Redis 7.0 embeds it, on fengari's 5.3 VM. The rest of tredis
+ * reaches fengari only through this module: vm.ts must patch fengari's
+ * modules before anything requires them (see there why).
+ *
+ * newRedisLuaState() gives a state whose globals are exactly those of a
+ * Redis 7.0 script minus what the scripting core adds (redis, KEYS, ARGV,
+ * __redis__err__handler, global protection): the 5.1 base functions,
+ * string, table, math, coroutine, and the bundled bit, cjson, cmsgpack and
+ * struct. The debug library is loaded but, as in Redis, not a global:
+ * pushDebugLibrary() gives it to the core.
  */
-import * as fengari from 'fengari';
+import { F } from './vm';
+import { LuaState, lua, setGlobal, to_luastring, latin1 } from './api';
+import { openBase } from './baselib';
+import { openCoroutine } from './corolib';
+import { openMath } from './mathlib';
+import { openString } from './strlib';
+import { openTable } from './tablib';
+import { openBit } from './bitlib';
 
-export const { lua, lauxlib, lualib, to_luastring, to_jsstring } = fengari;
+export const lauxlib = F.lauxlib;
+export const lualib = F.lualib;
+export { lua, to_luastring };
+export const to_jsstring: (b: Uint8Array, from?: number, to?: number, replacement_char?: boolean) => string =
+  F.fengari.to_jsstring;
+export { fmt14g as luaNumberToString } from './numfmt';
+export { resetRandom, seedRandom } from './mathlib';
 
-/** A Lua state with the libraries Redis loads (base, table, string, math, debug, cjson, struct, cmsgpack, bit). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function newRedisLuaState(): any {
+const DEBUG_KEY = 'tredis.debug';
+
+/** A Lua state with the libraries Redis loads (see the module comment). */
+export function newRedisLuaState(): LuaState {
   const L = lauxlib.luaL_newstate();
-  lualib.luaL_openlibs(L);
+  L.base_ci.depth = 1;
+  lauxlib.luaL_requiref(L, to_luastring('_G'), lualib.luaopen_base, 1);
+  lua.lua_pop(L, 1);
+  openBase(L);
+  for (const [name, open] of [
+    ['coroutine', openCoroutine], ['table', openTable], ['string', openString], ['math', openMath], ['bit', openBit],
+  ] as const) {
+    open(L);
+    setGlobal(L, name);
+  }
+  lauxlib.luaL_requiref(L, to_luastring('debug'), lualib.luaopen_debug, 0);
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring(DEBUG_KEY));
+  // 5.1 names a function in "bad argument" errors only from the calling
+  // code, never from package.loaded (5.3's "string.rep"): empty it.
+  lua.lua_newtable(L);
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring('_LOADED'));
+  lua.lua_atnativeerror(L, nativeError);
   return L;
+}
+
+/** Pushes the debug library (not visible to scripts) onto the stack. */
+export function pushDebugLibrary(L: LuaState): void {
+  lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, to_luastring(DEBUG_KEY));
+}
+
+/** A JavaScript exception inside Lua becomes a Lua error (a deep JS stack: "C stack overflow"). */
+function nativeError(L: LuaState): number {
+  const e = lua.lua_touserdata(L, -1);
+  const msg = e instanceof RangeError ? 'C stack overflow' : String(e instanceof Error ? e.message : e);
+  lua.lua_pushstring(L, latin1(msg));
+  return 1;
 }
