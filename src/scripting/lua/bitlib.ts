@@ -56,8 +56,9 @@ function tohex(L: LuaState): number {
   let b = barg(L, 1) >>> 0;
   let n = lua.lua_type(L, 2) === -1 ? 8 : barg(L, 2);
   let digits = '0123456789abcdef';
+  if (n === -2147483648) n = -2147483647;
   if (n < 0) {
-    n = -n | 0; // -(-2^31) stays negative, as the C int does
+    n = -n;
     digits = '0123456789ABCDEF';
   }
   if (n > 8) n = 8;

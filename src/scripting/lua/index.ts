@@ -18,6 +18,7 @@ import { openMath } from './mathlib';
 import { openString } from './strlib';
 import { openTable } from './tablib';
 import { openBit } from './bitlib';
+import { openStruct } from './structlib';
 
 export const lauxlib = F.lauxlib;
 export const lualib = F.lualib;
@@ -38,6 +39,7 @@ export function newRedisLuaState(): LuaState {
   openBase(L);
   for (const [name, open] of [
     ['coroutine', openCoroutine], ['table', openTable], ['string', openString], ['math', openMath], ['bit', openBit],
+    ['struct', openStruct],
   ] as const) {
     open(L);
     setGlobal(L, name);

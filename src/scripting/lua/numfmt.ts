@@ -213,6 +213,26 @@ export function genText(x: number, prec: number, alt: boolean, upper: boolean): 
   return out;
 }
 
+// C casts of a double, as gcc compiles them for x86-64.
+
+const TWO63 = 9223372036854775808;
+const INT64_MIN = -(2n ** 63n);
+
+/** (long)d on x86-64: truncation, INT64_MIN when out of range or NaN. */
+export function toInt64(d: number): bigint {
+  if (d >= -TWO63 && d < TWO63) return BigInt(Math.trunc(d));
+  return INT64_MIN;
+}
+
+/** (unsigned long)d as gcc compiles it on x86-64. */
+export function toUint64(d: number): bigint {
+  if (d >= TWO63) {
+    const r = d - TWO63 < TWO63 ? BigInt(Math.trunc(d - TWO63)) : INT64_MIN;
+    return (r ^ INT64_MIN) & 0xffffffffffffffffn;
+  }
+  return toInt64(d) & 0xffffffffffffffffn;
+}
+
 /** Lua 5.1's tostring for numbers: C's "%.14g" ("inf", "-inf", "nan", "-nan", "-0"). */
 export function fmt14g(x: number): string {
   if (Number.isInteger(x)) {

@@ -11,7 +11,7 @@ import {
   luaError, newLib, optInteger, pushBytes, setField, T, latin1,
 } from './api';
 import { strFind, strGmatch, strGsub, strMatch } from './pattern';
-import { expText, fixedText, genText, signBit } from './numfmt';
+import { expText, fixedText, genText, signBit, toInt64, toUint64 } from './numfmt';
 
 function posrelat(pos: number, len: number): number {
   if (pos < 0) pos += len + 1;
@@ -130,24 +130,6 @@ function pad(spec: Spec, sign: string, body: string, zeroOk: boolean): string {
   if (spec.minus) return sign + body + ' '.repeat(fill);
   if (spec.zero && zeroOk) return sign + '0'.repeat(fill) + body;
   return ' '.repeat(fill) + sign + body;
-}
-
-const TWO63 = 9223372036854775808;
-const INT64_MIN = -(2n ** 63n);
-
-/** (long)d on x86-64: truncation, INT64_MIN when out of range or NaN. */
-function toInt64(d: number): bigint {
-  if (d >= -TWO63 && d < TWO63) return BigInt(Math.trunc(d));
-  return INT64_MIN;
-}
-
-/** (unsigned long)d as gcc compiles it on x86-64. */
-function toUint64(d: number): bigint {
-  if (d >= TWO63) {
-    const r = d - TWO63 < TWO63 ? BigInt(Math.trunc(d - TWO63)) : INT64_MIN;
-    return (r ^ INT64_MIN) & 0xffffffffffffffffn;
-  }
-  return toInt64(d) & 0xffffffffffffffffn;
 }
 
 function formatInt(spec: Spec, conv: number, d: number): string {
