@@ -11,7 +11,7 @@
  */
 import { Client } from '../server/client';
 import type { Server } from '../server/server';
-import { lua, lauxlib, to_luastring, newRedisLuaState } from './lua';
+import { lua, lauxlib, to_luastring, newRedisLuaState, pushDebugLibrary } from './lua';
 import { pushString, toJs, writeResult } from './convert';
 import { installRedisApi, pushError, sha1hex } from './redis-api';
 
@@ -144,6 +144,11 @@ G.next = function(t, k)
   local real = proxies[t]
   return real_next(real or t, k)
 end
+local real_pairs = pairs
+G.pairs = function(t)
+  local real = proxies[t]
+  return real_pairs(real or t)
+end
 G.rawset = function(t, k, v)
   if proxies[t] then error('Attempt to modify a readonly table', 0) end
   return real_rawset(t, k, v)
@@ -205,9 +210,7 @@ export class ScriptEngine {
     this.idle = null;
     this.installRedisApi(L);
     // the debug library stays reachable only from the error handler
-    lua.lua_getglobal(L, to_luastring('debug'));
-    lua.lua_pushnil(L);
-    lua.lua_setglobal(L, to_luastring('debug'));
+    pushDebugLibrary(L);
     if (lauxlib.luaL_loadbuffer(L, to_luastring(SETUP), null, to_luastring('=setup')) !== lua.LUA_OK) {
       throw new Error(`scripting setup: ${toJs(L, -1)}`);
     }

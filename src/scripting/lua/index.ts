@@ -1,51 +1,68 @@
 /**
- * Lua 5.1 as Redis 7.0 embeds it, on fengari's 5.3 VM.
+ * Lua 5.1 as Redis 7.0 embeds it, on fengari's 5.3 VM. The rest of tredis
+ * reaches fengari only through this module: vm.ts must patch fengari's
+ * modules before anything requires them (see there why).
  *
- * fengari reads its number formatting from luaconf when its other modules
- * load (they destructure the exports), so luaconf is patched here, before
- * fengari itself is required: every module that loads fengari must do it
- * through this one.
+ * newRedisLuaState() gives a state whose globals are exactly those of a
+ * Redis 7.0 script minus what the scripting core adds (redis, KEYS, ARGV,
+ * __redis__err__handler, global protection): the 5.1 base functions,
+ * string, table, math, coroutine, and the bundled bit, cjson, cmsgpack and
+ * struct. The debug library is loaded but, as in Redis, not a global:
+ * pushDebugLibrary() gives it to the core.
  */
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
-// defs loads luaconf (the two require each other; defs must come first)
-require('fengari/src/defs.js');
-const luaconf = require('fengari/src/luaconf.js');
+import { F } from './vm';
+import { LuaState, lua, setGlobal, to_luastring, latin1 } from './api';
+import { openBase } from './baselib';
+import { openCoroutine } from './corolib';
+import { openMath } from './mathlib';
+import { openString } from './strlib';
+import { openTable } from './tablib';
+import { openBit } from './bitlib';
+import { openStruct } from './structlib';
 
-/**
- * C's "%.14g" (LUA_NUMBER_FMT of Lua 5.1): 14 significant digits, trailing
- * zeros dropped, exponent form below 1e-4 and from 1e14.
- */
-export function formatLuaNumber(n: number): string {
-  if (n !== n) return '-nan';
-  if (n === Infinity) return 'inf';
-  if (n === -Infinity) return '-inf';
-  if (n === 0) return 1 / n < 0 ? '-0' : '0';
-  const [mant, expText] = n.toExponential(13).split('e');
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 14) {
-    const m = mant.includes('.') ? mant.replace(/0+$/, '').replace(/\.$/, '') : mant;
-    const abs = Math.abs(exp);
-    return `${m}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
+export const lauxlib = F.lauxlib;
+export const lualib = F.lualib;
+export { lua, to_luastring };
+export const to_jsstring: (b: Uint8Array, from?: number, to?: number, replacement_char?: boolean) => string =
+  F.fengari.to_jsstring;
+export { fmt14g as luaNumberToString } from './numfmt';
+export { resetRandom, seedRandom } from './mathlib';
+
+const DEBUG_KEY = 'tredis.debug';
+
+/** A Lua state with the libraries Redis loads (see the module comment). */
+export function newRedisLuaState(): LuaState {
+  const L = lauxlib.luaL_newstate();
+  L.base_ci.depth = 1;
+  lauxlib.luaL_requiref(L, to_luastring('_G'), lualib.luaopen_base, 1);
+  lua.lua_pop(L, 1);
+  openBase(L);
+  for (const [name, open] of [
+    ['coroutine', openCoroutine], ['table', openTable], ['string', openString], ['math', openMath], ['bit', openBit],
+    ['struct', openStruct],
+  ] as const) {
+    open(L);
+    setGlobal(L, name);
   }
-  const fixed = n.toFixed(13 - exp);
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+  lauxlib.luaL_requiref(L, to_luastring('debug'), lualib.luaopen_debug, 0);
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring(DEBUG_KEY));
+  // 5.1 names a function in "bad argument" errors only from the calling
+  // code, never from package.loaded (5.3's "string.rep"): empty it.
+  lua.lua_newtable(L);
+  lua.lua_setfield(L, lua.LUA_REGISTRYINDEX, to_luastring('_LOADED'));
+  lua.lua_atnativeerror(L, nativeError);
+  return L;
 }
 
-// integral floats print without ".0", and every number as %.14g, as 5.1 prints them
-luaconf.LUA_COMPAT_FLOATSTRING = true;
-luaconf.lua_number2str = formatLuaNumber;
+/** Pushes the debug library (not visible to scripts) onto the stack. */
+export function pushDebugLibrary(L: LuaState): void {
+  lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, to_luastring(DEBUG_KEY));
+}
 
-const fengari = require('fengari');
-
-export const lua: any = fengari.lua;
-export const lauxlib: any = fengari.lauxlib;
-export const lualib: any = fengari.lualib;
-export const to_luastring: (s: string, cache?: boolean) => Uint8Array = fengari.to_luastring;
-export const to_jsstring: (b: Uint8Array) => string = fengari.to_jsstring;
-
-/** A Lua state with the libraries Redis loads (base, table, string, math, debug, cjson, struct, cmsgpack, bit). */
-export function newRedisLuaState(): any {
-  const L = lauxlib.luaL_newstate();
-  lualib.luaL_openlibs(L);
-  return L;
+/** A JavaScript exception inside Lua becomes a Lua error (a deep JS stack: "C stack overflow"). */
+function nativeError(L: LuaState): number {
+  const e = lua.lua_touserdata(L, -1);
+  const msg = e instanceof RangeError ? 'C stack overflow' : String(e instanceof Error ? e.message : e);
+  lua.lua_pushstring(L, latin1(msg));
+  return 1;
 }

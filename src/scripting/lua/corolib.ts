@@ -1,0 +1,111 @@
+/**
+ * Lua 5.1's coroutine library: create/wrap take Lua functions only,
+ * "cannot resume <running|normal|dead> coroutine", running() is nil on the
+ * main thread, no isyieldable.
+ */
+import { LuaState, lua, lauxlib, T, argError, luaError, newLib, pushStr, stackRoom } from './api';
+
+const LUA_YIELD = 1;
+const STATUS = ['running', 'suspended', 'normal', 'dead'];
+const RUNNING = 0;
+const SUSPENDED = 1;
+const NORMAL = 2;
+const DEAD = 3;
+
+function status(L: LuaState, co: LuaState): number {
+  if (L === co) return RUNNING;
+  const st = lua.lua_status(co);
+  if (st === LUA_YIELD) return SUSPENDED;
+  if (st !== 0) return DEAD;
+  if (lua.lua_getstack(co, 0, new lua.lua_Debug())) return NORMAL;
+  return lua.lua_gettop(co) === 0 ? DEAD : SUSPENDED;
+}
+
+function getco(L: LuaState): LuaState {
+  const co = lua.lua_tothread(L, 1);
+  if (co === null || co === undefined) argError(L, 1, 'coroutine expected');
+  return co;
+}
+
+/** Resumes `co` with `narg` values from L's top; the results (or the error) end on L's top. */
+function auxresume(L: LuaState, co: LuaState, narg: number): number {
+  const st = status(L, co);
+  if (!lua.lua_checkstack(co, narg)) luaError(L, 'too many arguments to resume');
+  if (st !== SUSPENDED) {
+    pushStr(L, `cannot resume ${STATUS[st]} coroutine`);
+    return -1;
+  }
+  lua.lua_xmove(L, co, narg);
+  const r = lua.lua_resume(co, L, narg);
+  if (r === 0 || r === LUA_YIELD) {
+    const nres = lua.lua_gettop(co);
+    if (!stackRoom(L, nres)) luaError(L, 'too many results to resume');
+    lua.lua_checkstack(L, nres + 1);
+    lua.lua_xmove(co, L, nres);
+    return nres;
+  }
+  lua.lua_checkstack(L, 2);
+  lua.lua_xmove(co, L, 1);
+  return -1;
+}
+
+function coCreate(L: LuaState): number {
+  if (lua.lua_type(L, 1) !== T.FUNCTION || lua.lua_iscfunction(L, 1)) argError(L, 1, 'Lua function expected');
+  const NL = lua.lua_newthread(L);
+  lua.lua_pushvalue(L, 1);
+  lua.lua_xmove(L, NL, 1);
+  return 1;
+}
+
+function coResume(L: LuaState): number {
+  const co = getco(L);
+  const r = auxresume(L, co, lua.lua_gettop(L) - 1);
+  if (r < 0) {
+    lua.lua_pushboolean(L, false);
+    lua.lua_insert(L, -2);
+    return 2;
+  }
+  lua.lua_pushboolean(L, true);
+  lua.lua_insert(L, -(r + 1));
+  return r + 1;
+}
+
+function auxwrap(L: LuaState): number {
+  const co = lua.lua_tothread(L, lua.lua_upvalueindex(1));
+  const r = auxresume(L, co, lua.lua_gettop(L));
+  if (r < 0) {
+    if (lua.lua_isstring(L, -1)) {
+      lauxlib.luaL_where(L, 1);
+      lua.lua_insert(L, -2);
+      lua.lua_concat(L, 2);
+    }
+    return lua.lua_error(L);
+  }
+  return r;
+}
+
+function coWrap(L: LuaState): number {
+  coCreate(L);
+  lua.lua_pushcclosure(L, auxwrap, 1);
+  return 1;
+}
+
+function coYield(L: LuaState): number {
+  return lua.lua_yield(L, lua.lua_gettop(L));
+}
+
+function coStatus(L: LuaState): number {
+  const co = getco(L);
+  pushStr(L, STATUS[status(L, co)]!);
+  return 1;
+}
+
+function coRunning(L: LuaState): number {
+  if (lua.lua_pushthread(L)) lua.lua_pushnil(L);
+  return 1;
+}
+
+/** Leaves the coroutine table on the stack. */
+export function openCoroutine(L: LuaState): void {
+  newLib(L, { create: coCreate, resume: coResume, running: coRunning, status: coStatus, wrap: coWrap, yield: coYield });
+}
