@@ -37,6 +37,7 @@ export function pushBytes(L: LuaState, b: Uint8Array): void {
 
 /** luaL_error: the message, prefixed with the calling Lua line ("user_script:1: "). */
 export function luaError(L: LuaState, msg: string): never {
+  lua.lua_checkstack(L, 5); // C Lua's EXTRA_STACK: room for the message
   lauxlib.luaL_where(L, 1);
   pushStr(L, msg);
   lua.lua_concat(L, 2);
@@ -46,6 +47,7 @@ export function luaError(L: LuaState, msg: string): never {
 
 /** luaL_argerror: "bad argument #n to 'f' (msg)". */
 export function argError(L: LuaState, arg: number, msg: string): never {
+  lua.lua_checkstack(L, 5);
   lauxlib.luaL_argerror(L, arg, latin1(msg));
   throw new Error('unreachable');
 }

@@ -131,8 +131,11 @@ function luaTostring(L: LuaState): number {
     case T.NIL:
       pushStr(L, 'nil');
       break;
-    default:
-      lua.lua_pushfstring(L, to_luastring('%s: %p', true), lauxlib.luaL_typename(L, 1), lua.lua_topointer(L, 1));
+    default: {
+      const p = lua.lua_topointer(L, 1);
+      if (p === null) pushStr(L, `${text(lauxlib.luaL_typename(L, 1))}: (nil)`); // C's %p of NULL
+      else lua.lua_pushfstring(L, to_luastring('%s: %p', true), lauxlib.luaL_typename(L, 1), p);
+    }
   }
   return 1;
 }

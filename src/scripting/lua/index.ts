@@ -19,6 +19,7 @@ import { openString } from './strlib';
 import { openTable } from './tablib';
 import { openBit } from './bitlib';
 import { openStruct } from './structlib';
+import { openCjson } from './cjson';
 
 export const lauxlib = F.lauxlib;
 export const lualib = F.lualib;
@@ -39,7 +40,7 @@ export function newRedisLuaState(): LuaState {
   openBase(L);
   for (const [name, open] of [
     ['coroutine', openCoroutine], ['table', openTable], ['string', openString], ['math', openMath], ['bit', openBit],
-    ['struct', openStruct],
+    ['struct', openStruct], ['cjson', openCjson],
   ] as const) {
     open(L);
     setGlobal(L, name);

@@ -67,6 +67,15 @@ export function installLexer(m: any): void {
   ]);
   for (const w of WORDS) tokenNames.set(wordToken[w]!, w);
 
+  const TVtrue = new m.lobject.TValue(m.defs.constant_types.LUA_TBOOLEAN, true);
+  llex.luaX_newstring = (ls: any, str: Uint8Array): any => {
+    const ts = m.lstring.luaS_new(ls.L, str);
+    const found = m.ltable.findStringKey(ls.h, ts);
+    if (found !== null) return found;
+    m.ltable.luaH_setfrom(ls.L, ls.h, new m.lobject.TValue(m.defs.constant_types.LUA_TLNGSTR, ts), TVtrue);
+    return ts;
+  };
+
   const ENVN = to_luastring('(_ENV)');
   llex.LUA_ENV = ENVN;
 

@@ -168,17 +168,20 @@ const RADIANS_PER_DEGREE = Math.PI / 180;
 
 /** Leaves the math table on the stack. */
 export function openMath(L: LuaState): void {
+  // in the order of 5.1's lmathlib.c (it decides the layout, hence pairs order)
   newLib(L, {
-    abs: fn1(Math.abs), acos: fn1(libm1(Math.acos, POS_NAN)), asin: fn1(libm1(Math.asin, POS_NAN)),
-    atan: fn1(libm1(Math.atan)), atan2, ceil: fn1(libm1(Math.ceil)), cos: fn1(libm1(Math.cos)),
-    cosh: fn1(libm1(Math.cosh)), deg: fn1((x) => x / RADIANS_PER_DEGREE), exp: fn1(libm1(Math.exp)),
+    abs: fn1(Math.abs), acos: fn1(libm1(Math.acos, POS_NAN)), asin: fn1(libm1(Math.asin, POS_NAN)), atan2,
+    atan: fn1(libm1(Math.atan)), ceil: fn1(libm1(Math.ceil)), cosh: fn1(libm1(Math.cosh)),
+    cos: fn1(libm1(Math.cos)), deg: fn1((x) => x / RADIANS_PER_DEGREE), exp: fn1(libm1(Math.exp)),
     floor: fn1(libm1(Math.floor)), fmod, frexp: luaFrexp, ldexp: luaLdexp, log10: fn1(libm1(Math.log10, POS_NAN)),
-    log: fn1(libm1(Math.log)), max: minmax(true), min: minmax(false), mod: fmod, modf, pow,
-    rad: fn1((x) => x * RADIANS_PER_DEGREE), random, randomseed, sin: fn1(libm1(Math.sin)),
-    sinh: fn1(libm1(Math.sinh)), sqrt: fn1(libm1(Math.sqrt)), tan: fn1(libm1(Math.tan)), tanh: fn1(libm1(Math.tanh)),
+    log: fn1(libm1(Math.log)), max: minmax(true), min: minmax(false), modf, pow,
+    rad: fn1((x) => x * RADIANS_PER_DEGREE), random, randomseed, sinh: fn1(libm1(Math.sinh)),
+    sin: fn1(libm1(Math.sin)), sqrt: fn1(libm1(Math.sqrt)), tanh: fn1(libm1(Math.tanh)), tan: fn1(libm1(Math.tan)),
   });
   lua.lua_pushnumber(L, Math.PI);
   setField(L, -2, 'pi');
   lua.lua_pushnumber(L, Infinity);
   setField(L, -2, 'huge');
+  lua.lua_pushcfunction(L, fmod);
+  setField(L, -2, 'mod');
 }

@@ -231,5 +231,5 @@ function sort(L: LuaState): number {
 
 /** Leaves the table library on the stack. */
 export function openTable(L: LuaState): void {
-  newLib(L, { concat, foreach, foreachi, getn: tgetn, insert, maxn, remove, setn, sort });
+  newLib(L, { concat, foreach, foreachi, getn: tgetn, maxn, insert, remove, setn, sort }); // ltablib.c's order
 }

@@ -26,6 +26,7 @@
  *  - error messages that differ between 5.3 and 5.1 are rewritten where
  *    fengari formats them (errors.ts), chunk ids follow 5.1 with Redis's
  *    LUA_IDSIZE 80, and Lua call depth is limited as 5.1's LUAI_MAXCALLS.
+ *  - tables are 5.1's (table51.ts): `next` order and `#` borders as Redis's.
  *  - a fengari bug is fixed: its string hash ("|" + hex of each byte, no
  *    separators) made different strings equal table keys ("\1#" == "\18\3").
  */
@@ -35,6 +36,7 @@ import { str2number } from './str2num';
 import { installLexer } from './lexer';
 import { installErrorRewrites } from './errors';
 import { cPow } from './numpow';
+import { installTables } from './table51';
 import { readFileSync } from 'fs';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const Module = require('module');
@@ -79,7 +81,8 @@ function loadPatched(): any {
  * module is compiled): `^` with C's pow() (numpow.ts) in the VM and in
  * constant folding; constant folding of zero results, which 5.3 skips and
  * 5.1 does (so `-0` is a constant that shares its slot with `0`, as in 5.1);
- * and the constant cache of lcode's addk, which tests `ttisinteger()`.
+ * the constant cache of lcode's addk, which tests `ttisinteger()`; table
+ * constructors sized as 5.1 sizes them (table51.ts).
  */
 const fengariSrc = (name: string): string => require.resolve(`fengari/src/${name}`);
 const NUMPOW = "const luai_numpow = require('./llimits.js').luai_numpow;\n";
@@ -87,6 +90,10 @@ const TEXT_PATCHES: Record<string, Array<[string, string]>> = {
   [fengariSrc('lvm.js')]: [
     ['"use strict";\n', '"use strict";\n' + NUMPOW],
     ['Math.pow(numberop1, numberop2)', 'luai_numpow(numberop1, numberop2)'],
+    // 5.1 sizes a constructor's table from OP_NEWTABLE's B and C...
+    ['L.stack[ra].sethvalue(ltable.luaH_new(L));', 'L.stack[ra].sethvalue(ltable.luaH_new(L, ltable.fb2int(i.B), ltable.fb2int(i.C)));'],
+    // ...and SETLIST grows the array part before storing (table51.ts)
+    ['let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n', 'let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n                ltable.luaH_presize(L, h, last);\n'],
   ],
   [fengariSrc('lobject.js')]: [
     ['"use strict";\n', '"use strict";\n' + NUMPOW],
@@ -190,6 +197,11 @@ function loadFengari(): any {
   };
 
   const mods = { defs, luaconf, lobject, lapi, lvm, ldo, ltable, lstate, ldebug, llex, lparser, lfunc, lzio, lstring };
+  installTables(mods);
+  lapi.lua_createtable = (L: any, narray: number, nrec: number): void => {
+    L.stack[L.top] = new lobject.TValue(ct.LUA_TTABLE, ltable.luaH_new(L, narray, nrec));
+    L.top++;
+  };
   installLexer(mods);
   installErrorRewrites(mods);
 
