@@ -83,8 +83,7 @@ function loadPatched(): any {
  * 5.1 does (so `-0` is a constant that shares its slot with `0`, as in 5.1);
  * the constant cache of lcode's addk, which tests `ttisinteger()`; table
  * constructors sized as 5.1 sizes them (table51.ts); `#` ignoring __len
- * on tables and __eq called only for operands with the same one, as 5.1;
- * no yield from metamethods or for iterators (5.1's C-call boundary).
+ * on tables and __eq called only for operands with the same one, as 5.1.
  */
 const fengariSrc = (name: string): string => require.resolve(`fengari/src/${name}`);
 const NUMPOW = "const luai_numpow = require('./llimits.js').luai_numpow;\n";
@@ -101,20 +100,12 @@ const TEXT_PATCHES: Record<string, Array<[string, string]>> = {
       'tm = ltm.fasttm(L, t1.value.metatable, ltm.TMS.TM_EQ);\n            if (tm === null)\n                tm = ltm.fasttm(L, t2.value.metatable, ltm.TMS.TM_EQ);',
       'tm = ltm.luaT_getcompTM(L, t1.value.metatable, t2.value.metatable, ltm.TMS.TM_EQ);',
     ],
-    // 5.1 cannot yield from a generic for's iterator (nor from metamethods, below)
-    ['ldo.luaD_call(L, cb, i.C);', 'ldo.luaD_callnoyield(L, cb, i.C);'],
     // 5.1's # of a table is its raw length (__len is for userdata only)
     ['tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_LEN);\n            if (tm !== null) break;', 'tm = null;'],
   ],
   [fengariSrc('lobject.js')]: [
     ['"use strict";\n', '"use strict";\n' + NUMPOW],
     ['return Math.pow(v1, v2);', 'return luai_numpow(v1, v2);'],
-  ],
-  [fengariSrc('ltm.js')]: [
-    [
-      'if (L.ci.callstatus & lstate.CIST_LUA)\n        ldo.luaD_call(L, func, hasres);\n    else\n        ldo.luaD_callnoyield(L, func, hasres);',
-      'ldo.luaD_callnoyield(L, func, hasres);',
-    ],
   ],
   [fengariSrc('lcode.js')]: [
     ['if (isNaN(n) || n === 0)', 'if (isNaN(n))'],
