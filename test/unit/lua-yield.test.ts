@@ -54,3 +54,18 @@ describe('the VM still yields from a hook, through pcall', () => {
     expect(hooks).toBeGreaterThan(yields - 1);
   });
 });
+
+describe('the thread a script runs on is its main thread', () => {
+  it('coroutine.running() is nil and coroutine.yield refuses there, as on Redis', () => {
+    const L = newRedisLuaState();
+    const co = lua.lua_newthread(L); // as the scripting core runs scripts
+    const code = 'local r = tostring(coroutine.running()) local ok, e = pcall(function() coroutine.yield() end) return r .. " " .. e';
+    expect(lauxlib.luaL_loadbuffer(co, to_luastring(code), null, to_luastring('@user_script'))).toBe(0);
+    expect(lua.lua_resume(co, L, 0)).toBe(lua.LUA_OK);
+    expect(Buffer.from(lua.lua_tolstring(co, -1)).toString('latin1')).toBe(`nil ${BOUNDARY}`);
+    const co2 = lua.lua_newthread(L);
+    expect(lauxlib.luaL_loadbuffer(co2, to_luastring('coroutine.yield(1) return 2'), null, to_luastring('@user_script'))).toBe(0);
+    expect(lua.lua_resume(co2, L, 0)).toBe(lua.LUA_ERRRUN);
+    expect(Buffer.from(lua.lua_tolstring(co2, -1)).toString('latin1')).toBe(BOUNDARY);
+  });
+});

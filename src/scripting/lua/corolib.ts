@@ -123,8 +123,10 @@ function coStatus(L: LuaState): number {
   return 1;
 }
 
+/** nil outside coroutine.create's threads: the thread a script runs on is 5.1's main thread. */
 function coRunning(L: LuaState): number {
-  if (lua.lua_pushthread(L)) lua.lua_pushnil(L);
+  if (!scriptThreads.has(L)) lua.lua_pushnil(L);
+  else lua.lua_pushthread(L);
   return 1;
 }
 
