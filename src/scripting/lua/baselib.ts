@@ -5,7 +5,8 @@
  * assert/error texts, tonumber with strtod rules and strtoul bases,
  * tostring without 5.3's __name, ipairs/pairs/unpack without metamethods,
  * load from a reader function only, loadstring, pcall/xpcall without
- * continuations (no yield across them, as in 5.1), gcinfo, collectgarbage's
+ * 5.1's arguments (a script's coroutine.yield cannot cross them, corolib.ts),
+ * gcinfo, collectgarbage's
  * 5.1 options. print, dofile, loadfile, require, rawlen... do not exist.
  */
 import {
@@ -16,6 +17,7 @@ import { latin1ToNumber } from './str2num';
 import { fmt14g } from './numfmt';
 
 const LUA_MULTRET = -1;
+const LUA_YIELD = 1;
 
 function luaAssert(L: LuaState): number {
   checkAny(L, 1);
@@ -208,6 +210,21 @@ function luaLoad(L: LuaState): number {
   return loadResult(L, lua.lua_load(L, reader, null, name, null));
 }
 
+/**
+ * The end of pcall/xpcall, also their continuation after a yield: the VM
+ * may yield through them (the scripting core's count hook does, to serve
+ * -BUSY), while a script's coroutine.yield still may not (corolib.ts).
+ */
+function finishPcall(L: LuaState, status: number, extra: number): number {
+  if (status !== 0 && status !== LUA_YIELD) {
+    lua.lua_checkstack(L, 2);
+    lua.lua_pushboolean(L, false);
+    lua.lua_pushvalue(L, -2);
+    return 2;
+  }
+  return lua.lua_gettop(L) - extra;
+}
+
 function luaPcall(L: LuaState): number {
   if (lua.lua_gettop(L) === 0) {
     // Redis's 5.1 calls whatever lies past the stack top here: a boolean
@@ -215,22 +232,19 @@ function luaPcall(L: LuaState): number {
     pushStr(L, 'attempt to call a boolean value');
     return 2;
   }
-  const status = lua.lua_pcall(L, lua.lua_gettop(L) - 1, LUA_MULTRET, 0);
-  lua.lua_checkstack(L, 1);
-  lua.lua_pushboolean(L, status === 0);
+  lua.lua_pushboolean(L, true);
   lua.lua_insert(L, 1);
-  return lua.lua_gettop(L);
+  const status = lua.lua_pcallk(L, lua.lua_gettop(L) - 2, LUA_MULTRET, 0, 0, finishPcall);
+  return finishPcall(L, status, 0);
 }
 
 function luaXpcall(L: LuaState): number {
   checkAny(L, 2);
-  lua.lua_settop(L, 2);
-  lua.lua_insert(L, 1); // the handler under the function
-  const status = lua.lua_pcall(L, 0, LUA_MULTRET, 1);
-  lua.lua_checkstack(L, 1);
-  lua.lua_pushboolean(L, status === 0);
-  lua.lua_replace(L, 1);
-  return lua.lua_gettop(L);
+  lua.lua_settop(L, 2); // 5.1 passes no arguments to the function
+  lua.lua_pushboolean(L, true);
+  lua.lua_pushvalue(L, 1);
+  const status = lua.lua_pcallk(L, 0, LUA_MULTRET, 2, 2, finishPcall);
+  return finishPcall(L, status, 2);
 }
 
 /** Per-state collector settings (fengari's GC is JavaScript's; these are only remembered). */

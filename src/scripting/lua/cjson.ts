@@ -610,7 +610,7 @@ export function openCjson(L: LuaState): number {
   const funcs: Record<string, LuaFunction> = {
     encode: encode(cfg), decode: decode(cfg), ...settings(cfg), new: openCjson,
   };
-  lua.lua_createtable(L, 0, Object.keys(funcs).length + 3);
+  lua.lua_newtable(L); // as lua_cjson.c: a plain table grown key by key
   for (const name of Object.keys(funcs)) {
     lua.lua_pushcfunction(L, funcs[name]);
     setField(L, -2, name);

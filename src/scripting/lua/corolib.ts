@@ -1,9 +1,15 @@
 /**
  * Lua 5.1's coroutine library: create/wrap take Lua functions only,
  * "cannot resume <running|normal|dead> coroutine", running() is nil on the
- * main thread, no isyieldable.
+ * main thread, no isyieldable, and yield's C-call boundary (coYield).
  */
 import { LuaState, lua, lauxlib, T, argError, luaError, newLib, pushStr, stackRoom } from './api';
+import { F } from './vm';
+
+/** Threads made by coroutine.create/wrap: the only ones a script may yield. */
+const scriptThreads = new WeakSet<object>();
+const CIST_LUA = F.lstate.CIST_LUA;
+const CIST_FRESH = F.lstate.CIST_FRESH;
 
 const LUA_YIELD = 1;
 const STATUS = ['running', 'suspended', 'normal', 'dead'];
@@ -52,6 +58,7 @@ function auxresume(L: LuaState, co: LuaState, narg: number): number {
 function coCreate(L: LuaState): number {
   if (lua.lua_type(L, 1) !== T.FUNCTION || lua.lua_iscfunction(L, 1)) argError(L, 1, 'Lua function expected');
   const NL = lua.lua_newthread(L);
+  scriptThreads.add(NL);
   lua.lua_pushvalue(L, 1);
   lua.lua_xmove(L, NL, 1);
   return 1;
@@ -90,7 +97,23 @@ function coWrap(L: LuaState): number {
   return 1;
 }
 
+/**
+ * 5.1 yields only back to the coroutine's resume with Lua calls in between:
+ * not from the main thread (here: a thread the scripting core runs scripts
+ * on), nor across a C function (pcall, table.sort, gsub...) or a Lua
+ * function entered from the VM rather than called (a metamethod, a for
+ * iterator). fengari could do all of that; the VM still may (for the core's
+ * count hook), a script may not.
+ */
 function coYield(L: LuaState): number {
+  let crosses = !scriptThreads.has(L);
+  for (let ci = L.ci.previous; !crosses && ci !== null && ci !== L.base_ci && ci.previous !== L.base_ci; ci = ci.previous) {
+    if ((ci.callstatus & CIST_LUA) === 0 || (ci.callstatus & CIST_FRESH) !== 0) crosses = true;
+  }
+  if (crosses) {
+    pushStr(L, 'attempt to yield across metamethod/C-call boundary');
+    return lua.lua_error(L);
+  }
   return lua.lua_yield(L, lua.lua_gettop(L));
 }
 
@@ -100,8 +123,10 @@ function coStatus(L: LuaState): number {
   return 1;
 }
 
+/** nil outside coroutine.create's threads: the thread a script runs on is 5.1's main thread. */
 function coRunning(L: LuaState): number {
-  if (lua.lua_pushthread(L)) lua.lua_pushnil(L);
+  if (!scriptThreads.has(L)) lua.lua_pushnil(L);
+  else lua.lua_pushthread(L);
   return 1;
 }
 

@@ -41,6 +41,7 @@ export function installErrorRewrites(m: any): void {
     simple.set(f.length, list);
   };
   addSimple('attempt to yield across a C-call boundary', YIELD_51);
+  addSimple('attempt to yield across a JS-call boundary', YIELD_51);
   addSimple('attempt to yield from outside a coroutine', YIELD_51);
   addSimple('JS stack overflow', 'C stack overflow');
   addSimple("'__index' chain too long; possible loop", 'loop in gettable');

@@ -20,6 +20,7 @@ import { openTable } from './tablib';
 import { openBit } from './bitlib';
 import { openStruct } from './structlib';
 import { openCjson } from './cjson';
+import { openCmsgpack } from './cmsgpack';
 
 export const lauxlib = F.lauxlib;
 export const lualib = F.lualib;
@@ -40,7 +41,7 @@ export function newRedisLuaState(): LuaState {
   openBase(L);
   for (const [name, open] of [
     ['coroutine', openCoroutine], ['table', openTable], ['string', openString], ['math', openMath], ['bit', openBit],
-    ['struct', openStruct], ['cjson', openCjson],
+    ['struct', openStruct], ['cjson', openCjson], ['cmsgpack', openCmsgpack],
   ] as const) {
     open(L);
     setGlobal(L, name);

@@ -15,7 +15,9 @@
  *    `goto` is a name;
  *  - error texts are 5.1's: every token is quoted ("'<eof>' expected"),
  *    control characters print as char(N), and "unfinished long string" has
- *    no "(starting at line N)".
+ *    no "(starting at line N)";
+ *  - `break` must end its block ("'end' expected near 'x'") and a break
+ *    outside loops is "no loop to break near 'x'", at the break.
  * The environment upvalue is named "(_ENV)", a name no script can write, so
  * `_ENV` is an ordinary global as in 5.1.
  */
@@ -113,8 +115,97 @@ export function installLexer(m: any): void {
   llex.luaX_syntaxerror = (ls: any, msg: Uint8Array): never => {
     // 5.3's exprstat says "syntax error" where 5.1's assignment() expects '='
     if (ls.t.token !== 61 && ls.t.token !== 44 && isText(msg, 'syntax error')) msg = to_luastring("'=' expected");
+    // 5.3 reports a break outside loops when the function ends; 5.1 at the break
+    const undef = /^<break> at line (\d+) not inside a loop$/.exec(Buffer.from(msg).toString('latin1'));
+    const near = undef !== null ? ls.breakNear?.get(Number(undef[1])) : undefined;
+    if (near !== undefined) raiseAt(ls, 'no loop to break', near.line, near.text);
     return lexError(ls, msg, ls.t.token);
   };
+
+  /** "<chunk>:<line>: <msg> near <near>" (a syntax error at a recorded place). */
+  function raiseAt(ls: any, msg: string, line: number, near: Uint8Array): never {
+    const full = m.ldebug.luaG_addinfo(ls.L, to_luastring(msg), ls.source, line);
+    m.lobject.luaO_pushfstring(ls.L, to_luastring('%s near %s', true), full, near);
+    m.ldo.luaD_throw(ls.L, m.defs.thread_status.LUA_ERRSYNTAX);
+    throw new Error('unreachable');
+  }
+
+  // 5.1 wants `break` to end its block (5.3 does not): the blocks opened so
+  // far tell which token 5.1's parser expects instead. Only the message
+  // depends on them; whether there is an error does not.
+  const CLOSER: Record<string, number> = {
+    function: R.TK_END, while: R.TK_END, for: R.TK_END, do: R.TK_END, if: R.TK_END, repeat: R.TK_UNTIL, main: R.TK_EOS,
+  };
+  const OPENER: Record<string, number> = {
+    function: R.TK_FUNCTION, while: R.TK_WHILE, for: R.TK_FOR, do: R.TK_DO, if: R.TK_IF, repeat: R.TK_REPEAT,
+  };
+  interface Block {
+    kind: string;
+    line: number;
+    needDo: boolean;
+  }
+  function inLoop(blocks: Block[]): boolean {
+    for (let i = blocks.length - 1; i >= 0; i--) {
+      const k = blocks[i]!.kind;
+      if (k === 'while' || k === 'for' || k === 'repeat') return true;
+      if (k === 'function' || k === 'main') return false;
+    }
+    return false;
+  }
+  function track(ls: any, tok: number): void {
+    const blocks: Block[] = ls.blocks51 ?? (ls.blocks51 = [{ kind: 'main', line: 1, needDo: false }]);
+    if (ls.afterBreak > 0) {
+      if (ls.afterBreak === 1 && ls.breakOutside) {
+        // 5.1 checks for a loop with the parser on this token
+        ls.breakNear ??= new Map();
+        if (!ls.breakNear.has(ls.breakLine)) {
+          const text = txtToken(ls, tok).slice();
+          m.lapi.lua_settop(ls.L, -2); // txtToken pushed it
+          ls.breakNear.set(ls.breakLine, { text, line: ls.linenumber });
+        }
+      }
+      if (ls.afterBreak === 1 && tok === 59) {
+        ls.afterBreak = 2; // one ';' may follow
+        return;
+      }
+      ls.afterBreak = 0;
+      if (tok !== R.TK_ELSE && tok !== R.TK_ELSEIF && tok !== R.TK_END && tok !== R.TK_UNTIL && tok !== R.TK_EOS) {
+        const near = ls.breakOutside ? ls.breakNear.get(ls.breakLine) : undefined;
+        if (near !== undefined) raiseAt(ls, 'no loop to break', near.line, near.text);
+        const b = blocks[blocks.length - 1]!;
+        const what = CLOSER[b.kind]!;
+        if (b.kind === 'main' || b.line === ls.linenumber) {
+          lexError(ls, Buffer.concat([llex.luaX_token2str(ls, what), Buffer.from(' expected')]), tok);
+        }
+        const full = `${Buffer.from(llex.luaX_token2str(ls, what)).toString('latin1')} expected (to close ` +
+          `${Buffer.from(llex.luaX_token2str(ls, OPENER[b.kind]!)).toString('latin1')} at line ${b.line})`;
+        lexError(ls, Buffer.from(full, 'latin1'), tok);
+      }
+    }
+    const line = ls.linenumber;
+    switch (tok) {
+      case R.TK_BREAK:
+        ls.afterBreak = 1;
+        ls.breakLine = line;
+        ls.breakOutside = !inLoop(blocks);
+        break;
+      case R.TK_FUNCTION: blocks.push({ kind: 'function', line, needDo: false }); break;
+      case R.TK_WHILE: blocks.push({ kind: 'while', line, needDo: true }); break;
+      case R.TK_FOR: blocks.push({ kind: 'for', line, needDo: true }); break;
+      case R.TK_IF: blocks.push({ kind: 'if', line, needDo: false }); break;
+      case R.TK_REPEAT: blocks.push({ kind: 'repeat', line, needDo: false }); break;
+      case R.TK_DO: {
+        const top = blocks[blocks.length - 1]!;
+        if (top.needDo) top.needDo = false;
+        else blocks.push({ kind: 'do', line, needDo: false });
+        break;
+      }
+      case R.TK_END:
+      case R.TK_UNTIL:
+        if (blocks.length > 1) blocks.pop();
+        break;
+    }
+  }
 
   function next(ls: any): void {
     ls.current = ls.z.zgetc();
@@ -360,10 +451,12 @@ export function installLexer(m: any): void {
       la.token = R.TK_EOS;
     } else {
       ls.t.token = lex(ls, ls.t.seminfo);
+      track(ls, ls.t.token);
     }
   };
   llex.luaX_lookahead = (ls: any): number => {
     ls.lookahead.token = lex(ls, ls.lookahead.seminfo);
+    track(ls, ls.lookahead.token);
     return ls.lookahead.token;
   };
 }

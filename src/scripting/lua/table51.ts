@@ -307,10 +307,17 @@ export function installTables(m: any): void {
     if (t.dummy) return luaO_nilobject;
     let n = strHash(ts) & (sizenode(t) - 1);
     const bytes = ts.realstring;
+    const h = strHash(ts);
     do {
       const nk = t.nk[n];
-      if (nk.ttisstring() && (nk.value === ts || (strHash(nk.value) === strHash(ts) && sameBytes(nk.value.realstring, bytes)))) {
-        return t.nv[n];
+      if (nk.ttisstring()) {
+        if (nk.value === ts) return t.nv[n];
+        if (strHash(nk.value) === h && sameBytes(nk.value.realstring, bytes)) {
+          // fengari does not intern strings: keep the caller's (equal) TString
+          // so that its next lookup is an identity match
+          nk.value = ts;
+          return t.nv[n];
+        }
       }
       n = t.nn[n]!;
     } while (n >= 0);

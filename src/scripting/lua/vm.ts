@@ -82,7 +82,8 @@ function loadPatched(): any {
  * constant folding; constant folding of zero results, which 5.3 skips and
  * 5.1 does (so `-0` is a constant that shares its slot with `0`, as in 5.1);
  * the constant cache of lcode's addk, which tests `ttisinteger()`; table
- * constructors sized as 5.1 sizes them (table51.ts).
+ * constructors sized as 5.1 sizes them (table51.ts); `#` ignoring __len
+ * on tables and __eq called only for operands with the same one, as 5.1.
  */
 const fengariSrc = (name: string): string => require.resolve(`fengari/src/${name}`);
 const NUMPOW = "const luai_numpow = require('./llimits.js').luai_numpow;\n";
@@ -94,6 +95,13 @@ const TEXT_PATCHES: Record<string, Array<[string, string]>> = {
     ['L.stack[ra].sethvalue(ltable.luaH_new(L));', 'L.stack[ra].sethvalue(ltable.luaH_new(L, ltable.fb2int(i.B), ltable.fb2int(i.C)));'],
     // ...and SETLIST grows the array part before storing (table51.ts)
     ['let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n', 'let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;\n                ltable.luaH_presize(L, h, last);\n'],
+    // 5.1 calls __eq only when both operands have the same one (errors.ts: luaT_getcompTM)
+    [
+      'tm = ltm.fasttm(L, t1.value.metatable, ltm.TMS.TM_EQ);\n            if (tm === null)\n                tm = ltm.fasttm(L, t2.value.metatable, ltm.TMS.TM_EQ);',
+      'tm = ltm.luaT_getcompTM(L, t1.value.metatable, t2.value.metatable, ltm.TMS.TM_EQ);',
+    ],
+    // 5.1's # of a table is its raw length (__len is for userdata only)
+    ['tm = ltm.fasttm(L, h.metatable, ltm.TMS.TM_LEN);\n            if (tm !== null) break;', 'tm = null;'],
   ],
   [fengariSrc('lobject.js')]: [
     ['"use strict";\n', '"use strict";\n' + NUMPOW],
@@ -196,7 +204,28 @@ function loadFengari(): any {
     return ci;
   };
 
-  const mods = { defs, luaconf, lobject, lapi, lvm, ldo, ltable, lstate, ldebug, llex, lparser, lfunc, lzio, lstring };
+  const ltm = require('fengari/src/ltm.js');
+  // 5.1's get_compTM and call_orderTM: __eq, __lt and __le are called only
+  // when both operands have the same metamethod.
+  ltm.luaT_getcompTM = (L: any, mt1: any, mt2: any, event: number): any => {
+    const tm1 = ltm.fasttm(L, mt1, event);
+    if (tm1 === null) return null;
+    if (mt1 === mt2) return tm1;
+    const tm2 = ltm.fasttm(L, mt2, event);
+    if (tm2 === null) return null;
+    return lvm.luaV_equalobj(null, tm1, tm2) ? tm1 : null;
+  };
+  ltm.luaT_callorderTM = (L: any, p1: any, p2: any, event: number): boolean | null => {
+    const tm1 = ltm.luaT_gettmbyobj(L, p1, event);
+    if (tm1.ttisnil()) return null;
+    const tm2 = ltm.luaT_gettmbyobj(L, p2, event);
+    if (!lvm.luaV_equalobj(null, tm1, tm2)) return null;
+    const res = new lobject.TValue(ct.LUA_TNIL, null);
+    ltm.luaT_callTM(L, tm1, p1, p2, res, 1);
+    return !res.l_isfalse();
+  };
+
+  const mods = { defs, luaconf, lobject, lapi, lvm, ldo, ltable, lstate, ldebug, llex, lparser, lfunc, lzio, lstring, ltm };
   installTables(mods);
   lapi.lua_createtable = (L: any, narray: number, nrec: number): void => {
     L.stack[L.top] = new lobject.TValue(ct.LUA_TTABLE, ltable.luaH_new(L, narray, nrec));
