@@ -145,7 +145,7 @@ function pushValue(L: LuaState, buf: Buffer, pos: number): number {
 function pushSet(L: LuaState, buf: Buffer, pos: number, n: number): number {
   lua.lua_createtable(L, 0, 1);
   pushString(L, 'set');
-  lua.lua_createtable(L, 0, n);
+  lua.lua_createtable(L, 0, 0);
   let p = pos;
   for (let i = 0; i < n; i++) {
     p = pushValue(L, buf, p);
@@ -159,7 +159,7 @@ function pushSet(L: LuaState, buf: Buffer, pos: number, n: number): number {
 function pushMap(L: LuaState, buf: Buffer, pos: number, n: number): number {
   lua.lua_createtable(L, 0, 1);
   pushString(L, 'map');
-  lua.lua_createtable(L, 0, n);
+  lua.lua_createtable(L, 0, 0);
   let p = pos;
   for (let i = 0; i < n; i++) {
     p = pushValue(L, buf, p);

@@ -30,14 +30,6 @@ const NOT_WRAPPED = new Set([
   'OBJECT',
 ]);
 
-/**
- * Commands that reply with a RESP3 map (or set): after redis.setresp(3) the
- * script gets {map=...}, a Lua table whose member order is the table's
- * (C Lua's hash order in Redis, fengari's here: README, known differences),
- * so those are wrapped without setresp(3).
- */
-const MAP_REPLIES = new Set(['LCS', 'XREAD', 'XREADGROUP', 'XINFO', 'HELLO', 'COMMAND', 'CLIENT', 'MEMORY', 'FUNCTION', 'CONFIG']);
-
 /** A Lua string literal of any bytes: printable ASCII as is, the rest as \\ddd. */
 function luaLiteral(a: string | Buffer): string {
   const s = typeof a === 'string' ? a : a.toString('latin1');
@@ -70,7 +62,7 @@ describeRandomSeeds(
         const name = args[0].toString('latin1').toUpperCase();
         if (NOT_WRAPPED.has(name) || NORMALISERS[normKey(args)] !== undefined) return args;
         const r = coin();
-        return r < 0.5 ? args : wrap(args, r < 0.7 && !MAP_REPLIES.has(name));
+        return r < 0.5 ? args : wrap(args, r < 0.7);
       },
       commands: COMMANDS,
       setup: [['SCRIPT', 'FLUSH'], ...gen.setup],
