@@ -11,7 +11,7 @@
  */
 import { Client } from '../server/client';
 import type { Server } from '../server/server';
-import { lua, lauxlib, to_luastring, newRedisLuaState, pushDebugLibrary } from './lua';
+import { lua, lauxlib, to_luastring, newRedisLuaState, pushDebugLibrary, hostYield } from './lua';
 import { pushString, toJs, writeResult } from './convert';
 import { installRedisApi, pushError, sha1hex } from './redis-api';
 
@@ -313,7 +313,9 @@ export class ScriptEngine {
     }
     if (!ctx.yieldable || !lua.lua_isyieldable(Lc)) return;
     if (!ctx.suspended && Date.now() - ctx.start < this.busyThreshold()) return;
-    lua.lua_yield(Lc, 0);
+    // in a coroutine the script made, the suspension passes up through its resume
+    if (Lc === ctx.co) lua.lua_yield(Lc, 0);
+    else hostYield(Lc);
   }
 
   private busyThreshold(): number {

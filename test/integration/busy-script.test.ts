@@ -77,4 +77,43 @@ describe.each(SERVER_KINDS)('a busy script on %s', (kind) => {
       await p.exited;
     }
   }, 30000);
+
+  it("a busy loop inside the script's own coroutines: -BUSY meanwhile, the coroutines never see the suspension", async () => {
+    const p = await start(kind);
+    const a = await RawClient.connect(p.port);
+    const b = await RawClient.connect(p.port);
+    try {
+      // 1.2 s of loops (by TIME) in a coroutine nested in a coroutine, under pcall, with the script's own yields between
+      const body = `local function ms() local t = redis.call('TIME') return t[1] * 1000 + t[2] / 1000 end
+local function spin(d) local t = ms() while ms() - t < d do end end
+local inner = coroutine.wrap(function(d)
+  spin(d)
+  local again = coroutine.yield('first')
+  spin(again)
+  return 'second'
+end)
+local outer = coroutine.create(function()
+  local a = inner(400)
+  spin(400)
+  local ok, b = pcall(inner, 400)
+  return a, tostring(ok), b
+end)
+local r = {coroutine.resume(outer)}
+r[1] = tostring(r[1])
+r[#r + 1] = coroutine.status(outer)
+return r`;
+      const t0 = Date.now();
+      a.write(`*3\r\n$4\r\nEVAL\r\n$${Buffer.byteLength(body)}\r\n${body}\r\n$1\r\n0\r\n`);
+      await untilBusy(b, t0);
+      expect(await a.readUntil((s) => s.endsWith('dead\r\n'), 20000)).toBe(
+        '*5\r\n$4\r\ntrue\r\n$5\r\nfirst\r\n$4\r\ntrue\r\n$6\r\nsecond\r\n$4\r\ndead\r\n',
+      );
+      expect(await b.cmd('PING')).toBe('+PONG\r\n');
+    } finally {
+      a.close();
+      b.close();
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  }, 30000);
 });

@@ -33,26 +33,56 @@ function getco(L: LuaState): LuaState {
   return co;
 }
 
-/** Resumes `co` with `narg` values from L's top; the results (or the error) end on L's top. */
-function auxresume(L: LuaState, co: LuaState, narg: number): number {
+/** Threads the host suspended from a count hook (not a script's coroutine.yield). */
+const hostYields = new WeakSet<object>();
+
+/**
+ * Called from a count hook: suspends the running thread for the host. A
+ * script's own coroutine passes the suspension up through the
+ * coroutine.resume that runs it (see auxresume), so it is the host's thread
+ * that ends up suspended and the script never sees the yield.
+ */
+export function hostYield(L: LuaState): void {
+  hostYields.add(L);
+  lua.lua_yield(L, 0);
+}
+
+type Done = (L: LuaState, r: number) => number;
+
+/**
+ * Resumes `co` with `narg` values from L's top; the results (or the error)
+ * end on L's top and `done` turns them into the C function's results. If the
+ * host suspended `co` from its count hook, L yields too (when it can) and
+ * resumes `co` once the host resumes L; where L cannot yield (under a C
+ * call), `co` is resumed at once.
+ */
+function auxresume(L: LuaState, co: LuaState, narg: number, done: Done): number {
   const st = status(L, co);
   if (!lua.lua_checkstack(co, narg)) luaError(L, 'too many arguments to resume');
   if (st !== SUSPENDED) {
     pushStr(L, `cannot resume ${STATUS[st]} coroutine`);
-    return -1;
+    return done(L, -1);
   }
   lua.lua_xmove(L, co, narg);
-  const r = lua.lua_resume(co, L, narg);
+  let r = lua.lua_resume(co, L, narg);
+  while (r === LUA_YIELD && hostYields.has(co)) {
+    hostYields.delete(co);
+    if (lua.lua_isyieldable(L)) {
+      if (scriptThreads.has(L)) hostYields.add(L);
+      return lua.lua_yieldk(L, 0, 0, (L2: LuaState) => auxresume(L2, co, 0, done));
+    }
+    r = lua.lua_resume(co, L, 0);
+  }
   if (r === 0 || r === LUA_YIELD) {
     const nres = lua.lua_gettop(co);
     if (!stackRoom(L, nres)) luaError(L, 'too many results to resume');
     lua.lua_checkstack(L, nres + 1);
     lua.lua_xmove(co, L, nres);
-    return nres;
+    return done(L, nres);
   }
   lua.lua_checkstack(L, 2);
   lua.lua_xmove(co, L, 1);
-  return -1;
+  return done(L, -1);
 }
 
 function coCreate(L: LuaState): number {
@@ -66,7 +96,10 @@ function coCreate(L: LuaState): number {
 
 function coResume(L: LuaState): number {
   const co = getco(L);
-  const r = auxresume(L, co, lua.lua_gettop(L) - 1);
+  return auxresume(L, co, lua.lua_gettop(L) - 1, resumeDone);
+}
+
+function resumeDone(L: LuaState, r: number): number {
   if (r < 0) {
     lua.lua_pushboolean(L, false);
     lua.lua_insert(L, -2);
@@ -79,7 +112,10 @@ function coResume(L: LuaState): number {
 
 function auxwrap(L: LuaState): number {
   const co = lua.lua_tothread(L, lua.lua_upvalueindex(1));
-  const r = auxresume(L, co, lua.lua_gettop(L));
+  return auxresume(L, co, lua.lua_gettop(L), wrapDone);
+}
+
+function wrapDone(L: LuaState, r: number): number {
   if (r < 0) {
     if (lua.lua_isstring(L, -1)) {
       lauxlib.luaL_where(L, 1);

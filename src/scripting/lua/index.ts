@@ -28,6 +28,7 @@ export { lua, to_luastring };
 export const to_jsstring: (b: Uint8Array, from?: number, to?: number, replacement_char?: boolean) => string =
   F.fengari.to_jsstring;
 export { fmt14g as luaNumberToString } from './numfmt';
+export { hostYield } from './corolib';
 export { resetRandom, seedRandom } from './mathlib';
 
 const DEBUG_KEY = 'tredis.debug';
