@@ -97,9 +97,9 @@ export class Reply {
     this.len += this.buf.latin1Write(s, this.len);
   }
 
-  rawBytes(b: Buffer): void {
+  rawBytes(b: Uint8Array): void {
     this.ensure(b.length);
-    b.copy(this.buf, this.len);
+    this.buf.set(b, this.len);
     this.len += b.length;
   }
 
@@ -160,7 +160,7 @@ export class Reply {
     this.len = p;
   }
 
-  bulkBuffer(v: Buffer): void {
+  bulkBuffer(v: Uint8Array): void {
     this.header('$', BULK_HDR, v.length);
     this.rawBytes(v);
     this.ensure(2);

@@ -4,7 +4,7 @@
  * value, and a script's result becomes the caller's reply.
  */
 import type { Reply } from '../protocol/reply';
-import { lua } from './lua';
+import { jsString, lua, pushConstant, pushOwnedBytes } from './lua';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type LuaState = any;
@@ -14,26 +14,27 @@ export function luaBytes(s: string): Buffer {
   return Buffer.from(s, 'latin1');
 }
 
-/** Strings are written here before being pushed (lua_pushlstring copies them). */
-let scratch = Buffer.allocUnsafe(4096);
-
+/** Pushes a latin1 JS string as a Lua string of its bytes (which keeps the JS string for toJs). */
 export function pushString(L: LuaState, s: string): void {
-  if (s.length > scratch.length) scratch = Buffer.allocUnsafe(Math.max(s.length, scratch.length * 2));
-  const n = scratch.latin1Write(s, 0);
-  lua.lua_pushlstring(L, scratch.subarray(0, n), n);
+  const len = s.length;
+  const u = new Uint8Array(len);
+  if (len <= 32) {
+    // short strings: a byte loop beats a call into the Buffer binding
+    for (let i = 0; i < len; i++) u[i] = s.charCodeAt(i);
+  } else {
+    Buffer.from(u.buffer, u.byteOffset, len).latin1Write(s, 0);
+  }
+  pushOwnedBytes(L, u, s);
 }
-
-const latin1Slice = Buffer.prototype.latin1Slice;
 
 /** The Lua string at `idx` as a latin1 JS string (numbers converted as Lua converts them). */
 export function toJs(L: LuaState, idx: number): string {
-  const u: Uint8Array = lua.lua_tolstring(L, idx);
-  return latin1Slice.call(u, 0, u.length);
+  return jsString(L, idx)!;
 }
 
 /** t[k] = v for a string value on the table at the top of the stack. */
 function setField(L: LuaState, k: string, v: string): void {
-  pushString(L, k);
+  pushConstant(L, k);
   pushString(L, v);
   lua.lua_rawset(L, -3);
 }
@@ -52,23 +53,52 @@ export function pushReply(L: LuaState, buf: Buffer, pos: number): number {
   return pushValue(L, buf, pos);
 }
 
+/** Set by headerInt: the position after the header's CRLF. */
+let headerEnd = 0;
+
+/**
+ * The number in the header line at `pos` (a length or a small integer),
+ * read from the bytes; NaN when it has more than 15 digits (a double may
+ * not hold it exactly: the caller parses the text).
+ */
+function headerInt(buf: Buffer, pos: number): number {
+  let i = pos;
+  const neg = buf[i] === 0x2d;
+  if (neg) i++;
+  let n = 0;
+  const start = i;
+  for (let c = buf[i]!; c !== 13; c = buf[++i]!) n = n * 10 + (c - 48);
+  headerEnd = i + 2;
+  if (i - start > 15) return NaN;
+  return neg ? -n : n;
+}
+
+const u8slice = Uint8Array.prototype.slice;
+
 function pushValue(L: LuaState, buf: Buffer, pos: number): number {
   const type = buf[pos];
-  const [text, next] = line(buf, pos + 1);
   switch (type) {
-    case 0x3a: // ':' integer
-      lua.lua_pushnumber(L, Number(text));
-      return next;
     case 0x24: {
       // '$' bulk, or false for a null bulk
-      const len = Number(text);
+      const len = headerInt(buf, pos + 1);
+      const next = headerEnd;
       if (len < 0) {
         lua.lua_pushboolean(L, false);
         return next;
       }
-      lua.lua_pushlstring(L, buf.subarray(next, next + len), len);
+      pushOwnedBytes(L, u8slice.call(buf, next, next + len));
       return next + len + 2;
     }
+    case 0x3a: {
+      // ':' integer
+      let v = headerInt(buf, pos + 1);
+      if (v !== v) v = Number(buf.latin1Slice(pos + 1, headerEnd - 2));
+      lua.lua_pushnumber(L, v);
+      return headerEnd;
+    }
+  }
+  const [text, next] = line(buf, pos + 1);
+  switch (type) {
     case 0x2b: // '+' status: {ok=...}
       lua.lua_createtable(L, 0, 1);
       setField(L, 'ok', text);
@@ -76,7 +106,7 @@ function pushValue(L: LuaState, buf: Buffer, pos: number): number {
     case 0x2d: // '-' error: {err=...}, already counted in the error statistics by the command
       lua.lua_createtable(L, 0, 2);
       setField(L, 'err', errorText(text));
-      pushString(L, 'ignore_err_stats_update');
+      pushConstant(L, 'ignore_err_stats_update');
       lua.lua_pushboolean(L, true);
       lua.lua_rawset(L, -3);
       return next;
@@ -107,7 +137,7 @@ function pushValue(L: LuaState, buf: Buffer, pos: number): number {
       return next;
     case 0x2c: // ',' double: {double=n}
       lua.lua_createtable(L, 0, 1);
-      pushString(L, 'double');
+      pushConstant(L, 'double');
       lua.lua_pushnumber(L, parseDouble(text));
       lua.lua_rawset(L, -3);
       return next;
@@ -120,7 +150,7 @@ function pushValue(L: LuaState, buf: Buffer, pos: number): number {
       const len = Number(text);
       const body = buf.latin1Slice(next, next + len);
       lua.lua_createtable(L, 0, 1);
-      pushString(L, 'verbatim_string');
+      pushConstant(L, 'verbatim_string');
       lua.lua_createtable(L, 0, 2);
       setField(L, 'format', body.slice(0, 3));
       setField(L, 'string', body.slice(4));
@@ -144,7 +174,7 @@ function pushValue(L: LuaState, buf: Buffer, pos: number): number {
 
 function pushSet(L: LuaState, buf: Buffer, pos: number, n: number): number {
   lua.lua_createtable(L, 0, 1);
-  pushString(L, 'set');
+  pushConstant(L, 'set');
   lua.lua_createtable(L, 0, 0);
   let p = pos;
   for (let i = 0; i < n; i++) {
@@ -158,7 +188,7 @@ function pushSet(L: LuaState, buf: Buffer, pos: number, n: number): number {
 
 function pushMap(L: LuaState, buf: Buffer, pos: number, n: number): number {
   lua.lua_createtable(L, 0, 1);
-  pushString(L, 'map');
+  pushConstant(L, 'map');
   lua.lua_createtable(L, 0, 0);
   let p = pos;
   for (let i = 0; i < n; i++) {
@@ -203,8 +233,7 @@ export function writeResult(L: LuaState, r: Reply, o: ResultOptions, onError: (m
   }
   switch (lua.lua_type(L, -1)) {
     case lua.LUA_TSTRING: {
-      const u: Uint8Array = lua.lua_tolstring(L, -1);
-      r.bulkBuffer(Buffer.from(u.buffer, u.byteOffset, u.length));
+      r.bulkBuffer(lua.lua_tolstring(L, -1));
       break;
     }
     case lua.LUA_TBOOLEAN: {
@@ -237,7 +266,7 @@ function truncate(n: number): number | bigint {
 
 /** The field `k` of the table at the top, pushed; its Lua type. */
 function field(L: LuaState, k: string): number {
-  pushString(L, k);
+  pushConstant(L, k);
   return lua.lua_rawget(L, -2);
 }
 

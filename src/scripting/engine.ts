@@ -11,7 +11,7 @@
  */
 import { Client } from '../server/client';
 import type { Server } from '../server/server';
-import { lua, lauxlib, to_luastring, newRedisLuaState, pushDebugLibrary, hostYield } from './lua';
+import { lua, lauxlib, to_luastring, newRedisLuaState, pushDebugLibrary, hostYield, pushConstant } from './lua';
 import { pushString, toJs, writeResult } from './convert';
 import { installRedisApi, pushError, sha1hex } from './redis-api';
 
@@ -438,11 +438,9 @@ export class ScriptEngine {
 
 }
 
-const NAME_BYTES: Record<string, Uint8Array> = { KEYS: to_luastring('KEYS'), ARGV: to_luastring('ARGV') };
-
 /** KEYS / ARGV, a new table each run as Redis makes them, on the globals table at the top of the stack. */
 function setArray(L: LuaState, name: 'KEYS' | 'ARGV', items: string[]): void {
-  lua.lua_pushlstring(L, NAME_BYTES[name], 4);
+  pushConstant(L, name);
   lua.lua_createtable(L, items.length, 0);
   for (let i = 0; i < items.length; i++) {
     pushString(L, items[i]);

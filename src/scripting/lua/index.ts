@@ -31,6 +31,59 @@ export { fmt14g as luaNumberToString } from './numfmt';
 export { hostYield } from './corolib';
 export { resetRandom, seedRandom } from './mathlib';
 
+const TValue = F.lobject.TValue;
+const TString = F.lstring.TString;
+const LNGSTR = F.defs.constant_types.LUA_TLNGSTR;
+
+/**
+ * Pushes a string made of `bytes`, which the Lua string then owns (no copy:
+ * the caller must not reuse them); `js`, their latin1 text if the caller has
+ * it, saves jsString() from decoding them again.
+ */
+export function pushOwnedBytes(L: LuaState, bytes: Uint8Array, js: string | null = null): void {
+  const ts = new TString(L, bytes);
+  ts.js = js;
+  L.stack[L.top] = new TValue(LNGSTR, ts);
+  L.top++;
+}
+
+const constants = new Map<string, unknown>();
+
+/**
+ * Pushes a constant string (a field name, KEYS...): one Lua string per
+ * text, shared by every push, so its table hash is computed once.
+ */
+export function pushConstant(L: LuaState, s: string): void {
+  let ts = constants.get(s);
+  if (ts === undefined) {
+    ts = new TString(L, new Uint8Array(latin1(s)));
+    (ts as { js: string | null }).js = s;
+    constants.set(s, ts);
+  }
+  L.stack[L.top] = new TValue(LNGSTR, ts);
+  L.top++;
+}
+
+const latin1Slice = Buffer.prototype.latin1Slice;
+const STRING_TAG = 4;
+
+/**
+ * The value at `idx` as a latin1 JS string, as lua_tolstring converts it
+ * (numbers become strings in place); null if it is neither. A string's text
+ * is decoded once and kept on it.
+ */
+export function jsString(L: LuaState, idx: number): string | null {
+  const at = idx > 0 ? L.ci.funcOff + idx : L.top + idx;
+  const o = at < L.top ? L.stack[at] : null;
+  if (o !== null && (o.type & 0x0f) === STRING_TAG) {
+    const ts = o.value;
+    if (ts.js === null) ts.js = latin1Slice.call(ts.realstring, 0, ts.realstring.length);
+    return ts.js;
+  }
+  const u: Uint8Array | null = lua.lua_tolstring(L, idx);
+  return u === null ? null : latin1Slice.call(u, 0, u.length);
+}
+
 const DEBUG_KEY = 'tredis.debug';
 
 /** A Lua state with the libraries Redis loads (see the module comment). */

@@ -87,6 +87,12 @@ export function installTables(m: any): void {
     return a.value === b.value;
   }
 
+  // The node part of every table without one, as C Lua's dummynode: shared,
+  // since nothing is ever stored in it (a new key in a dummy table rehashes).
+  const DUMMY_NK = [new TValue(NIL, null)];
+  const DUMMY_NV = [new TValue(NIL, null)];
+  const DUMMY_NN = new Int32Array([-1]);
+
   class Table {
     id: number;
     metatable: any = null;
@@ -95,9 +101,9 @@ export function installTables(m: any): void {
     sizearray = 0;
     lsizenode = 0;
     dummy = true;
-    nk: any[] = [new TValue(NIL, null)];
-    nv: any[] = [new TValue(NIL, null)];
-    nn: Int32Array = new Int32Array([-1]);
+    nk: any[] = DUMMY_NK;
+    nv: any[] = DUMMY_NV;
+    nn: Int32Array = DUMMY_NN;
     lastfree = 0;
     constructor(L: any) {
       this.id = L.l_G.id_counter++;
@@ -134,15 +140,18 @@ export function installTables(m: any): void {
   }
 
   function setNodeVector(t: Table, size: number): void {
-    let lsize: number;
     if (size === 0) {
       t.dummy = true;
-      lsize = 0;
-    } else {
-      lsize = ceilLog2(size);
-      if (lsize > MAXBITS) throw new Error('table overflow');
-      t.dummy = false;
+      t.lsizenode = 0;
+      t.nk = DUMMY_NK;
+      t.nv = DUMMY_NV;
+      t.nn = DUMMY_NN;
+      t.lastfree = 0;
+      return;
     }
+    const lsize = ceilLog2(size);
+    if (lsize > MAXBITS) throw new Error('table overflow');
+    t.dummy = false;
     const n = 1 << lsize;
     t.lsizenode = lsize;
     t.nk = new Array(n);
@@ -152,7 +161,7 @@ export function installTables(m: any): void {
       t.nv[i] = new TValue(NIL, null);
     }
     t.nn = new Int32Array(n).fill(-1);
-    t.lastfree = t.dummy ? 0 : n;
+    t.lastfree = n;
   }
 
   function resize(L: any, t: Table, nasize: number, nhsize: number): void {

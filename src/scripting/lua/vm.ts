@@ -58,14 +58,13 @@ function loadPatched(): any {
   const exts = Module._extensions;
   const plainJs = exts['.js'];
   exts['.js'] = (module: any, filename: string): void => {
-    const patches = TEXT_PATCHES[filename];
-    if (patches === undefined) return plainJs(module, filename);
+    if (!filename.startsWith(FENGARI_SRC)) return plainJs(module, filename);
     let src: string = readFileSync(filename, 'utf8');
-    for (const [from, to] of patches) {
+    for (const [from, to] of TEXT_PATCHES[filename] ?? []) {
       if (!src.includes(from)) throw new Error(`fengari source patch failed: ${from} not in ${filename}`);
       src = src.split(from).join(to);
     }
-    module._compile(src, filename);
+    module._compile(src.replace(STACK_DELETE, '$1 = undefined;'), filename);
   };
   try {
     return loadFengari();
@@ -86,6 +85,14 @@ function loadPatched(): any {
  * on tables and __eq called only for operands with the same one, as 5.1.
  */
 const fengariSrc = (name: string): string => require.resolve(`fengari/src/${name}`);
+const FENGARI_SRC = fengariSrc('lua.js').slice(0, -'lua.js'.length);
+/**
+ * fengari pops with `delete L.stack[i]`: V8 then turns a stack array that
+ * has had holes punched into it into a dictionary, and every stack access
+ * of that state becomes a hash lookup (the main state's stack, seen in
+ * profiles of EVALSHA). Storing undefined keeps the array's fast elements.
+ */
+const STACK_DELETE = /delete (\w+\.stack\[[^\]]+\]);/g;
 const NUMPOW = "const luai_numpow = require('./llimits.js').luai_numpow;\n";
 const TEXT_PATCHES: Record<string, Array<[string, string]>> = {
   [fengariSrc('lvm.js')]: [
@@ -107,6 +114,8 @@ const TEXT_PATCHES: Record<string, Array<[string, string]>> = {
     ['"use strict";\n', '"use strict";\n' + NUMPOW],
     ['return Math.pow(v1, v2);', 'return luai_numpow(v1, v2);'],
   ],
+  // a string's latin1 JS text, cached by the host (index.ts: jsString)
+  [fengariSrc('lstring.js')]: [['this.realstring = str;\n', 'this.realstring = str;\n        this.js = null;\n        this.h51 = undefined;\n']],
   [fengariSrc('lcode.js')]: [
     ['if (isNaN(n) || n === 0)', 'if (isNaN(n))'],
     ['if (idx.ttisinteger()) {', 'if (idx.ttisnumber()) {'],
@@ -117,6 +126,11 @@ function loadFengari(): any {
   const defs = require('fengari/src/defs.js');
   const ct = defs.constant_types;
   ct.LUA_TNUMINT = ct.LUA_TNUMFLT;
+  // Every lua_pushlstring copies its bytes with this: Uint8Array.from walks
+  // an iterator, Uint8Array's slice copies the memory at once (a Buffer's own
+  // slice would be a view).
+  const u8slice = Uint8Array.prototype.slice;
+  defs.luastring_from = (a: Uint8Array): Uint8Array => u8slice.call(a);
 
   const luaconf = require('fengari/src/luaconf.js');
   luaconf.LUA_COMPAT_FLOATSTRING = true;
@@ -172,6 +186,16 @@ function loadFengari(): any {
   // lua_pushinteger takes any integral double (fengari checks int32).
   lapi.lua_pushinteger = (L: any, n: number): void => {
     L.stack[L.top] = new lobject.TValue(NUM, n);
+    L.top++;
+  };
+
+  // Strings from bytes: one copy of the bytes, no view of them first (the
+  // host pushes every argument and reply string through here).
+  const pushlstring = lapi.lua_pushlstring;
+  const LNGSTR = ct.LUA_TLNGSTR;
+  lapi.lua_pushlstring = (L: any, s: any, len: number): void => {
+    if (!(s instanceof Uint8Array) || len === 0) return pushlstring(L, s, len);
+    L.stack[L.top] = new lobject.TValue(LNGSTR, new lstring.TString(L, u8slice.call(s, 0, len)));
     L.top++;
   };
 
