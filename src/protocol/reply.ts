@@ -129,8 +129,27 @@ export class Reply {
   }
 
   int(n: number | bigint): void {
-    if (typeof n === 'number' && n >= 0 && n < SHARED_HDR && Number.isInteger(n)) {
-      this.rawBytes(INT_REPLY[n]);
+    if (typeof n === 'number' && Number.isSafeInteger(n)) {
+      if (n >= 0 && n < SHARED_HDR) return this.rawBytes(INT_REPLY[n]);
+      // the digits written in place: no string to build and copy
+      this.ensure(20);
+      const b = this.buf;
+      let p = this.len;
+      b[p++] = 0x3a;
+      let v = n;
+      if (v < 0) {
+        b[p++] = 0x2d;
+        v = -v;
+      }
+      let end = p + 1;
+      for (let t = v; t >= 10; t = Math.floor(t / 10)) end++;
+      for (let i = end - 1; i >= p; i--) {
+        b[i] = 48 + (v % 10);
+        v = Math.floor(v / 10);
+      }
+      b[end] = 13;
+      b[end + 1] = 10;
+      this.len = end + 2;
       return;
     }
     this.raw(':' + n.toString() + '\r\n');
