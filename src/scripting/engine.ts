@@ -260,10 +260,11 @@ export class ScriptEngine {
    * The script runs as a coroutine: past busy-reply-threshold a count hook
    * yields it, the server goes on serving (other clients get -BUSY, SCRIPT
    * KILL and SHUTDOWN NOSAVE work) and the script resumes on the next turn,
-   * until it ends; c waits meanwhile. `yieldable` is false inside EXEC,
-   * which cannot be suspended.
+   * until it ends; c waits meanwhile (inside EXEC too: the rest of the
+   * transaction then runs when the script ends, c.execRest). `yieldable`
+   * false runs it to the end in one go.
    */
-  exec(c: Client, script: Script, evalArgv: string[], keys: string[], args: string[], readOnly: boolean, yieldable = c.multi === null): void {
+  exec(c: Client, script: Script, evalArgv: string[], keys: string[], args: string[], readOnly: boolean, yieldable = true): void {
     const L = this.L;
     const srv = this.srv;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.globalsRef);
@@ -383,6 +384,13 @@ export class ScriptEngine {
     }
     if (ctx.suspended) {
       c.waiting = false;
+      // the rest of the transaction the script was in, whether or not its client is still there
+      const rest = c.execRest;
+      c.execRest = null;
+      if (rest !== null) {
+        rest();
+        if (c.waiting) return;
+      }
       if (!c.closed) {
         srv.flush(c);
         srv.processInput(c);

@@ -71,6 +71,11 @@ export class Client {
   preventPropagate = false;
   /** The script client under redis.set_repl(redis.REPL_NONE): what it runs is not propagated. */
   noPropagate = false;
+  /**
+   * EXEC's remaining commands, when a script among them was suspended as
+   * busy (tx/transaction.ts); the script engine runs them once it ends.
+   */
+  execRest: (() => void) | null = null;
   /** In MULTI: the queued commands (tx/transaction.ts); null outside a transaction. */
   multi: MultiState | null = null;
   /** The keys this client WATCHes (tx/watch.ts), null when none. */

@@ -102,9 +102,29 @@ function exec(c: Client): void {
   c.denyBlocking = true;
   const began = srv.beginPropagationUnit();
   c.reply.array(m.queue.length);
-  for (const q of m.queue) {
+  runQueue(c, m, 0, began, denied);
+  // EXEC itself is not propagated: the commands were, as one unit
+  c.preventPropagate = true;
+}
+
+/**
+ * Runs the queue from `from`. A script that runs past busy-reply-threshold
+ * is suspended (the client waits, other clients get -BUSY, so nothing runs
+ * between the transaction's commands); the rest of the queue then runs when
+ * the script ends, even if the client has gone (a transaction is applied
+ * whole).
+ */
+function runQueue(c: Client, m: MultiState, from: number, began: boolean, denied: boolean): void {
+  const srv = c.server;
+  for (let i = from; i < m.queue.length; i++) {
+    const q = m.queue[i]!;
     c.callFailed = false;
     call(srv, c, q.cmd, q.argv);
+    if (c.waiting) {
+      c.execRest = () => runQueue(c, m, i + 1, began, denied);
+      c.callFailed = false;
+      return;
+    }
   }
   srv.endPropagationUnit(began);
   c.multi = null;
@@ -112,8 +132,6 @@ function exec(c: Client): void {
   c.dirtyCas = false;
   // the queued commands' errors are theirs, not EXEC's (failed_calls)
   c.callFailed = false;
-  // EXEC itself is not propagated: the commands were, as one unit
-  c.preventPropagate = true;
 }
 
 function watch(c: Client, argv: string[]): void {

@@ -78,6 +78,35 @@ describe.each(SERVER_KINDS)('a busy script on %s', (kind) => {
     }
   }, 30000);
 
+  it('a busy script inside MULTI/EXEC: -BUSY meanwhile, SCRIPT KILL ends it, the rest of the transaction runs', async () => {
+    const p = await start(kind);
+    const a = await RawClient.connect(p.port);
+    const b = await RawClient.connect(p.port);
+    try {
+      expect(await a.cmd('MULTI')).toBe('+OK\r\n');
+      expect(await a.cmd('SET', 'before', '1')).toBe('+QUEUED\r\n');
+      expect(await a.cmd('EVAL', 'while true do end', '0')).toBe('+QUEUED\r\n');
+      expect(await a.cmd('INCR', 'after')).toBe('+QUEUED\r\n');
+      const t0 = Date.now();
+      a.write('*1\r\n$4\r\nEXEC\r\n*2\r\n$3\r\nGET\r\n$5\r\nafter\r\n');
+      const took = await untilBusy(b, t0);
+      expect(took).toBeLessThanOrEqual(THRESHOLD + 100 + 150);
+      // nothing of the transaction after the script has run yet
+      expect(await b.cmd('GET', 'after')).toBe(BUSY);
+      expect(await b.cmd('SCRIPT', 'KILL')).toBe('+OK\r\n');
+      expect(await a.readUntil((s) => s.endsWith('$1\r\n1\r\n'), 3000)).toBe(
+        '*3\r\n+OK\r\n-ERR Script killed by user with SCRIPT KILL... script: 694a5fe1ddb97a4c6a1bf299d9537c7d3d0f84e7, on @user_script:1.\r\n:1\r\n$1\r\n1\r\n',
+      );
+      expect(await b.cmd('GET', 'before')).toBe('$1\r\n1\r\n');
+      expect(await b.cmd('PING')).toBe('+PONG\r\n');
+    } finally {
+      a.close();
+      b.close();
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }
+  }, 30000);
+
   it("a busy loop inside the script's own coroutines: -BUSY meanwhile, the coroutines never see the suspension", async () => {
     const p = await start(kind);
     const a = await RawClient.connect(p.port);
