@@ -27,12 +27,24 @@ async function untilBusy(c: RawClient, since: number): Promise<number> {
 }
 
 
+/** Runs `body` with two connections to a fresh server of `kind`, then stops it. */
+async function withTwoClients(kind: ServerKind, body: (a: RawClient, b: RawClient, p: Awaited<ReturnType<typeof start>>) => Promise<void>): Promise<void> {
+  const p = await start(kind);
+  const a = await RawClient.connect(p.port);
+  const b = await RawClient.connect(p.port);
+  try {
+    await body(a, b, p);
+  } finally {
+    a.close();
+    b.close();
+    p.child.kill('SIGKILL');
+    await p.exited;
+  }
+}
+
 describe.each(SERVER_KINDS)('a busy script on %s', (kind) => {
-  it('other clients get -BUSY, SCRIPT KILL ends it, the server goes on', async () => {
-    const p = await start(kind);
-    const a = await RawClient.connect(p.port);
-    const b = await RawClient.connect(p.port);
-    try {
+  it('other clients get -BUSY, SCRIPT KILL ends it, the server goes on', () =>
+    withTwoClients(kind, async (a, b) => {
       const t0 = Date.now();
       a.write('*3\r\n$4\r\nEVAL\r\n$17\r\nwhile true do end\r\n$1\r\n0\r\n');
       const took = await untilBusy(b, t0);
@@ -47,19 +59,11 @@ describe.each(SERVER_KINDS)('a busy script on %s', (kind) => {
       expect(await b.cmd('PING')).toBe('+PONG\r\n');
       expect(await a.cmd('SET', 'k', 'v')).toBe('+OK\r\n');
       expect(await b.cmd('GET', 'k')).toBe('$1\r\nv\r\n');
-    } finally {
-      a.close();
-      b.close();
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  }, 30000);
+    }),
+  30000);
 
-  it('a script that wrote is UNKILLABLE; SHUTDOWN NOSAVE ends the server', async () => {
-    const p = await start(kind);
-    const a = await RawClient.connect(p.port);
-    const b = await RawClient.connect(p.port);
-    try {
+  it('a script that wrote is UNKILLABLE; SHUTDOWN NOSAVE ends the server', () =>
+    withTwoClients(kind, async (a, b, p) => {
       const body = "redis.call('set','x','1') while true do end";
       a.write(`*3\r\n$4\r\nEVAL\r\n$${body.length}\r\n${body}\r\n$1\r\n0\r\n`);
       await untilBusy(b, Date.now());
@@ -70,19 +74,11 @@ describe.each(SERVER_KINDS)('a busy script on %s', (kind) => {
       b.write('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
       const code = await Promise.race([p.exited, new Promise<string>((r) => setTimeout(() => r('still running'), 5000))]);
       expect(code).not.toBe('still running');
-    } finally {
-      a.close();
-      b.close();
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  }, 30000);
+    }),
+  30000);
 
-  it('a busy script inside MULTI/EXEC: -BUSY meanwhile, SCRIPT KILL ends it, the rest of the transaction runs', async () => {
-    const p = await start(kind);
-    const a = await RawClient.connect(p.port);
-    const b = await RawClient.connect(p.port);
-    try {
+  it('a busy script inside MULTI/EXEC: -BUSY meanwhile, SCRIPT KILL ends it, the rest of the transaction runs', () =>
+    withTwoClients(kind, async (a, b) => {
       expect(await a.cmd('MULTI')).toBe('+OK\r\n');
       expect(await a.cmd('SET', 'before', '1')).toBe('+QUEUED\r\n');
       expect(await a.cmd('EVAL', 'while true do end', '0')).toBe('+QUEUED\r\n');
@@ -99,19 +95,11 @@ describe.each(SERVER_KINDS)('a busy script on %s', (kind) => {
       );
       expect(await b.cmd('GET', 'before')).toBe('$1\r\n1\r\n');
       expect(await b.cmd('PING')).toBe('+PONG\r\n');
-    } finally {
-      a.close();
-      b.close();
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  }, 30000);
+    }),
+  30000);
 
-  it("a busy loop inside the script's own coroutines: -BUSY meanwhile, the coroutines never see the suspension", async () => {
-    const p = await start(kind);
-    const a = await RawClient.connect(p.port);
-    const b = await RawClient.connect(p.port);
-    try {
+  it("a busy loop inside the script's own coroutines: -BUSY meanwhile, the coroutines never see the suspension", () =>
+    withTwoClients(kind, async (a, b) => {
       // 1.2 s of loops (by TIME) in a coroutine nested in a coroutine, under pcall, with the script's own yields between
       const body = `local function ms() local t = redis.call('TIME') return t[1] * 1000 + t[2] / 1000 end
 local function spin(d) local t = ms() while ms() - t < d do end end
@@ -138,11 +126,6 @@ return r`;
         '*5\r\n$4\r\ntrue\r\n$5\r\nfirst\r\n$4\r\ntrue\r\n$6\r\nsecond\r\n$4\r\ndead\r\n',
       );
       expect(await b.cmd('PING')).toBe('+PONG\r\n');
-    } finally {
-      a.close();
-      b.close();
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
-  }, 30000);
+    }),
+  30000);
 });
