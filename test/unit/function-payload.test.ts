@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { crc64 } from '../../src/scripting/functions/crc64';
-import { lzfCompress, lzfDecompress } from '../../src/scripting/functions/lzf';
+import { crc64 } from '../../src/persistence/crc64';
+import { lzfCompress, lzfDecompress } from '../../src/persistence/lzf';
 import { dumpPayload, parsePayload } from '../../src/scripting/functions/payload';
 import { prng } from '../prng';
 
