@@ -3,6 +3,7 @@
  * the DOCTOR report and graphs, and the per-command latency histograms
  * that latency-tracking records).
  */
+import { debugSubcommands } from './debug-ext';
 import v8 from 'node:v8';
 import type { CommandSpec, Command } from '../server/command';
 import type { Client } from '../server/client';
@@ -602,7 +603,7 @@ function atoi(s: string): number {
 function debug(c: Client, argv: string[]): void {
   const sub = argv[1].toLowerCase();
   const argc = argv.length;
-  if (sub === 'help' && argc === 2) return replyHelp(c, argv, DEBUG_HELP);
+  if (sub === 'help' && argc === 2) return replyHelp(c, argv, [...DEBUG_HELP, ...[...debugSubcommands.values()].flatMap((d) => d.help ?? [])]);
   if (sub === 'object' && argc === 3) return debugObject(c, argv[2]);
   if (sub === 'sleep' && argc === 3) {
     const secs = parseFloat(argv[2]);
@@ -619,6 +620,8 @@ function debug(c: Client, argv: string[]): void {
   }
   if (sub === 'jmap' && argc === 2) return debugJmap(c);
   if (sub === 'protocol' && argc === 3) return debugProtocol(c, argv[2]);
+  const ext = debugSubcommands.get(sub);
+  if (ext !== undefined && (ext.argc === undefined || ext.argc(argc))) return ext.handler(c, argv);
   c.error(AdminErr.subcommandSyntax(argv[1], argv[0]));
 }
 
