@@ -9,6 +9,7 @@
  * `port: 0` picks a free port; the server logs nothing unless `logfile` or
  * `loglevel` is given.
  */
+import { installPersistence } from './persistence/commands';
 import { Server } from './server/server';
 import { createLogger } from './server/log';
 import { commandFamilies } from './commands';
@@ -66,6 +67,8 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
     settings.logfile,
   );
   log.warning('Server initialized');
+  // the dump in dir/dbfilename (the AOF, when on, is loaded by its own layer)
+  installPersistence(server, { load: !settings.appendonly });
   await server.listen();
   writePidfile(settings.pidfile);
   log.notice('Ready to accept connections');

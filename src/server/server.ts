@@ -101,6 +101,10 @@ export class Server implements KeyspaceHooks {
    * snapshot was written, else why not. Unset means saving is impossible.
    */
   shutdownSave: (() => string | null) | null = null;
+  /** Set while writes are refused because saving to disk fails (-MISCONF); null otherwise. */
+  diskError: string | null = null;
+  /** Jobs of other layers run from the cron (save points...). */
+  cronJobs: (() => void)[] = [];
 
   constructor(
     readonly settings: Settings,
@@ -342,6 +346,7 @@ export class Server implements KeyspaceHooks {
     if (this.tracking.bcastPending) this.tracking.broadcast();
     this.flush(c);
     if (this.pendingFlush.size !== 0) this.flushPending();
+    for (let i = 0; i < this.cronJobs.length; i++) this.cronJobs[i]();
   }
 
   /** Run every complete command buffered for the client. */
