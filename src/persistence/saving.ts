@@ -21,7 +21,7 @@ const BGSAVE_RETRY_DELAY = 5;
 
 export class RdbSaver {
   /** The BGSAVE in progress. */
-  private bg: { snap: Snapshot; started: number; dirtyAtStart: number } | null = null;
+  private bg: { snap: Snapshot; started: number } | null = null;
   lastBgsaveOk = true;
   lastBgsaveTimeSec = -1;
   lastBgsaveTry = 0;
@@ -95,37 +95,41 @@ export class RdbSaver {
     this.saves++;
   }
 
-  /** BGSAVE: null when it started, else the error reply. */
+  /**
+   * BGSAVE: null when it started (Redis's fork succeeded), else the error
+   * reply. As with Redis's child, a file that cannot be written is found
+   * after the reply: the save fails and INFO says so.
+   */
   bgsave(): string | null {
     if (this.bg !== null) return 'ERR Background save already in progress';
     const srv = this.srv;
     const tmp = this.tempPath();
-    let fd: number;
-    try {
-      fd = fs.openSync(tmp, 'w');
-    } catch (e) {
-      this.lastBgsaveOk = false;
-      srv.log.warning(`Failed opening the temp RDB file ${path.basename(tmp)} (in server root dir ${process.cwd()}) for saving: ${(e as Error).message}`);
-      return 'ERR';
-    }
-    this.lastBgsaveTry = Math.floor(Date.now() / 1000);
-    const writer = new RdbFileWriter(srv, (chunk) => writeAll(fd, chunk), this.writerOptions());
     const started = Date.now();
     const dirtyAtStart = srv.keyspace.dirty;
+    this.lastBgsaveTry = Math.floor(started / 1000);
+    let fd = -1;
+    const writer = new RdbFileWriter(
+      srv,
+      (chunk) => {
+        if (fd === -1) fd = fs.openSync(tmp, 'w');
+        writeAll(fd, chunk);
+      },
+      this.writerOptions(),
+    );
     srv.log.notice(`Background saving started by pid ${process.pid}`);
     const finish = (err: Error | null): void => {
-      const bg = this.bg;
       this.bg = null;
       this.lastBgsaveTimeSec = Math.floor((Date.now() - started) / 1000);
       if (err !== null) {
-        fs.closeSync(fd);
+        if (fd !== -1) fs.closeSync(fd);
         fs.rmSync(tmp, { force: true });
         this.lastBgsaveOk = false;
-        srv.log.warning(`Background saving error: ${err.message}`);
+        srv.log.warning(`Write error saving DB on disk: ${err.message}`);
+        srv.log.warning('Background saving error');
         return;
       }
       this.lastBgsaveOk = true;
-      this.saved(bg?.dirtyAtStart ?? dirtyAtStart);
+      this.saved(dirtyAtStart);
       srv.log.notice('Background saving terminated with success');
     };
     const snap = startSnapshot(srv.keyspace, writer, (err) => {
@@ -140,6 +144,7 @@ export class RdbSaver {
         if (fsyncErr) return finish(fsyncErr);
         try {
           fs.closeSync(fd);
+          fd = -1;
           fs.renameSync(tmp, this.path());
         } catch (e) {
           return finish(e as Error);
@@ -148,7 +153,7 @@ export class RdbSaver {
         finish(null);
       });
     });
-    this.bg = { snap, started, dirtyAtStart };
+    this.bg = { snap, started };
     return null;
   }
 
