@@ -16,9 +16,6 @@ import { serverFunctions } from '../scripting/functions/commands';
 
 const savers = new WeakMap<Server, RdbSaver>();
 
-export const MISCONF =
-  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
-
 export function rdbSaver(srv: Server): RdbSaver {
   let s = savers.get(srv);
   if (s === undefined) savers.set(srv, (s = new RdbSaver(srv)));
@@ -39,21 +36,14 @@ export function installPersistence(srv: Server, opts: { load: boolean }): void {
   };
   srv.cronJobs.push(() => {
     saver.cron();
-    updateDiskError(srv, saver);
+    saver.refreshDiskError();
   });
-}
-
-/** stop-writes-on-bgsave-error: writes are refused while the last BGSAVE failed and save points are set. */
-function updateDiskError(srv: Server, saver: RdbSaver): void {
-  const stop = srv.config?.values['stop-writes-on-bgsave-error'] !== false;
-  srv.diskError = stop && saver.hasSavePoints && !saver.lastBgsaveOk ? MISCONF : null;
 }
 
 function save(c: Client): void {
   const saver = rdbSaver(c.server);
   const err = saver.saveNow();
   if (err !== null) return c.error(err);
-  updateDiskError(c.server, saver);
   c.reply.ok();
 }
 

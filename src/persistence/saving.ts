@@ -16,6 +16,9 @@ import { Snapshot, startSnapshot, walkNow } from './snapshot';
 import { RdbFileWriter, loadRdbBuffer, LoadResult } from './rdb/file';
 import { RdbError } from './rdb/encoding';
 
+export const MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long (s). */
 const BGSAVE_RETRY_DELAY = 5;
 
@@ -28,7 +31,7 @@ export class RdbSaver {
   saves = 0;
   /** BGSAVE SCHEDULE while another save or rewrite ran: started by the cron. */
   scheduled = false;
-  lastLoad: LoadResult = { keysLoaded: 0, keysExpired: 0 };
+  lastLoad: LoadResult = { keysLoaded: 0, keysExpired: 0, aux: new Map() };
 
   constructor(private readonly srv: Server) {}
 
@@ -86,6 +89,9 @@ export class RdbSaver {
     }
     this.srv.log.notice('DB saved on disk');
     this.saved(this.srv.keyspace.dirty);
+    // rdbSave() counts as a good save for stop-writes-on-bgsave-error too
+    this.lastBgsaveOk = true;
+    this.refreshDiskError();
     return null;
   }
 
@@ -124,11 +130,13 @@ export class RdbSaver {
         if (fd !== -1) fs.closeSync(fd);
         fs.rmSync(tmp, { force: true });
         this.lastBgsaveOk = false;
+        this.refreshDiskError();
         srv.log.warning(`Write error saving DB on disk: ${err.message}`);
         srv.log.warning('Background saving error');
         return;
       }
       this.lastBgsaveOk = true;
+      this.refreshDiskError();
       this.saved(dirtyAtStart);
       srv.log.notice('Background saving terminated with success');
     };
@@ -184,6 +192,12 @@ export class RdbSaver {
     }
   }
 
+  /** stop-writes-on-bgsave-error: writes are refused (-MISCONF) while the last BGSAVE failed and save points are set. */
+  refreshDiskError(): void {
+    const stop = this.cfg('stop-writes-on-bgsave-error') !== false;
+    this.srv.diskError = stop && this.hasSavePoints && !this.lastBgsaveOk ? MISCONF : null;
+  }
+
   /** Whether save points are configured. */
   get hasSavePoints(): boolean {
     return ((this.cfg('save') as RawSavePoint[] | undefined) ?? []).length > 0;
@@ -212,6 +226,11 @@ export class RdbSaver {
       }
       throw e;
     }
+    const aux = this.lastLoad.aux;
+    const log = this.srv.log;
+    if (aux.has('redis-ver')) log.notice(`Loading RDB produced by version ${aux.get('redis-ver')}`);
+    if (aux.has('ctime')) log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - Number(aux.get('ctime')))} seconds`);
+    if (aux.has('used-mem')) log.notice(`RDB memory usage when created ${(Number(aux.get('used-mem')) / 1048576).toFixed(2)} Mb`);
     this.srv.log.notice(`Done loading RDB, keys loaded: ${this.lastLoad.keysLoaded}, keys expired: ${this.lastLoad.keysExpired}.`);
     this.srv.log.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
     this.srv.keyspace.dirty = 0;

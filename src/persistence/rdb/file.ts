@@ -128,6 +128,8 @@ export class RdbFileWriter implements SnapshotVisitor {
 export interface LoadResult {
   keysLoaded: number;
   keysExpired: number;
+  /** The aux fields (redis-ver, ctime, used-mem...). */
+  aux: Map<string, string>;
 }
 
 export interface LoadOptions {
@@ -156,7 +158,7 @@ export function loadRdbBuffer(srv: Server, buf: Buffer, opts: LoadOptions): Load
   let expire = -1;
   let lru = -1;
   let lfu = -1;
-  const result: LoadResult = { keysLoaded: 0, keysExpired: 0 };
+  const result: LoadResult = { keysLoaded: 0, keysExpired: 0, aux: new Map() };
   for (;;) {
     const at = inp.pos;
     const type = inp.byte();
@@ -181,10 +183,11 @@ export function loadRdbBuffer(srv: Server, buf: Buffer, opts: LoadOptions): Load
         inp.length();
         inp.length();
         continue;
-      case RdbOp.AUX:
-        inp.string();
-        inp.string();
+      case RdbOp.AUX: {
+        const k = inp.string();
+        result.aux.set(k, inp.string());
         continue;
+      }
       case RdbOp.MODULE_AUX:
         return inp.fail("The RDB file contains AUX module data I can't load: no matching module", at);
       case RdbOp.FUNCTION2:
