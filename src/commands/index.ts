@@ -1,4 +1,5 @@
 /** Every command family, in one list for the registry. */
+import './debug-populate';
 import { persistenceCommands } from '../persistence/commands';
 import type { CommandSpec } from '../server/command';
 import { connectionCommands } from './connection';
