@@ -51,6 +51,8 @@ class FrozenDb {
     public dict: Dict<unknown>,
     public expires: Map<string, number>,
     readonly keys: string[],
+    /** The values the keys held at the start (objects may change later: a copy is taken first). */
+    readonly values: Value[],
   ) {}
 }
 
@@ -70,7 +72,15 @@ export class Snapshot implements WriteObserver {
     let total = 0;
     for (const db of ks.dbs) {
       if (db.size === 0) continue;
-      const f = new FrozenDb(db.id, db.dict as Dict<unknown>, db.expires, Array.from(db.dict.keys()));
+      // keys and values side by side: the walk then reads them in order instead of looking each key up
+      const keys = new Array<string>(db.size);
+      const values = new Array<Value>(db.size);
+      let i = 0;
+      for (const [k, v] of db.dict.entries()) {
+        keys[i] = k;
+        values[i++] = v;
+      }
+      const f = new FrozenDb(db.id, db.dict as Dict<unknown>, db.expires, keys, values);
       total += f.keys.length;
       this.frozen.push(f);
       this.byDict.set(f.dict, f);
@@ -110,8 +120,10 @@ export class Snapshot implements WriteObserver {
       const f = this.frozen[this.current];
       if (f.next === 0 && this.visitor.dbStart) this.visitor.dbStart(f.id, f.keys.length, this.expiresAtStart(f));
       while (f.next < f.keys.length) {
-        const key = f.keys[f.next++];
-        this.visit(f, key);
+        const i = f.next++;
+        this.visit(f, f.keys[i], f.values[i]);
+        // the walk no longer holds what it has written
+        f.values[i] = undefined as unknown as Value;
         this.processed++;
         if (!unbounded && ++n % 64 === 0 && (n >= SLICE_KEYS || Date.now() - start >= SLICE_MS)) return false;
       }
@@ -123,16 +135,16 @@ export class Snapshot implements WriteObserver {
     return true;
   }
 
-  private visit(f: FrozenDb, key: string): void {
-    const copy = f.copies.get(key);
-    if (copy !== undefined) {
-      f.copies.delete(key);
-      if (copy !== ABSENT) this.visitor.key(f.id, key, copy.value, copy.expire);
-      return;
+  private visit(f: FrozenDb, key: string, v: Value): void {
+    if (f.copies.size !== 0) {
+      const copy = f.copies.get(key);
+      if (copy !== undefined) {
+        f.copies.delete(key);
+        if (copy !== ABSENT) this.visitor.key(f.id, key, copy.value, copy.expire);
+        return;
+      }
     }
-    const v = f.dict.get(key) as Value | undefined;
-    if (v === undefined) return;
-    const e = f.expires.get(key);
+    const e = f.expires.size === 0 ? undefined : f.expires.get(key);
     this.visitor.key(f.id, key, v, e === undefined ? -1 : e);
   }
 

@@ -7,7 +7,7 @@
  *
  * Strings are latin1 JS strings (one char per byte), as everywhere in tredis.
  */
-import { lzfCompress, lzfDecompress } from '../lzf';
+import { lzfCompressInto, lzfDecompress } from '../lzf';
 
 export const RDB_VERSION = 10;
 
@@ -90,6 +90,10 @@ function intEncodable(s: string): number | null {
   return v >= -2147483648 && v <= 2147483647 ? v : null;
 }
 
+/** Scratch buffers for LZF: a string's bytes, and their compressed form. */
+let lzfIn = Buffer.allocUnsafe(4096);
+let lzfOut = Buffer.allocUnsafe(4096);
+
 /** A growable buffer of RDB bytes. */
 export class RdbOut {
   buf: Buffer;
@@ -164,14 +168,19 @@ export class RdbOut {
   string(s: string): void {
     const v = intEncodable(s);
     if (v !== null) return this.intString(v);
-    if (this.compress && s.length > 20 && this.lzf(Buffer.from(s, 'latin1'))) return;
+    if (this.compress && s.length > 20) {
+      const n = s.length;
+      if (lzfIn.length < n) lzfIn = Buffer.allocUnsafe(Math.max(n, lzfIn.length * 2));
+      lzfIn.latin1Write(s, 0);
+      if (this.lzf(lzfIn, n)) return;
+    }
     this.length(s.length);
     this.rawString(s);
   }
 
   /** rdbSaveRawString of bytes (never integer-encoded: callers that may hold integers use string()). */
   stringBytes(b: Uint8Array): void {
-    if (this.compress && b.length > 20 && this.lzf(b)) return;
+    if (this.compress && b.length > 20 && this.lzf(b, b.length)) return;
     this.length(b.length);
     this.raw(b);
   }
@@ -202,13 +211,17 @@ export class RdbOut {
     }
   }
 
-  private lzf(b: Uint8Array): boolean {
-    const packed = lzfCompress(b, b.length - 4);
-    if (packed === null) return false;
+  /** The first n bytes of b LZF-compressed, when that saves at least 4 bytes (rdbSaveLzfStringObject). */
+  private lzf(b: Uint8Array, n: number): boolean {
+    if (lzfOut.length < n) lzfOut = Buffer.allocUnsafe(Math.max(n, lzfOut.length * 2));
+    const clen = lzfCompressInto(b, n, lzfOut, n - 4);
+    if (clen === 0) return false;
     this.byte(0xc0 | ENC_LZF);
-    this.length(packed.length);
-    this.length(b.length);
-    this.raw(packed);
+    this.length(clen);
+    this.length(n);
+    this.ensure(clen);
+    lzfOut.copy(this.buf, this.len, 0, clen);
+    this.len += clen;
     return true;
   }
 
