@@ -143,28 +143,35 @@ export function lzfCompressInto(input: Uint8Array, inLen: number, out: Uint8Arra
 /** Decompress `input` into exactly `outLen` bytes; null when it is corrupt or does not fill them. */
 export function lzfDecompress(input: Uint8Array, outLen: number): Buffer | null {
   const out = Buffer.alloc(outLen);
-  const inEnd = input.length;
-  let ip = 0;
+  return lzfDecompressInto(input, 0, input.length, out, outLen) ? out : null;
+}
+
+/**
+ * Decompress input[from, to) into the first `outLen` bytes of `out`; false
+ * when it is corrupt or does not fill exactly that many (CHECK_INPUT).
+ */
+export function lzfDecompressInto(input: Uint8Array, from: number, to: number, out: Uint8Array, outLen: number): boolean {
+  const inEnd = to;
+  let ip = from;
   let op = 0;
   while (ip < inEnd) {
     const ctrl = input[ip++];
     if (ctrl < 32) {
       const n = ctrl + 1;
-      if (op + n > outLen || ip + n > inEnd) return null;
+      if (op + n > outLen || ip + n > inEnd) return false;
       for (let i = 0; i < n; i++) out[op++] = input[ip++];
     } else {
       let len = ctrl >> 5;
       let ref = op - ((ctrl & 0x1f) << 8) - 1;
-      if (ip >= inEnd) return null;
+      if (ip >= inEnd) return false;
       if (len === 7) {
         len += input[ip++];
-        if (ip >= inEnd) return null;
+        if (ip >= inEnd) return false;
       }
       ref -= input[ip++];
-      if (op + len + 2 > outLen || ref < 0) return null;
+      if (op + len + 2 > outLen || ref < 0) return false;
       for (let i = 0; i < len + 2; i++) out[op++] = out[ref++];
     }
   }
-  return op === outLen ? out : null;
+  return op === outLen;
 }
-

@@ -243,6 +243,12 @@ export class Db {
     this.put(key, value, keepTtl);
   }
 
+  /** A key read from a dump being loaded into this (empty) db: no events, no checks. */
+  loadKey(key: string, value: Value, expireMs: number): void {
+    this.dict.set(key, value);
+    if (expireMs !== -1) this.setExpire(key, expireMs);
+  }
+
   /**
    * Store an existing object under key, as it is (RENAME, MOVE: no new
    * object, so no re-encoding), with the access word srcKey had in src.

@@ -7,7 +7,7 @@
  *
  * Strings are latin1 JS strings (one char per byte), as everywhere in tredis.
  */
-import { lzfCompressInto, lzfDecompress } from '../lzf';
+import { lzfCompressInto, lzfDecompress, lzfDecompressInto } from '../lzf';
 
 export const RDB_VERSION = 10;
 
@@ -369,10 +369,30 @@ export class RdbIn {
     return this.fail(`Unknown RDB string encoding type ${l.n}`, at);
   }
 
-  /** A string as a latin1 JS string. */
+  /** A string as a latin1 JS string (made straight from the bytes: no Buffer per string). */
   string(): string {
-    const b = this.stringBytes();
-    return b.latin1Slice(0, b.length);
+    const at = this.pos;
+    const l = this.lengthOrEncoding();
+    if (!l.encoded) {
+      if (l.n > this.end - this.pos) this.fail('Unexpected EOF reading RDB file');
+      const s = this.buf.latin1Slice(this.pos, this.pos + l.n);
+      this.pos += l.n;
+      return s;
+    }
+    if (l.n !== ENC_LZF) {
+      this.pos = at;
+      const b = this.stringBytes();
+      return b.latin1Slice(0, b.length);
+    }
+    const clen = this.length();
+    const len = this.length();
+    if (clen > this.end - this.pos) this.fail('Unexpected EOF reading RDB file');
+    // a back reference (2 or 3 bytes) expands to at most 264 bytes: more cannot be filled
+    if (len > clen * 132 + 32) this.fail('Invalid LZF compressed string', at);
+    if (lzfOut.length < len) lzfOut = Buffer.allocUnsafe(Math.max(len, lzfOut.length * 2));
+    if (!lzfDecompressInto(this.buf, this.pos, this.pos + clen, lzfOut, len)) this.fail('Invalid LZF compressed string', at);
+    this.pos += clen;
+    return lzfOut.latin1Slice(0, len);
   }
 
   /** rdbLoadBinaryDoubleValue: 8 bytes, little-endian IEEE 754. */

@@ -141,8 +141,9 @@ export interface LoadOptions {
 }
 
 /**
- * Load an RDB image into the server's (empty) keyspace. The whole file is
- * parsed and checked into fresh dicts first; only a good file replaces them.
+ * Load an RDB image into the server's (empty) keyspace, key by key as
+ * Redis does: a file found corrupt part way leaves what was read before
+ * (startup then stops; DEBUG RELOAD reports the error).
  */
 export function loadRdbBuffer(srv: Server, buf: Buffer, opts: LoadOptions): LoadResult {
   const inp = new RdbIn(buf);
@@ -151,11 +152,11 @@ export function loadRdbBuffer(srv: Server, buf: Buffer, opts: LoadOptions): Load
   if (!Number.isInteger(version) || version < 1 || version > RDB_VERSION) inp.fail(`Can't handle RDB format version ${buf.latin1Slice(5, 9)}`, 5);
   inp.pos = 9;
   const ks = srv.keyspace;
-  const staged = ks.dbs.map(() => new Map<string, { value: Value; expire: number; lru: number; lfu: number }>());
   const libraries: string[] = [];
   const now = clock.ms;
   let db = 0;
   let expire = -1;
+  // IDLE and FREQ are read and dropped for now: the access words they set come with maxmemory (issue #13)
   let lru = -1;
   let lfu = -1;
   const result: LoadResult = { keysLoaded: 0, keysExpired: 0, aux: new Map() };
@@ -203,8 +204,9 @@ export function loadRdbBuffer(srv: Server, buf: Buffer, opts: LoadOptions): Load
         const value = readValue(inp, type, opts.values);
         if (opts.dropExpired && expire !== -1 && expire < now) result.keysExpired++;
         else {
-          if (staged[db].has(key)) inp.fail(`RDB has duplicated key '${key}' in DB ${db}`, at);
-          staged[db].set(key, { value, expire, lru, lfu });
+          const d = ks.dbs[db];
+          if (d.dict.has(key)) inp.fail(`RDB has duplicated key '${key}' in DB ${db}`, at);
+          d.loadKey(key, value, expire);
           result.keysLoaded++;
         }
         expire = -1;
@@ -222,17 +224,9 @@ export function loadRdbBuffer(srv: Server, buf: Buffer, opts: LoadOptions): Load
       throw new RdbError('Wrong RDB checksum expected', end);
     }
   }
-  // the file is good: functions first (as Redis loads them), then the keys
   if (libraries.length !== 0) {
     const err = serverFunctions(srv).restore(libraries, 'append');
     if (err !== null) throw new RdbError(`Failed loading library: ${err}`, 0);
-  }
-  for (let i = 0; i < staged.length; i++) {
-    const d = ks.dbs[i];
-    for (const [key, e] of staged[i]) {
-      d.setKey(key, e.value);
-      if (e.expire !== -1) d.setExpire(key, e.expire);
-    }
   }
   return result;
 }
