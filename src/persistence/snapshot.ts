@@ -32,17 +32,21 @@ export interface SnapshotVisitor {
 const SLICE_MS = 2;
 const SLICE_KEYS = 4096;
 
-interface Copy {
-  value: Value;
-  expire: number;
-}
-
 /** A key that did not exist at the start (created during the walk): nothing to copy. */
-const ABSENT: Copy = { value: '', expire: -1 };
+const ABSENT = Symbol('absent');
+
+/** Keys are frozen in chunks of this many, each dropped once written. */
+const CHUNK = 65536;
 
 class FrozenDb {
-  /** Copies of keys changed before the walk reached them. */
-  readonly copies = new Map<string, Copy>();
+  /**
+   * Copies of keys changed before the walk reached them (or after: it cannot
+   * tell, and drops those at the end), and the TTLs of those that had one.
+   */
+  readonly copies = new Map<string, Value | typeof ABSENT>();
+  readonly copiedExpires = new Map<string, number>();
+  /** The chunk being walked, and the position in it. */
+  chunk = 0;
   next = 0;
   done = false;
 
@@ -50,9 +54,10 @@ class FrozenDb {
     readonly id: number,
     public dict: Dict<unknown>,
     public expires: Map<string, number>,
-    readonly keys: string[],
+    readonly count: number,
+    readonly keys: string[][],
     /** The values the keys held at the start (objects may change later: a copy is taken first). */
-    readonly values: Value[],
+    readonly values: Value[][],
   ) {}
 }
 
@@ -73,15 +78,24 @@ export class Snapshot implements WriteObserver {
     for (const db of ks.dbs) {
       if (db.size === 0) continue;
       // keys and values side by side: the walk then reads them in order instead of looking each key up
-      const keys = new Array<string>(db.size);
-      const values = new Array<Value>(db.size);
-      let i = 0;
+      const keys: string[][] = [];
+      const values: Value[][] = [];
+      let ck: string[] = [];
+      let cv: Value[] = [];
       for (const [k, v] of db.dict.entries()) {
-        keys[i] = k;
-        values[i++] = v;
+        if (ck.length === CHUNK) {
+          keys.push(ck);
+          values.push(cv);
+          ck = [];
+          cv = [];
+        }
+        ck.push(k);
+        cv.push(v);
       }
-      const f = new FrozenDb(db.id, db.dict as Dict<unknown>, db.expires, keys, values);
-      total += f.keys.length;
+      keys.push(ck);
+      values.push(cv);
+      const f = new FrozenDb(db.id, db.dict as Dict<unknown>, db.expires, db.size, keys, values);
+      total += f.count;
       this.frozen.push(f);
       this.byDict.set(f.dict, f);
     }
@@ -93,7 +107,13 @@ export class Snapshot implements WriteObserver {
     const f = this.byDict.get(db.dict as Dict<unknown>);
     if (f === undefined || f.done || f.copies.has(key)) return;
     const v = db.dict.get(key);
-    f.copies.set(key, v === undefined ? ABSENT : { value: dupValue(v), expire: db.getExpire(key) });
+    if (v === undefined) {
+      f.copies.set(key, ABSENT);
+      return;
+    }
+    f.copies.set(key, dupValue(v));
+    const e = db.getExpire(key);
+    if (e !== -1) f.copiedExpires.set(key, e);
   }
 
   /**
@@ -118,17 +138,25 @@ export class Snapshot implements WriteObserver {
     let n = 0;
     while (this.current < this.frozen.length && !this.cancelled) {
       const f = this.frozen[this.current];
-      if (f.next === 0 && this.visitor.dbStart) this.visitor.dbStart(f.id, f.keys.length, this.expiresAtStart(f));
-      while (f.next < f.keys.length) {
-        const i = f.next++;
-        this.visit(f, f.keys[i], f.values[i]);
-        // the walk no longer holds what it has written
-        f.values[i] = undefined as unknown as Value;
-        this.processed++;
-        if (!unbounded && ++n % 64 === 0 && (n >= SLICE_KEYS || Date.now() - start >= SLICE_MS)) return false;
+      if (f.chunk === 0 && f.next === 0 && this.visitor.dbStart) this.visitor.dbStart(f.id, f.count, this.expiresAtStart(f));
+      while (f.chunk < f.keys.length) {
+        const keys = f.keys[f.chunk];
+        const values = f.values[f.chunk];
+        while (f.next < keys.length) {
+          const i = f.next++;
+          this.visit(f, keys[i], values[i]);
+          this.processed++;
+          if (!unbounded && ++n % 64 === 0 && (n >= SLICE_KEYS || Date.now() - start >= SLICE_MS)) return false;
+        }
+        // this chunk is written: the walk no longer holds its keys and values
+        f.keys[f.chunk] = [];
+        f.values[f.chunk] = [];
+        f.chunk++;
+        f.next = 0;
       }
       f.done = true;
       f.copies.clear();
+      f.copiedExpires.clear();
       this.byDict.delete(f.dict);
       this.current++;
     }
@@ -140,7 +168,10 @@ export class Snapshot implements WriteObserver {
       const copy = f.copies.get(key);
       if (copy !== undefined) {
         f.copies.delete(key);
-        if (copy !== ABSENT) this.visitor.key(f.id, key, copy.value, copy.expire);
+        if (copy === ABSENT) return;
+        const ce = f.copiedExpires.get(key);
+        if (ce !== undefined) f.copiedExpires.delete(key);
+        this.visitor.key(f.id, key, copy, ce ?? -1);
         return;
       }
     }
@@ -151,13 +182,16 @@ export class Snapshot implements WriteObserver {
   /** Keys with a TTL among the frozen ones (RESIZEDB's second number). */
   private expiresAtStart(f: FrozenDb): number {
     // the live map may have gained or lost entries since: an estimate, as Redis's is a hint too
-    return Math.min(f.expires.size, f.keys.length);
+    return Math.min(f.expires.size, f.count);
   }
 
   /** Stop the walk (the save was aborted): copies are dropped, the keyspace no longer reports writes. */
   cancel(): void {
     this.cancelled = true;
-    for (const f of this.frozen) f.copies.clear();
+    for (const f of this.frozen) {
+      f.copies.clear();
+      f.copiedExpires.clear();
+    }
     this.byDict.clear();
   }
 

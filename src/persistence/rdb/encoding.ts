@@ -139,6 +139,13 @@ export class RdbOut {
     this.len += b.length;
   }
 
+  /** Bytes [from, to) of another RdbOut, appended (no view made). */
+  rawFrom(src: RdbOut, from: number, to: number): void {
+    this.ensure(to - from);
+    src.buf.copy(this.buf, this.len, from, to);
+    this.len += to - from;
+  }
+
   /** latin1 bytes as they are, no length. */
   rawString(s: string): void {
     this.ensure(s.length);

@@ -104,7 +104,7 @@ export class RdbFileWriter implements SnapshotVisitor {
     writeValue(sc, value);
     o.byte(sc.buf[0]);
     o.string(key);
-    o.raw(sc.buf.subarray(1, sc.len));
+    o.rawFrom(sc, 1, sc.len);
     if (o.len >= CHUNK) this.flush();
   }
 
