@@ -34,6 +34,11 @@ export function installPersistence(srv: Server, opts: { load: boolean }): void {
     srv.log.notice('Saving the final RDB snapshot before exiting.');
     return saver.saveNow();
   };
+  // FLUSHALL stops a BGSAVE and, with save points, saves the empty dataset (flushAllDataAndResetRDB)
+  srv.afterFlushAll = () => {
+    saver.abortBgsave();
+    if (saver.hasSavePoints) saver.saveNow();
+  };
   srv.cronJobs.push(() => {
     saver.cron();
     saver.refreshDiskError();
@@ -42,7 +47,7 @@ export function installPersistence(srv: Server, opts: { load: boolean }): void {
 
 function save(c: Client): void {
   const saver = rdbSaver(c.server);
-  const err = saver.saveNow();
+  const err = saver.saveNow(true);
   if (err !== null) return c.error(err);
   c.reply.ok();
 }

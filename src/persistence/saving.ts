@@ -66,8 +66,12 @@ export class RdbSaver {
     return { compress: this.cfg('rdbcompression') !== false, checksum: this.cfg('rdbchecksum') !== false };
   }
 
-  /** SAVE (and the final save of SHUTDOWN): the whole snapshot now; null, or why it failed. */
-  saveNow(): string | null {
+  /**
+   * SAVE (and the saves of SHUTDOWN, FLUSHALL, DEBUG RELOAD): the whole
+   * snapshot now; null, or why it failed. Only the SAVE command counts in
+   * rdb_saves, as in Redis 7.0.
+   */
+  saveNow(counted = false): string | null {
     if (this.bg !== null) return 'ERR Background save already in progress';
     const tmp = this.tempPath();
     let fd = -1;
@@ -89,6 +93,7 @@ export class RdbSaver {
     }
     this.srv.log.notice('DB saved on disk');
     this.saved(this.srv.keyspace.dirty);
+    if (!counted) this.saves--;
     // rdbSave() counts as a good save for stop-writes-on-bgsave-error too
     this.lastBgsaveOk = true;
     this.refreshDiskError();

@@ -103,6 +103,8 @@ export class Server implements KeyspaceHooks {
   shutdownSave: (() => string | null) | null = null;
   /** Set while writes are refused because saving to disk fails (-MISCONF); null otherwise. */
   diskError: string | null = null;
+  /** Run by FLUSHALL once the data is gone (persistence: stop a BGSAVE, save the empty dataset). */
+  afterFlushAll: (() => void) | null = null;
   /** Jobs of other layers run from the cron (save points...). */
   cronJobs: (() => void)[] = [];
 

@@ -201,4 +201,30 @@ describe('RDB persistence', () => {
     expect(replies.tredis).toEqual(replies.redis);
     expect(replies.tredis[2]).toMatch(/^-MISCONF /);
   }, 30000);
+
+  it.skipIf(!REDIS_BIN)('FLUSHALL with save points saves the empty dataset, as Redis', async () => {
+    const got: Record<string, string[]> = {};
+    for (const kind of ['tredis', 'redis'] as const) {
+      const dir = tmpDir();
+      const p = await start(kind, dir, ['--save', '3600 1']);
+      const c = await RawClient.connect(p.port);
+      await c.cmd('SET', 'a', '1');
+      await c.cmd('SET', 'b', '2');
+      expect(await c.cmd('SAVE')).toBe('+OK\r\n');
+      await c.cmd('SET', 'c', '3');
+      const field = async (f: string) => (await c.cmd('INFO', 'persistence')).match(new RegExp(`${f}:\\d+`))![0];
+      const r = [await field('rdb_changes_since_last_save'), await c.cmd('FLUSHALL'), await field('rdb_changes_since_last_save'), await field('rdb_saves')];
+      c.close();
+      await stop(p);
+      // the dump on disk is the empty dataset
+      const again = await start(kind, dir);
+      const c2 = await RawClient.connect(again.port);
+      r.push(await c2.cmd('DBSIZE'));
+      c2.close();
+      await stop(again);
+      got[kind] = r;
+    }
+    expect(got.tredis).toEqual(got.redis);
+    expect(got.tredis[4]).toBe(':0\r\n');
+  }, 30000);
 });
