@@ -67,9 +67,14 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
     settings.logfile,
   );
   log.warning('Server initialized');
-  // the dump in dir/dbfilename (the AOF, when on, is loaded by its own layer)
-  installPersistence(server, { load: !settings.appendonly });
   await server.listen();
+  // the dump in dir/dbfilename, loaded while listening (-LOADING meanwhile); the AOF, when on, by its own layer
+  try {
+    await installPersistence(server, { load: !settings.appendonly });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   writePidfile(settings.pidfile);
   log.notice('Ready to accept connections');
   return {

@@ -26,9 +26,8 @@ export function rdbSaver(srv: Server): RdbSaver {
  * Persistence for a server about to listen: load the dump, save on
  * SHUTDOWN, run save points from the cron, keep -MISCONF in step.
  */
-export function installPersistence(srv: Server, opts: { load: boolean }): void {
+export async function installPersistence(srv: Server, opts: { load: boolean }): Promise<void> {
   const saver = rdbSaver(srv);
-  if (opts.load) saver.loadAtStartup();
   srv.shutdownSave = () => {
     saver.abortBgsave();
     srv.log.notice('Saving the final RDB snapshot before exiting.');
@@ -43,6 +42,7 @@ export function installPersistence(srv: Server, opts: { load: boolean }): void {
     saver.cron();
     saver.refreshDiskError();
   });
+  if (opts.load) await saver.loadAtStartup();
 }
 
 function save(c: Client): void {

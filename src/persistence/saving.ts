@@ -13,11 +13,14 @@ import type { Server } from '../server/server';
 import type { RawSavePoint } from '../config/values';
 import { clock } from '../server/clock';
 import { Snapshot, startSnapshot, walkNow } from './snapshot';
-import { RdbFileWriter, loadRdbBuffer, LoadResult } from './rdb/file';
+import { RdbFileWriter, RdbLoader, loadRdbBuffer, LoadResult } from './rdb/file';
 import { RdbError } from './rdb/encoding';
 
 export const MISCONF =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
+
+/** A startup load reads this long between two turns of the event loop (clients get -LOADING meanwhile). */
+const LOAD_SLICE_MS = 20;
 
 /** Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed BGSAVE, save points wait this long (s). */
 const BGSAVE_RETRY_DELAY = 5;
@@ -209,10 +212,11 @@ export class RdbSaver {
   }
 
   /**
-   * Load the dump at startup; a missing file is an empty dataset. A file that
-   * cannot be loaded stops startup (the error names the offset).
+   * Load the dump at startup, in slices while the server already listens
+   * (clients get -LOADING meanwhile); a missing file is an empty dataset.
+   * A file that cannot be loaded rejects (the error names the offset).
    */
-  loadAtStartup(): void {
+  async loadAtStartup(): Promise<void> {
     const file = this.path();
     let buf: Buffer;
     try {
@@ -221,33 +225,39 @@ export class RdbSaver {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw new Error(`Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
     }
+    const srv = this.srv;
     const t0 = Date.now();
     try {
-      this.lastLoad = this.loadBuffer(buf);
+      const loader = new RdbLoader(srv, buf, this.loadOptions());
+      srv.loading = { startedMs: t0, totalBytes: buf.length, loadedBytes: () => loader.loadedBytes };
+      while (!loader.step(LOAD_SLICE_MS)) await new Promise((r) => setImmediate(r));
+      this.lastLoad = loader.result;
     } catch (e) {
       if (e instanceof RdbError) {
-        this.srv.log.warning(`Internal error in RDB reading offset ${e.offset} function at rdb.c:0 -> ${e.reason}`);
+        srv.log.warning(`Internal error in RDB reading offset ${e.offset} function at rdb.c:0 -> ${e.reason}`);
         throw new Error(`Fatal error loading the DB ${file}: ${e.message}. Exiting.`);
       }
       throw e;
+    } finally {
+      srv.loading = null;
     }
     const aux = this.lastLoad.aux;
-    const log = this.srv.log;
+    const log = srv.log;
     if (aux.has('redis-ver')) log.notice(`Loading RDB produced by version ${aux.get('redis-ver')}`);
     if (aux.has('ctime')) log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - Number(aux.get('ctime')))} seconds`);
     if (aux.has('used-mem')) log.notice(`RDB memory usage when created ${(Number(aux.get('used-mem')) / 1048576).toFixed(2)} Mb`);
-    this.srv.log.notice(`Done loading RDB, keys loaded: ${this.lastLoad.keysLoaded}, keys expired: ${this.lastLoad.keysExpired}.`);
-    this.srv.log.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
-    this.srv.keyspace.dirty = 0;
+    log.notice(`Done loading RDB, keys loaded: ${this.lastLoad.keysLoaded}, keys expired: ${this.lastLoad.keysExpired}.`);
+    log.notice(`DB loaded from disk: ${((Date.now() - t0) / 1000).toFixed(3)} seconds`);
+    srv.keyspace.dirty = 0;
+  }
+
+  private loadOptions() {
+    return { skipChecksum: this.cfg('rdbchecksum') === false, dropExpired: true, values: {} };
   }
 
   /** Load an RDB image into the keyspace (empty, or emptied by the caller). */
   loadBuffer(buf: Buffer): LoadResult {
-    return loadRdbBuffer(this.srv, buf, {
-      skipChecksum: this.cfg('rdbchecksum') === false,
-      dropExpired: true,
-      values: {},
-    });
+    return loadRdbBuffer(this.srv, buf, this.loadOptions());
   }
 }
 

@@ -58,6 +58,8 @@ function dispatch(srv: Server, c: Client, argv: string[]): void {
   if (c.pubsub !== null && c.reply.proto === 2 && !SUBSCRIBED_MODE.has(cmd.fullname)) {
     return rejectCommand(srv, c, cmd, Err.onlyPubsubCommands(cmd.fullname), argv);
   }
+  // the dataset is being loaded: only the commands flagged ok-loading
+  if (srv.loading !== null && !cmd.has(F.loading)) return rejectCommand(srv, c, cmd, 'LOADING Redis is loading the dataset in memory', argv);
   // a script is running past busy-reply-threshold: only allow-busy commands
   if (srv.busyScript !== null && !cmd.has(F.allowBusy)) return rejectCommand(srv, c, cmd, srv.busyScript, argv);
   // keep client-side caching's table within tracking-table-max-keys

@@ -101,6 +101,8 @@ export class Server implements KeyspaceHooks {
    * snapshot was written, else why not. Unset means saving is impossible.
    */
   shutdownSave: (() => string | null) | null = null;
+  /** A dump being loaded (startup): commands without the loading flag get -LOADING; INFO shows the progress. */
+  loading: { startedMs: number; totalBytes: number; loadedBytes: () => number } | null = null;
   /** Set while writes are refused because saving to disk fails (-MISCONF); null otherwise. */
   diskError: string | null = null;
   /** Run by FLUSHALL once the data is gone (persistence: stop a BGSAVE, save the empty dataset). */

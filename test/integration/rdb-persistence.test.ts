@@ -227,4 +227,43 @@ describe('RDB persistence', () => {
     expect(got.tredis).toEqual(got.redis);
     expect(got.tredis[4]).toBe(':0\r\n');
   }, 30000);
+
+  it('while a dump loads, commands get -LOADING and INFO shows the progress', async () => {
+    const dir = tmpDir();
+    const t = await start('tredis', dir, ['--enable-debug-command', 'yes']);
+    const c = await RawClient.connect(t.port);
+    expect(await c.cmd('DEBUG', 'POPULATE', '600000', 'key', '50')).toBe('+OK\r\n');
+    expect(await c.cmd('SAVE')).toBe('+OK\r\n');
+    c.close();
+    await stop(t);
+    // start by hand: the helper waits for PING, which -LOADING answers too
+    const port = await freePort();
+    const child = spawn(process.execPath, [MAIN, '--port', String(port), '--dir', dir, '--save', ''], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (x) => r(x)));
+    try {
+      let conn: RawClient | null = null;
+      for (let i = 0; i < 200 && conn === null; i++) {
+        conn = await RawClient.connect(port).catch(() => null);
+        if (conn === null) await sleep(10);
+      }
+      const replies: string[] = [];
+      let info = '';
+      for (;;) {
+        const r = await conn!.cmd('GET', 'key:1');
+        replies.push(r);
+        if (r.startsWith('-LOADING') && info === '') info = await conn!.cmd('INFO', 'persistence');
+        if (!r.startsWith('-LOADING')) break;
+        await sleep(20);
+      }
+      expect(replies[0]).toBe('-LOADING Redis is loading the dataset in memory\r\n');
+      expect(info).toContain('loading:1');
+      expect(info).toMatch(/loading_loaded_perc:\d+\.\d\d/);
+      expect(replies[replies.length - 1]).toBe('$50\r\nvalue:1' + '\0'.repeat(43) + '\r\n');
+      expect(await conn!.cmd('DBSIZE')).toBe(':600000\r\n');
+      conn!.close();
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }, 60000);
 });

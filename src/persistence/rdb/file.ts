@@ -141,92 +141,127 @@ export interface LoadOptions {
 }
 
 /**
- * Load an RDB image into the server's (empty) keyspace, key by key as
- * Redis does: a file found corrupt part way leaves what was read before
- * (startup then stops; DEBUG RELOAD reports the error).
+ * Loads an RDB image into the server's (empty) keyspace, key by key as
+ * Redis does, in steps (the server answers -LOADING between them): a file
+ * found corrupt part way leaves what was read before (startup then stops;
+ * DEBUG RELOAD reports the error). Every failure is an RdbError with the
+ * offset.
  */
-export function loadRdbBuffer(srv: Server, buf: Buffer, opts: LoadOptions): LoadResult {
-  const inp = new RdbIn(buf);
-  if (buf.length < 9 || buf.latin1Slice(0, 5) !== 'REDIS') inp.fail('Wrong signature trying to load DB from file', 0);
-  const version = Number(buf.latin1Slice(5, 9));
-  if (!Number.isInteger(version) || version < 1 || version > RDB_VERSION) inp.fail(`Can't handle RDB format version ${buf.latin1Slice(5, 9)}`, 5);
-  inp.pos = 9;
-  const ks = srv.keyspace;
-  const libraries: string[] = [];
-  const now = clock.ms;
-  let db = 0;
-  let expire = -1;
-  // IDLE and FREQ are read and dropped for now: the access words they set come with maxmemory (issue #13)
-  let lru = -1;
-  let lfu = -1;
-  const result: LoadResult = { keysLoaded: 0, keysExpired: 0, aux: new Map() };
-  for (;;) {
-    const at = inp.pos;
-    const type = inp.byte();
-    switch (type) {
-      case RdbOp.EXPIRETIME:
-        expire = inp.i32le() * 1000;
-        continue;
-      case RdbOp.EXPIRETIME_MS:
-        expire = Number(inp.i64le());
-        continue;
-      case RdbOp.IDLE:
-        lru = inp.length();
-        continue;
-      case RdbOp.FREQ:
-        lfu = inp.byte();
-        continue;
-      case RdbOp.SELECTDB:
-        db = inp.length();
-        if (db >= ks.dbs.length) inp.fail(`FATAL: Data file was created with a Redis server configured to handle more than ${ks.dbs.length} databases. Exiting`, at);
-        continue;
-      case RdbOp.RESIZEDB:
-        inp.length();
-        inp.length();
-        continue;
-      case RdbOp.AUX: {
-        const k = inp.string();
-        result.aux.set(k, inp.string());
-        continue;
-      }
-      case RdbOp.MODULE_AUX:
-        return inp.fail("The RDB file contains AUX module data I can't load: no matching module", at);
-      case RdbOp.FUNCTION2:
-        libraries.push(inp.string());
-        continue;
-      case RdbOp.FUNCTION_PRE_GA:
-        return inp.fail('Pre-release function format not supported.', at);
-      case RdbOp.EOF:
-        break;
-      default: {
-        if (!isValueType(type)) inp.fail(`Unknown RDB encoding type ${type}`, at);
-        const key = inp.string();
-        const value = readValue(inp, type, opts.values);
-        if (opts.dropExpired && expire !== -1 && expire < now) result.keysExpired++;
-        else {
-          const d = ks.dbs[db];
-          if (d.dict.has(key)) inp.fail(`RDB has duplicated key '${key}' in DB ${db}`, at);
-          d.loadKey(key, value, expire);
-          result.keysLoaded++;
+export class RdbLoader {
+  private readonly inp: RdbIn;
+  private readonly libraries: string[] = [];
+  private readonly now = clock.ms;
+  private db = 0;
+  private expire = -1;
+  private done = false;
+  private readonly version: number;
+  readonly result: LoadResult = { keysLoaded: 0, keysExpired: 0, aux: new Map() };
+
+  constructor(
+    private readonly srv: Server,
+    private readonly buf: Buffer,
+    private readonly opts: LoadOptions,
+  ) {
+    const inp = (this.inp = new RdbIn(buf));
+    if (buf.length < 9 || buf.latin1Slice(0, 5) !== 'REDIS') inp.fail('Wrong signature trying to load DB from file', 0);
+    const version = Number(buf.latin1Slice(5, 9));
+    if (!Number.isInteger(version) || version < 1 || version > RDB_VERSION) inp.fail(`Can't handle RDB format version ${buf.latin1Slice(5, 9)}`, 5);
+    this.version = version;
+    inp.pos = 9;
+  }
+
+  /** Bytes read so far (INFO loading_loaded_bytes). */
+  get loadedBytes(): number {
+    return this.inp.pos;
+  }
+
+  /** Read on for about `budgetMs` (Infinity: to the end); true once the whole file is loaded. */
+  step(budgetMs = Infinity): boolean {
+    if (this.done) return true;
+    const inp = this.inp;
+    const ks = this.srv.keyspace;
+    const result = this.result;
+    const start = Date.now();
+    let n = 0;
+    for (;;) {
+      if (budgetMs !== Infinity && (++n & 1023) === 0 && Date.now() - start >= budgetMs) return false;
+      const at = inp.pos;
+      const type = inp.byte();
+      switch (type) {
+        case RdbOp.EXPIRETIME:
+          this.expire = inp.i32le() * 1000;
+          continue;
+        case RdbOp.EXPIRETIME_MS:
+          this.expire = Number(inp.i64le());
+          continue;
+        case RdbOp.IDLE:
+          // IDLE and FREQ are read and dropped for now: the access words they set come with maxmemory (issue #13)
+          inp.length();
+          continue;
+        case RdbOp.FREQ:
+          inp.byte();
+          continue;
+        case RdbOp.SELECTDB:
+          this.db = inp.length();
+          if (this.db >= ks.dbs.length) inp.fail(`FATAL: Data file was created with a Redis server configured to handle more than ${ks.dbs.length} databases. Exiting`, at);
+          continue;
+        case RdbOp.RESIZEDB:
+          inp.length();
+          inp.length();
+          continue;
+        case RdbOp.AUX: {
+          const k = inp.string();
+          result.aux.set(k, inp.string());
+          continue;
         }
-        expire = -1;
-        lru = -1;
-        lfu = -1;
-        continue;
+        case RdbOp.MODULE_AUX:
+          return inp.fail("The RDB file contains AUX module data I can't load: no matching module", at);
+        case RdbOp.FUNCTION2:
+          this.libraries.push(inp.string());
+          continue;
+        case RdbOp.FUNCTION_PRE_GA:
+          return inp.fail('Pre-release function format not supported.', at);
+        case RdbOp.EOF:
+          this.finish();
+          return true;
+        default: {
+          if (!isValueType(type)) inp.fail(`Unknown RDB encoding type ${type}`, at);
+          const key = inp.string();
+          const value = readValue(inp, type, this.opts.values);
+          const expire = this.expire;
+          this.expire = -1;
+          if (this.opts.dropExpired && expire !== -1 && expire < this.now) result.keysExpired++;
+          else {
+            const d = ks.dbs[this.db];
+            if (d.dict.has(key)) inp.fail(`RDB has duplicated key '${key}' in DB ${this.db}`, at);
+            d.loadKey(key, value, expire);
+            result.keysLoaded++;
+          }
+        }
       }
     }
-    break;
   }
-  if (version >= 5) {
+
+  /** After EOF: the checksum, then the function libraries. */
+  private finish(): void {
+    this.done = true;
+    const inp = this.inp;
     const end = inp.pos;
-    const expected = inp.u64le();
-    if (!opts.skipChecksum && expected !== 0n && crc64(buf.subarray(0, end)) !== expected) {
+    // files before version 5 end at EOF; a zero checksum means it was not computed (rdbchecksum no)
+    const expected = this.version >= 5 ? inp.u64le() : 0n;
+    if (!this.opts.skipChecksum && expected !== 0n && crc64(this.buf.subarray(0, end)) !== expected) {
       throw new RdbError('Wrong RDB checksum expected', end);
     }
+    if (this.libraries.length !== 0) {
+      const err = serverFunctions(this.srv).restore(this.libraries, 'append');
+      if (err !== null) throw new RdbError(`Failed loading library: ${err}`, 0);
+    }
   }
-  if (libraries.length !== 0) {
-    const err = serverFunctions(srv).restore(libraries, 'append');
-    if (err !== null) throw new RdbError(`Failed loading library: ${err}`, 0);
-  }
-  return result;
+}
+
+/** The whole image at once (DEBUG RELOAD, an AOF's RDB base). */
+export function loadRdbBuffer(srv: Server, buf: Buffer, opts: LoadOptions): LoadResult {
+  const loader = new RdbLoader(srv, buf, opts);
+  loader.step();
+  return loader.result;
 }
