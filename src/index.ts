@@ -9,6 +9,7 @@
  * `port: 0` picks a free port; the server logs nothing unless `logfile` or
  * `loglevel` is given.
  */
+import { installPersistence } from './persistence/commands';
 import { Server } from './server/server';
 import { createLogger } from './server/log';
 import { commandFamilies } from './commands';
@@ -67,6 +68,13 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
   );
   log.warning('Server initialized');
   await server.listen();
+  // the dump in dir/dbfilename, loaded while listening (-LOADING meanwhile); the AOF, when on, by its own layer
+  try {
+    await installPersistence(server, { load: !settings.appendonly });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   writePidfile(settings.pidfile);
   log.notice('Ready to accept connections');
   return {

@@ -1,4 +1,6 @@
 /** Every command family, in one list for the registry. */
+import './debug-populate';
+import { persistenceCommands } from '../persistence/commands';
 import type { CommandSpec } from '../server/command';
 import { connectionCommands } from './connection';
 import { stringCommands } from './string';
@@ -52,4 +54,5 @@ export const commandFamilies: CommandSpec[][] = [
   pubsubCommands,
   scriptingCommands,
   functionCommands,
+  persistenceCommands,
 ];

@@ -175,9 +175,26 @@ function memorySection(srv: Server): InfoLines {
   ];
 }
 
+/** The loading_* fields Redis adds while a dump loads. */
+function loadingLines(srv: Server): InfoLines {
+  const l = srv.loading!;
+  const loaded = l.loadedBytes();
+  const elapsed = (Date.now() - l.startedMs) / 1000;
+  const perc = l.totalBytes ? (100 * loaded) / l.totalBytes : 0;
+  const eta = loaded && elapsed ? Math.floor(((l.totalBytes - loaded) * elapsed) / loaded) : 1;
+  return [
+    `loading_start_time:${Math.floor(l.startedMs / 1000)}`,
+    `loading_total_bytes:${l.totalBytes}`,
+    'loading_rdb_used_mem:0',
+    `loading_loaded_bytes:${loaded}`,
+    `loading_loaded_perc:${perc.toFixed(2)}`,
+    `loading_eta_seconds:${eta}`,
+  ];
+}
+
 function persistenceSection(srv: Server): InfoLines {
   return [
-    'loading:0',
+    `loading:${srv.loading !== null ? 1 : 0}`,
     'async_loading:0',
     'current_cow_peak:0',
     'current_cow_size:0',
@@ -207,6 +224,7 @@ function persistenceSection(srv: Server): InfoLines {
     'aof_last_cow_size:0',
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
+    ...(srv.loading !== null ? loadingLines(srv) : []),
   ];
 }
 
