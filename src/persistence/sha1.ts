@@ -2,8 +2,8 @@
  * SHA-1 (FIPS 180-4) for many small inputs: DEBUG DIGEST hashes every key,
  * member and score several times, mostly strings of a few bytes. Node's
  * `createHash('sha1')` costs an object, a native call and a Buffer per
- * hash; this one hashes a latin1 string or a byte range straight from the
- * JS value into five 32-bit words with no allocation. Inputs past
+ * hash; this one hashes a latin1 string straight from the JS value into
+ * five 32-bit words with no allocation. Inputs past
  * NATIVE_FROM bytes go to `node:crypto`, which is faster per byte.
  *
  * Measured on the shared 2-core box (Node 20, 400k hashes per size, best
@@ -142,24 +142,6 @@ function hashLatin1(s: string): void {
   finish(rem, n);
 }
 
-/** SHA-1 of buf[start, end) into H. */
-function hashBytes(buf: Uint8Array, start: number, end: number): void {
-  const n = end - start;
-  init();
-  let i = start;
-  for (; end - i >= 64; i += 64) {
-    for (let j = 0; j < 16; j++) {
-      const k = i + 4 * j;
-      W[j] = (buf[k] << 24) | (buf[k + 1] << 16) | (buf[k + 2] << 8) | buf[k + 3];
-    }
-    compress();
-  }
-  W.fill(0, 0, 16);
-  const rem = end - i;
-  for (let j = 0; j < rem; j++) W[j >> 2] |= buf[i + j] << (24 - 8 * (j & 3));
-  finish(rem, n);
-}
-
 /** SHA-1 of the 20 bytes of digest d into H. */
 function hashDigest(d: Int32Array): void {
   init();
@@ -194,8 +176,9 @@ export function xorString(d: Int32Array, s: string): void {
 }
 
 /** d ^= SHA-1(buf[start, end)). */
-export function xorBytes(d: Int32Array, buf: Uint8Array, start: number, end: number): void {
-  if (end - start < NATIVE_FROM) hashBytes(buf, start, end);
+export function xorBytes(d: Int32Array, buf: Buffer, start: number, end: number): void {
+  // short ranges (rare: in-place strings) as a temporary latin1 string
+  if (end - start < NATIVE_FROM) hashLatin1(buf.latin1Slice(start, end));
   else nativeInto(createHash('sha1').update(buf.subarray(start, end)).digest());
   xorH(d);
 }
