@@ -27,6 +27,8 @@ import { transactionCommands } from '../tx/transaction';
 import { pubsubCommands } from '../pubsub/commands';
 import { scriptingCommands } from '../scripting/commands';
 import { functionCommands } from '../scripting/functions/commands';
+// DEBUG subcommands registered by other layers (commands/debug-ext.ts)
+import '../persistence/digest';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,

@@ -550,8 +550,10 @@ describe('DEBUG', () => {
       err("ERR unknown subcommand or wrong number of arguments for 'object'. Try DEBUG HELP."),
     );
     const help = await r.cmd('DEBUG', 'HELP');
-    // the list grows with the subcommands other layers register (persistence's RELOAD...)
-    expect(help).toMatch(/^\*\d+\r\n\+DEBUG <subcommand> \[<arg> \[value\] \[opt\] \.\.\.\]\. Subcommands are:\r\n\+LOG <message>\r\n/);
+    // the count covers the lines of the subcommands other layers register too (debug-ext.ts)
+    const lines = help.split('\r\n').slice(1, -1);
+    expect(help.startsWith(`*${lines.length}\r\n`)).toBe(true);
+    expect(lines.slice(0, 2)).toEqual(['+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', '+LOG <message>']);
     expect(help).toContain('+RELOAD [option ...]\r\n');
     expect(help).toContain('+SLEEP <seconds>\r\n+    Stop the server for <seconds>. Decimals allowed.\r\n');
     expect(help).toContain('+PROTOCOL <type>\r\n+    Reply with a test value of the specified type. <type> can be: string,\r\n');
