@@ -124,7 +124,7 @@ export const PARAMS = [
   { name: 'io-threads-do-reads', kind: 'bool', default: 'no', immutable: true, implemented: false },
   { name: 'always-show-logo', kind: 'bool', default: 'no', immutable: true, implemented: true },
   { name: 'protected-mode', kind: 'bool', default: 'yes', implemented: true },
-  { name: 'rdbcompression', kind: 'bool', default: 'yes', implemented: false },
+  { name: 'rdbcompression', kind: 'bool', default: 'yes', implemented: true },
   { name: 'rdb-del-sync-files', kind: 'bool', default: 'no', implemented: false },
   { name: 'activerehashing', kind: 'bool', default: 'yes', implemented: false },
   { name: 'stop-writes-on-bgsave-error', kind: 'bool', default: 'yes', implemented: false },
@@ -227,7 +227,7 @@ export const PARAMS = [
     choices: [['allchannels', 1], ['resetchannels', 0]],
   },
   {
-    name: 'sanitize-dump-payload', kind: 'enum', default: 'no', implemented: false,
+    name: 'sanitize-dump-payload', kind: 'enum', default: 'no', implemented: true,
     choices: [['no', 0], ['yes', 1], ['clients', 2]],
   },
   { name: 'enable-protected-configs', kind: 'enum', default: 'no', immutable: true, implemented: true, choices: PROTECTED_ACTION },

@@ -160,6 +160,17 @@ export class RdbOut {
     }
   }
 
+  /** rdbSaveLen of a uint64 (stream IDs and counters): a bigint is taken modulo 2^64. */
+  lengthU64(n: number | bigint): void {
+    if (typeof n === 'number') return this.length(n);
+    n = BigInt.asUintN(64, n);
+    if (n <= 0xffffffffn) return this.length(Number(n));
+    this.ensure(9);
+    this.buf[this.len++] = 0x81;
+    this.buf.writeBigUInt64BE(n, this.len);
+    this.len += 8;
+  }
+
   /** rdbSaveRawString of a latin1 string: as an integer when it is one, LZF when that pays, else raw. */
   string(s: string): void {
     const v = intEncodable(s);
@@ -320,6 +331,15 @@ export class RdbIn {
       return { n: Number(v), encoded: false };
     }
     return this.fail(`Unknown length encoding ${b} in rdbLoadLen()`, at);
+  }
+
+  /** rdbLoadLen of a uint64 (stream IDs and counters), whole. */
+  lengthU64(): bigint {
+    const at = this.pos;
+    const b = this.byte();
+    if (b === 0x81) return this.take(8).readBigUInt64BE(0);
+    this.pos = at;
+    return BigInt(this.length());
   }
 
   /** rdbLoadLen: a plain length. */
