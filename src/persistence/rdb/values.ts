@@ -253,7 +253,8 @@ function readQuicklist(inp: RdbIn, v2: boolean, deep: boolean, at: number): List
       l.pushTail(data.latin1Slice(0, data.length));
       continue;
     }
-    const items = v2 ? readListpack(data, deep, dAt, 'Listpack') : readZiplist(data, deep, dAt, 'Ziplist');
+    // ziplist nodes are always checked deeply (they are converted), listpacks per sanitize-dump-payload
+    const items = v2 ? readListpack(data, deep, dAt, 'Listpack') : readZiplist(data, true, dAt, 'Ziplist');
     // empty nodes are skipped, as by Redis
     for (let k = 0; k < items.length; k++) l.pushTail(itemString(items[k]));
   }
