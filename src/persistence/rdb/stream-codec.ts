@@ -230,8 +230,8 @@ function readNode(key: StreamId, b: Buffer, deep: boolean, at: number): StreamNo
       // the first entry's fields are the node's master fields (as Redis makes them)
       const same = (flags & F_SAMEFIELDS) !== 0 || sameFields(master, fv);
       const mf = same ? master : fv.filter((_, k) => (k & 1) === 0);
-      // room for the entries the master counts announce, within what the blob can hold
-      node = new StreamNode(Math.max(1, Math.min(live + deleted, b.length >> 2)), mf);
+      // room for the entries the master counts announce (the node grows past it if they lie)
+      node = new StreamNode(Math.max(1, Math.min(live + deleted, 512, Math.floor(65536 / (mf.length + 1)))), mf);
     }
     node.push(id, fv, 0, fv.length);
     if ((flags & F_DELETED) !== 0) node.markDeleted(n);
