@@ -262,7 +262,7 @@ interface RoundTrip {
 
 const argsOf = (c: string | Args): Args => (typeof c === 'string' ? (c.match(/"[^"]*"|\S+/g) ?? []).map((w) => w.replace(/^"(.*)"$/, '$1')) : c);
 
-const range = (n: number, f: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => f(i));
+const range = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 const ROUND_TRIPS: Record<string, RoundTrip> = {
   'strings: int, embstr, raw, LZF, binary, empty': {
