@@ -430,6 +430,20 @@ const ROUND_TRIPS: Record<string, RoundTrip> = {
   },
 };
 
+/** An ioredis client to each server for the enclosing describe block (filled in by beforeAll). */
+function useClients(): { r: Redis; t: Redis } {
+  const c = {} as { r: Redis; t: Redis };
+  beforeAll(() => {
+    c.r = client(servers.redis);
+    c.t = client(servers.tredis);
+  });
+  afterAll(() => {
+    c.r.disconnect();
+    c.t.disconnect();
+  });
+  return c;
+}
+
 /** RESTORE a dump under `key`, keeping the source's expire time. */
 async function restoreAs(cl: Redis, key: string, dump: Buffer, when: Plain): Promise<Plain> {
   const ttl = typeof when === 'number' && when > 0 ? String(when) : '0';
@@ -437,19 +451,11 @@ async function restoreAs(cl: Redis, key: string, dump: Buffer, when: Plain): Pro
 }
 
 describeWithRedis('DUMP / RESTORE round trips between the servers', () => {
-  let r: Redis;
-  let t: Redis;
-  beforeAll(() => {
-    r = client(servers.redis);
-    t = client(servers.tredis);
-  });
-  afterAll(() => {
-    r.disconnect();
-    t.disconnect();
-  });
+  const clients = useClients();
 
   for (const [name, rt] of Object.entries(ROUND_TRIPS)) {
     it(name, async () => {
+      const { r, t } = clients;
       const problems: string[] = [];
       for (const cl of [r, t]) await call(cl, ['FLUSHALL']);
       for (const c of rt.setup) {
@@ -756,19 +762,11 @@ const CRAFTED: Record<string, Crafted> = {
 };
 
 describeWithRedis('RESTORE of crafted payloads (old formats, broken blobs)', () => {
-  let r: Redis;
-  let t: Redis;
-  beforeAll(() => {
-    r = client(servers.redis);
-    t = client(servers.tredis);
-  });
-  afterAll(() => {
-    r.disconnect();
-    t.disconnect();
-  });
+  const clients = useClients();
 
   for (const [name, cr] of Object.entries(CRAFTED)) {
     it(name, async () => {
+      const { r, t } = clients;
       const problems: string[] = [];
       for (const cl of [r, t]) {
         await call(cl, ['FLUSHALL']);

@@ -90,6 +90,15 @@ function intEncodable(s: string): number | null {
   return v >= -2147483648 && v <= 2147483647 ? v : null;
 }
 
+/** `buf` (of which `used` bytes matter) doubled until `more` bytes fit after them. */
+export function grownBuffer(buf: Buffer, used: number, more: number): Buffer {
+  let size = Math.max(buf.length * 2, 16);
+  while (size < used + more) size *= 2;
+  const next = Buffer.allocUnsafe(size);
+  buf.copy(next, 0, 0, used);
+  return next;
+}
+
 /** A growable buffer of RDB bytes. */
 export class RdbOut {
   buf: Buffer;
@@ -104,12 +113,7 @@ export class RdbOut {
   }
 
   private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+    if (this.len + n > this.buf.length) this.buf = grownBuffer(this.buf, this.len, n);
   }
 
   /** The bytes written so far (a view: valid until the next write). */

@@ -20,7 +20,7 @@
  * decoding needs; with `deep` it adds what sanitize-dump-payload checks
  * (backlens, the element count).
  */
-import { RdbError } from './encoding';
+import { RdbError, grownBuffer } from './encoding';
 import { toInt64, toSafeInt } from '../../util/numbers';
 
 /** A decoded entry: a string, or an integer (bigint only outside the safe range). */
@@ -78,12 +78,7 @@ export class ListpackWriter {
   }
 
   private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+    if (this.len + n > this.buf.length) this.buf = grownBuffer(this.buf, this.len, n);
   }
 
   private backlen(l: number): void {
