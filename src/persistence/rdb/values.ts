@@ -183,19 +183,19 @@ export function readValue(inp: RdbIn, type: number, opts: ValueLoadOptions): Val
     case RdbType.HASH:
       return readHash(inp, opts, at);
     case RdbType.HASH_ZIPMAP:
-      return readHashBlob(readZipmap(blob(inp), inp.pos), opts, at, true);
+      return readHashBlob(readZipmap(blob(inp), blobAt), opts, at, true);
     case RdbType.HASH_ZIPLIST:
-      return readHashBlob(readZiplist(blob(inp), true, inp.pos, 'Hash ziplist'), opts, at, false);
+      return readHashBlob(readZiplist(blob(inp), true, blobAt, 'Hash ziplist'), opts, at, false);
     case RdbType.HASH_LISTPACK:
-      return readHashBlob(readListpack(blob(inp), opts.deep, inp.pos, 'Hash listpack'), opts, at, false);
+      return readHashBlob(readListpack(blob(inp), opts.deep, blobAt, 'Hash listpack'), opts, at, false);
     case RdbType.ZSET_ZIPLIST:
-      return readZsetBlob(readZiplist(blob(inp), true, inp.pos, 'Zset ziplist'), opts, at);
+      return readZsetBlob(readZiplist(blob(inp), true, blobAt, 'Zset ziplist'), opts, at);
     case RdbType.ZSET_LISTPACK:
-      return readZsetBlob(readListpack(blob(inp), opts.deep, inp.pos, 'Zset listpack'), opts, at);
+      return readZsetBlob(readListpack(blob(inp), opts.deep, blobAt, 'Zset listpack'), opts, at);
     case RdbType.SET_INTSET:
       return readIntsetValue(inp, opts, at);
     case RdbType.LIST_ZIPLIST: {
-      const items = readZiplist(blob(inp), true, inp.pos, 'List ziplist');
+      const items = readZiplist(blob(inp), true, blobAt, 'List ziplist');
       if (items.length === 0) throw new RdbEmptyKeyError('Empty list', at);
       return List.from(items.map(itemString));
     }
@@ -218,9 +218,15 @@ export function readValue(inp: RdbIn, type: number, opts: ValueLoadOptions): Val
   throw new RdbError(`Unknown RDB encoding type ${type}`, at);
 }
 
-/** A blob (ziplist, listpack...) stored as an RDB string; inp.pos is then just past it. */
+/** Where the last blob() starts in the input (for error offsets). */
+let blobAt = 0;
+
+/** A blob (ziplist, listpack...) stored as an RDB string; blobAt is set to its offset. */
 function blob(inp: RdbIn): Buffer {
-  return inp.stringBytes();
+  const start = inp.pos;
+  const b = inp.stringBytes();
+  blobAt = b.buffer === inp.buf.buffer ? b.byteOffset - inp.buf.byteOffset : start;
+  return b;
 }
 
 function empty(what: string, at: number): never {
@@ -308,7 +314,7 @@ function readIntsetValue(inp: RdbIn, opts: ValueLoadOptions, at: number): SetVal
 }
 
 function readSetListpack(inp: RdbIn, opts: ValueLoadOptions, at: number): SetValue {
-  const items = readListpack(blob(inp), opts.deep, inp.pos, 'Set listpack');
+  const items = readListpack(blob(inp), opts.deep, blobAt, 'Set listpack');
   if (items.length === 0) empty('set', at);
   return setFrom(items.map(itemString), opts, at);
 }
