@@ -124,7 +124,7 @@ export const PARAMS = [
   { name: 'io-threads-do-reads', kind: 'bool', default: 'no', immutable: true, implemented: false },
   { name: 'always-show-logo', kind: 'bool', default: 'no', immutable: true, implemented: true },
   { name: 'protected-mode', kind: 'bool', default: 'yes', implemented: true },
-  { name: 'rdbcompression', kind: 'bool', default: 'yes', implemented: true },
+  { name: 'rdbcompression', kind: 'bool', default: 'yes', implemented: false },
   { name: 'rdb-del-sync-files', kind: 'bool', default: 'no', implemented: false },
   { name: 'activerehashing', kind: 'bool', default: 'yes', implemented: false },
   { name: 'stop-writes-on-bgsave-error', kind: 'bool', default: 'yes', implemented: false },
