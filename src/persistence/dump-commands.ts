@@ -81,11 +81,10 @@ function loadPayload(c: Client, p: Buffer): Value | null {
     if (!isValueType(type)) return null;
     return readValue(inp, type, valueLoadOptions(c.server, deepSanitize(c)));
   } catch (e) {
-    if (e instanceof RdbError) {
-      c.server.log.verbose(`RESTORE: bad payload: ${e.message}`);
-      return null;
-    }
-    throw e;
+    // anything else is a bug of the codec: logged, but the payload is refused all the same
+    if (e instanceof RdbError) c.server.log.verbose(`RESTORE: bad payload: ${e.message}`);
+    else c.server.log.warning(`RESTORE: unexpected error reading a payload: ${(e as Error).stack ?? String(e)}`);
+    return null;
   }
 }
 
