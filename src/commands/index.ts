@@ -29,6 +29,7 @@ import { scriptingCommands } from '../scripting/commands';
 import { functionCommands } from '../scripting/functions/commands';
 // DEBUG subcommands registered by other layers (commands/debug-ext.ts)
 import '../persistence/digest';
+import { dumpCommands } from '../persistence/dump-commands';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -57,4 +58,5 @@ export const commandFamilies: CommandSpec[][] = [
   scriptingCommands,
   functionCommands,
   persistenceCommands,
+  dumpCommands,
 ];

@@ -227,7 +227,7 @@ export const PARAMS = [
     choices: [['allchannels', 1], ['resetchannels', 0]],
   },
   {
-    name: 'sanitize-dump-payload', kind: 'enum', default: 'no', implemented: false,
+    name: 'sanitize-dump-payload', kind: 'enum', default: 'no', implemented: true,
     choices: [['no', 0], ['yes', 1], ['clients', 2]],
   },
   { name: 'enable-protected-configs', kind: 'enum', default: 'no', immutable: true, implemented: true, choices: PROTECTED_ACTION },

@@ -178,6 +178,15 @@ export const Err = {
   xgroupNoKey:
     'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
   busyGroup: 'BUSYGROUP Consumer Group name already exists',
+  /** RESTORE (persistence/dump-commands.ts). */
+  busyKey: 'BUSYKEY Target key name already exists.',
+  badDataFormat: 'ERR Bad data format',
+  dumpPayload: 'ERR DUMP payload version or checksum are wrong',
+  restoreTtl: 'ERR Invalid TTL value, must be >= 0',
+  restoreIdletime: 'ERR Invalid IDLETIME value, must be >= 0',
+  restoreFreq: 'ERR Invalid FREQ value, must be >= 0 and <= 255',
+  /** DEBUG QUICKLIST-PACKED-THRESHOLD. */
+  packedThreshold: 'ERR argument must be a memory value bigger than 1 and smaller than 4gb',
   entriesReadRange: 'ERR value for ENTRIESREAD must be positive or -1',
   noGroupForKey: (group: string, key: string) => sanitize(`NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`),
   noKeyOrGroup: (key: string, group: string) => sanitize(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'`),

@@ -520,13 +520,17 @@ export class Keyspace {
       this.policySeen = true;
       this.sharedWords.fill(lfu ? lfuNewWord(nowMs) : lruClock(nowMs));
     }
-    if (lfu && !this.trackAccess) {
-      this.trackAccess = true;
-      this.untrackedWord = lruClock(nowMs);
-    }
+    if (lfu) this.startAccessTracking(nowMs);
     this.lfuPolicy = lfu;
     this.lfuDecayTime = lfuDecayTime;
     this.noSharedIntegers = maxmemory !== 0 && (lru || lfu);
+  }
+
+  /** Keep access words from now on (see trackAccess): an LFU policy, or RESTORE IDLETIME/FREQ setting one. */
+  startAccessTracking(nowMs: number): void {
+    if (this.trackAccess) return;
+    this.trackAccess = true;
+    this.untrackedWord = lruClock(nowMs);
   }
 
   totalKeys(): number {

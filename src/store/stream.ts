@@ -175,9 +175,18 @@ export class Stream extends StoredObject {
     return new StreamIterator(this, start, end, rev);
   }
 
-  /** @internal for StreamIterator */
+  /** @internal for StreamIterator and the RDB writer */
   nodeList(): StreamNode[] {
     return this.nodes;
+  }
+
+  /**
+   * @internal for the RDB loader: the stream's nodes, in ID order, each
+   * with at least one entry, all but the last sealed. The caller sets
+   * length and the IDs.
+   */
+  adoptNodes(nodes: StreamNode[]): void {
+    this.nodes = nodes;
   }
 
   /** Index of the last node whose first ID is <= id, -1 when none. */

@@ -13,38 +13,9 @@ import { expect, it } from 'vitest';
 import { Args, Conn, Pair, S, Step, describeScripts, describeWithRedis, formatMismatch, parseReply, useServers } from './harness';
 import { L, compareFunctions, lib, one } from './functions-common';
 import { prng } from '../prng';
+import { crc64, payload, rdbLen, rdbStr } from '../rdb-craft';
 
 const servers = useServers();
-
-/** CRC-64 (Jones, reflected), bit by bit: the test's own, independent of the server's table. */
-function crc64(buf: Buffer): bigint {
-  const poly = 0x95ac9329ac4bc9b5n;
-  let crc = 0n;
-  for (const b of buf) {
-    crc ^= BigInt(b);
-    for (let i = 0; i < 8; i++) crc = crc & 1n ? (crc >> 1n) ^ poly : crc >> 1n;
-  }
-  return crc;
-}
-
-function rdbLen(n: number): Buffer {
-  if (n < 64) return Buffer.from([n]);
-  if (n < 16384) return Buffer.from([0x40 | (n >> 8), n & 255]);
-  const b = Buffer.alloc(5);
-  b[0] = 0x80;
-  b.writeUInt32BE(n, 1);
-  return b;
-}
-
-const rdbStr = (s: string): Buffer => Buffer.concat([rdbLen(Buffer.byteLength(s, 'latin1')), Buffer.from(s, 'latin1')]);
-
-/** A payload: body, RDB version (2 bytes LE), CRC-64 (8 bytes LE; zeros when crc is false). */
-function payload(body: Buffer, version = 10, crc = true): Buffer {
-  const pre = Buffer.concat([body, Buffer.from([version & 255, version >> 8])]);
-  const c = Buffer.alloc(8);
-  if (crc) c.writeBigUInt64LE(crc64(pre));
-  return Buffer.concat([pre, c]);
-}
 
 const FN2 = Buffer.from([0xf5]);
 const PRE_GA = Buffer.from([0xf6]);

@@ -94,6 +94,15 @@ function intEncodable(s: string): number | null {
 let lzfIn = Buffer.allocUnsafe(4096);
 let lzfOut = Buffer.allocUnsafe(4096);
 
+/** `buf` (of which `used` bytes matter) doubled until `more` bytes fit after them. */
+export function grownBuffer(buf: Buffer, used: number, more: number): Buffer {
+  let size = Math.max(buf.length * 2, 16);
+  while (size < used + more) size *= 2;
+  const next = Buffer.allocUnsafe(size);
+  buf.copy(next, 0, 0, used);
+  return next;
+}
+
 /** A growable buffer of RDB bytes. */
 export class RdbOut {
   buf: Buffer;
@@ -108,12 +117,7 @@ export class RdbOut {
   }
 
   private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
+    if (this.len + n > this.buf.length) this.buf = grownBuffer(this.buf, this.len, n);
   }
 
   /** The bytes written so far (a view: valid until the next write). */
@@ -169,6 +173,17 @@ export class RdbOut {
       b.writeBigUInt64BE(BigInt(n), this.len);
       this.len += 8;
     }
+  }
+
+  /** rdbSaveLen of a uint64 (stream IDs and counters): a bigint is taken modulo 2^64. */
+  lengthU64(n: number | bigint): void {
+    if (typeof n === 'number') return this.length(n);
+    n = BigInt.asUintN(64, n);
+    if (n <= 0xffffffffn) return this.length(Number(n));
+    this.ensure(9);
+    this.buf[this.len++] = 0x81;
+    this.buf.writeBigUInt64BE(n, this.len);
+    this.len += 8;
   }
 
   /** rdbSaveRawString of a latin1 string: as an integer when it is one, LZF when that pays, else raw. */
@@ -340,6 +355,15 @@ export class RdbIn {
       return { n: Number(v), encoded: false };
     }
     return this.fail(`Unknown length encoding ${b} in rdbLoadLen()`, at);
+  }
+
+  /** rdbLoadLen of a uint64 (stream IDs and counters), whole. */
+  lengthU64(): bigint {
+    const at = this.pos;
+    const b = this.byte();
+    if (b === 0x81) return this.take(8).readBigUInt64BE(0);
+    this.pos = at;
+    return BigInt(this.length());
   }
 
   /** rdbLoadLen: a plain length. */

@@ -17,7 +17,7 @@ import { clock } from '../../server/clock';
 import { crc64 } from '../crc64';
 import { REDIS_VERSION } from '../../version';
 import { RDB_VERSION, RdbError, RdbIn, RdbOp, RdbOut } from './encoding';
-import { isValueType, readValue, writeValue, ValueLoadOptions } from './values';
+import { RdbEmptyKeyError, isValueType, readValue, valueWriteOptions, writeValue, ValueLoadOptions, ValueWriteOptions } from './values';
 import { serverFunctions } from '../../scripting/functions/commands';
 import { lfuDecrAndReturn, lruIdleSeconds } from '../../store/lfu';
 
@@ -35,6 +35,7 @@ export class RdbFileWriter implements SnapshotVisitor {
   private readonly out: RdbOut;
   /** A value is written here first: the file has its type byte before the key. */
   private readonly scratch: RdbOut;
+  private readonly valueOptions: ValueWriteOptions;
   private crc = 0n;
   private readonly withChecksum: boolean;
   /** maxmemory-policy decides whether keys carry an LRU idle time or an LFU counter, as Redis's rdbSaveKeyValuePair. */
@@ -47,6 +48,7 @@ export class RdbFileWriter implements SnapshotVisitor {
   ) {
     this.out = new RdbOut(opts.compress, CHUNK + 65536);
     this.scratch = new RdbOut(opts.compress);
+    this.valueOptions = valueWriteOptions(srv);
     this.withChecksum = opts.checksum;
     const p = String(srv.config?.values['maxmemory-policy'] ?? 'noeviction');
     this.policy = p.endsWith('-lru') ? 'lru' : p.endsWith('-lfu') ? 'lfu' : 'none';
@@ -101,7 +103,7 @@ export class RdbFileWriter implements SnapshotVisitor {
     }
     const sc = this.scratch;
     sc.len = 0;
-    writeValue(sc, value);
+    writeValue(sc, value, this.valueOptions);
     o.byte(sc.buf[0]);
     o.string(key);
     o.rawFrom(sc, 1, sc.len);
@@ -154,6 +156,7 @@ export class RdbLoader {
   private db = 0;
   private expire = -1;
   private done = false;
+  private emptySkipped = 0;
   private readonly version: number;
   readonly result: LoadResult = { keysLoaded: 0, keysExpired: 0, aux: new Map() };
 
@@ -225,9 +228,18 @@ export class RdbLoader {
           this.finish();
           return true;
         default: {
-          if (!isValueType(type)) inp.fail(`Unknown RDB encoding type ${type}`, at);
+          if (!isValueType(type, this.version)) inp.fail(`Unknown RDB encoding type ${type}`, at);
           const key = inp.string();
-          const value = readValue(inp, type, this.opts.values);
+          let value: Value;
+          try {
+            value = readValue(inp, type, this.opts.values);
+          } catch (e) {
+            // an empty collection (written by older versions) is skipped, as Redis does
+            if (!(e instanceof RdbEmptyKeyError)) throw e;
+            if (this.emptySkipped++ < 10) this.srv.log.warning(`rdbLoadObject skipping empty key: ${key}`);
+            this.expire = -1;
+            continue;
+          }
           const expire = this.expire;
           this.expire = -1;
           if (this.opts.dropExpired && expire !== -1 && expire < this.now) result.keysExpired++;
