@@ -350,7 +350,6 @@ export class Server implements KeyspaceHooks {
     if (this.tracking.bcastPending) this.tracking.broadcast();
     this.flush(c);
     if (this.pendingFlush.size !== 0) this.flushPending();
-    for (let i = 0; i < this.cronJobs.length; i++) this.cronJobs[i]();
   }
 
   /** Run every complete command buffered for the client. */
@@ -483,6 +482,7 @@ export class Server implements KeyspaceHooks {
     if (this.tracking.bcastPending) this.tracking.broadcast();
     if (this.outputBacklog.size !== 0) outputBufferCron(this);
     if (this.pendingFlush.size !== 0) this.flushPending();
+    for (let i = 0; i < this.cronJobs.length; i++) this.cronJobs[i]();
   }
 
   /** Send the pub/sub messages queued during the event that just ended. */
