@@ -30,6 +30,7 @@ import { functionCommands } from '../scripting/functions/commands';
 // DEBUG subcommands registered by other layers (commands/debug-ext.ts)
 import '../persistence/digest';
 import { dumpCommands } from '../persistence/dump-commands';
+import { migrateCommands } from '../persistence/migrate';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -59,4 +60,5 @@ export const commandFamilies: CommandSpec[][] = [
   functionCommands,
   persistenceCommands,
   dumpCommands,
+  migrateCommands,
 ];

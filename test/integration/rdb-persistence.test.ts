@@ -266,4 +266,31 @@ describe('RDB persistence', () => {
       await exited;
     }
   }, 60000);
+
+  it('tredis-check-rdb reports a good dump and names the offset of a bad one', async () => {
+    const dir = tmpDir();
+    const t = await start('tredis', dir);
+    const c = await RawClient.connect(t.port);
+    await populate(c);
+    expect(await c.cmd('SAVE')).toBe('+OK\r\n');
+    c.close();
+    await stop(t);
+    const file = path.join(dir, 'dump.rdb');
+    const check = (f: string) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(__dirname, '..', '..', 'dist', 'check-rdb.js'), f], { stdio: 'pipe' });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.once('exit', (code) => resolve({ code, out }));
+      });
+    const good = await check(file);
+    expect(good.code).toBe(0);
+    expect(good.out).toContain('\\o/ RDB looks OK! \\o/');
+    expect(good.out).toContain('[info] 8 keys read');
+    const bytes = fs.readFileSync(file);
+    fs.writeFileSync(file, bytes.subarray(0, bytes.length - 20));
+    const bad = await check(file);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/--- RDB ERROR DETECTED ---\n\[offset \d+\] /);
+  }, 30000);
 });
