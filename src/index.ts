@@ -16,6 +16,7 @@ import { applyConfig, buildSettings, configFromDirectives, DirectiveValue, write
 import { Config } from './config';
 import { REDIS_VERSION, TREDIS_VERSION } from './version';
 import { logBanner } from './server/banner';
+import { installAof } from './persistence/aof';
 
 export interface RunningServer {
   port: number;
@@ -66,6 +67,8 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
     settings.logfile,
   );
   log.warning('Server initialized');
+  // appendonly yes: the dataset comes from the AOF (loadDataFromDisk); a bad AOF stops the start (logged)
+  installAof(server).startup();
   await server.listen();
   writePidfile(settings.pidfile);
   log.notice('Ready to accept connections');

@@ -76,6 +76,12 @@ async function main(argv: string[]): Promise<void> {
     const log = running.server.log;
     log.warning(`Received ${sig} scheduling shutdown...`);
     log.warning('User requested shutdown...');
+    // the AOF written and fsynced (persistence/aof); a first rewrite still running keeps the server up
+    if (running.server.aof !== null && !running.server.aof.prepareForShutdown(false)) {
+      log.warning('Errors trying to shut down the server. Check the logs for more information.');
+      stopping = false;
+      return;
+    }
     // No RDB persistence yet: a signal still stops the server (Redis would
     // refuse to exit when its final save fails, which here would be always).
     if (cfg.values.save.length > 0) log.warning('Save points are configured but tredis has no RDB persistence yet: nothing saved.');

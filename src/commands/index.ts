@@ -25,6 +25,7 @@ import { transactionCommands } from '../tx/transaction';
 import { pubsubCommands } from '../pubsub/commands';
 import { scriptingCommands } from '../scripting/commands';
 import { functionCommands } from '../scripting/functions/commands';
+import { aofCommands } from '../persistence/aof';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -52,4 +53,5 @@ export const commandFamilies: CommandSpec[][] = [
   pubsubCommands,
   scriptingCommands,
   functionCommands,
+  aofCommands,
 ];

@@ -15,6 +15,7 @@ import type { LatencyHistogram } from '../server/histogram';
 import { clock } from '../server/clock';
 import { REDIS_VERSION, TREDIS_VERSION } from '../version';
 import { clientInfoHooks } from './client';
+import { aofInfoLines } from '../persistence/aof';
 import { bytesToHuman, configValue, fixed2 } from './shared';
 
 type InfoLines = string[];
@@ -195,18 +196,8 @@ function persistenceSection(srv: Server): InfoLines {
     'rdb_last_cow_size:0',
     'rdb_last_load_keys_expired:0',
     'rdb_last_load_keys_loaded:0',
-    `aof_enabled:${srv.settings.appendonly ? 1 : 0}`,
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
-    'aof_last_cow_size:0',
-    'module_fork_in_progress:0',
-    'module_fork_last_cow_size:0',
+    // aof_enabled ... module_fork_last_cow_size, then aof_current_size ... when appendonly is yes
+    ...aofInfoLines(srv),
   ];
 }
 

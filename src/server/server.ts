@@ -27,6 +27,7 @@ import { ReaderLimits } from '../protocol/reader';
 import { Err } from '../protocol/errors';
 import { REDIS_VERSION } from '../version';
 import type { Config } from '../config';
+import type { Aof } from '../persistence/aof/aof';
 
 /** The fixed read buffer shared by all sockets (reads are processed synchronously). */
 const READ_BUFFER = Buffer.alloc(64 * 1024);
@@ -89,6 +90,15 @@ export class Server implements KeyspaceHooks {
   busyScript: string | null = null;
   /** DEBUG SET-ACTIVE-EXPIRE 0|1: while false, active expiry (store/expire.ts) does nothing. */
   activeExpireEnabled = true;
+  /**
+   * The append-only file (persistence/aof), set at startup. Replies wait for
+   * the commands it holds (`aof.pending`): flush() writes them first, and a
+   * read event that finds them leaves its replies to the end of the
+   * event-loop turn, when one write (and one fsync under appendfsync always)
+   * covers every command of the turn, as Redis writes the AOF in beforeSleep
+   * before writing to clients.
+   */
+  aof: Aof | null = null;
   private netServers: net.Server[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private cronLoops = 0;
@@ -166,7 +176,7 @@ export class Server implements KeyspaceHooks {
   }
 
   expireAllowed(): boolean {
-    return true;
+    return !this.keyspace.loading;
   }
 
   // ---- propagation ----
@@ -176,6 +186,8 @@ export class Server implements KeyspaceHooks {
 
   /** Feed a write, in its deterministic form, to the AOF and replicas. */
   propagate(dbid: number, argv: string[]): void {
+    // commands run while the AOF loads are not propagated (shouldPropagate)
+    if (this.keyspace.loading) return;
     if (this.propagationUnit !== null) {
       this.propagationUnit.push([dbid, argv]);
       return;
@@ -340,7 +352,10 @@ export class Server implements KeyspaceHooks {
     if (transient) c.reader.release(READ_BUFFER.buffer);
     // BCAST invalidations go out once per event, after the replies (Redis's beforeSleep)
     if (this.tracking.bcastPending) this.tracking.broadcast();
-    this.flush(c);
+    // AOF data waiting: the reply leaves after the turn's AOF write (see `aof`)
+    const aof = this.aof;
+    if (aof !== null && aof.pending) aof.hold(c);
+    else this.flush(c);
     if (this.pendingFlush.size !== 0) this.flushPending();
   }
 
@@ -385,6 +400,9 @@ export class Server implements KeyspaceHooks {
       return;
     }
     if (r.len > 0) {
+      // no reply leaves before the AOF has the commands it may depend on
+      const aof = this.aof;
+      if (aof !== null && aof.pending) aof.writeNow();
       const chunk = r.take();
       this.stats.netOutput += chunk.length;
       this.stats.writesProcessed++;
@@ -474,6 +492,7 @@ export class Server implements KeyspaceHooks {
     if (this.tracking.bcastPending) this.tracking.broadcast();
     if (this.outputBacklog.size !== 0) outputBufferCron(this);
     if (this.pendingFlush.size !== 0) this.flushPending();
+    if (this.aof !== null) this.aof.cron();
   }
 
   /** Send the pub/sub messages queued during the event that just ended. */
@@ -505,6 +524,8 @@ export class Server implements KeyspaceHooks {
     this.shuttingDown = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
     for (const c of [...this.clients.values()]) this.closeClient(c);
+    // the AOF's last commands written and synced, its file closed
+    this.aof?.close();
     await Promise.all(this.netServers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.netServers = [];
     if (this.settings.unixsocket) {
