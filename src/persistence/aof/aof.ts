@@ -148,9 +148,7 @@ export class Aof {
         this.curTimestamp = now;
       }
     }
-    // MULTI and EXEC carry no db: SELECT goes inside the transaction, before its first command
-    const txMark = argv.length === 1 && (argv[0] === 'MULTI' || argv[0] === 'EXEC');
-    if (!txMark && dbid !== this.selectedDb) {
+    if (dbid !== this.selectedDb) {
       b.bulks(['SELECT', String(dbid)]);
       this.selectedDb = dbid;
     }

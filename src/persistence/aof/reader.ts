@@ -124,7 +124,7 @@ export class AofReader {
       if (typeof len !== 'number') return this.fail(len, itemStart);
       if (this.pos + len + 2 > this.size || !this.fill(len + 2)) {
         const got = Math.max(0, Math.min(len, this.size - this.pos));
-        return { kind: 'truncated', reason: `Expected to read ${len} bytes, got ${got} bytes`, at: itemStart };
+        return { kind: 'truncated', reason: `Expected to read ${len + 2} bytes, got ${got} bytes`, at: itemStart };
       }
       const off = this.pos - this.bufStart;
       if (this.buf[off + len] !== 13 || this.buf[off + len + 1] !== 10) {
