@@ -27,7 +27,7 @@ export interface Proc {
   child: ChildProcess;
   /** Exit code (null when killed by a signal). */
   exited: Promise<number | null>;
-  /** The server's log so far. */
+  /** What the server logged since this start. */
   log(): string;
 }
 
@@ -52,7 +52,9 @@ export async function startProc(kind: Kind, dir: string, args: string[] = []): P
       r(code);
     }),
   );
-  const proc: Proc = { kind, port, dir, child, exited, log: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '') };
+  // this run's part of the log (a test restarts servers on the same directory)
+  const from = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
+  const proc: Proc = { kind, port, dir, child, exited, log: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile).subarray(from).toString('utf8') : '') };
   const deadline = Date.now() + 20000;
   while (!done) {
     try {
