@@ -547,7 +547,9 @@ describe('DEBUG', () => {
       err("ERR unknown subcommand or wrong number of arguments for 'object'. Try DEBUG HELP."),
     );
     const help = await r.cmd('DEBUG', 'HELP');
-    expect(help.startsWith('*19\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+LOG <message>\r\n')).toBe(true);
+    expect(help.startsWith('*21\r\n+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n+LOG <message>\r\n')).toBe(true);
+    // registered by persistence/aof
+    expect(help).toContain('+LOADAOF\r\n+    Flush the AOF buffers on disk and reload the AOF in memory.\r\n');
     expect(help).toContain('+SLEEP <seconds>\r\n+    Stop the server for <seconds>. Decimals allowed.\r\n');
     expect(help).toContain('+PROTOCOL <type>\r\n+    Reply with a test value of the specified type. <type> can be: string,\r\n');
   });
