@@ -91,12 +91,11 @@ export class Server implements KeyspaceHooks {
   /** DEBUG SET-ACTIVE-EXPIRE 0|1: while false, active expiry (store/expire.ts) does nothing. */
   activeExpireEnabled = true;
   /**
-   * The append-only file (persistence/aof), set at startup. Replies wait for
-   * the commands it holds (`aof.pending`): flush() writes them first, and a
-   * read event that finds them leaves its replies to the end of the
-   * event-loop turn, when one write (and one fsync under appendfsync always)
-   * covers every command of the turn, as Redis writes the AOF in beforeSleep
-   * before writing to clients.
+   * The append-only file (persistence/aof), set at startup. While it holds
+   * commands not yet written (`aof.pending`), flush() leaves replies to the
+   * end of the event-loop turn, when one write (and one fsync under
+   * appendfsync always) covers every command of the turn, as Redis writes
+   * the AOF in beforeSleep before writing to clients.
    */
   aof: Aof | null = null;
   private netServers: net.Server[] = [];
@@ -352,10 +351,7 @@ export class Server implements KeyspaceHooks {
     if (transient) c.reader.release(READ_BUFFER.buffer);
     // BCAST invalidations go out once per event, after the replies (Redis's beforeSleep)
     if (this.tracking.bcastPending) this.tracking.broadcast();
-    // AOF data waiting: the reply leaves after the turn's AOF write (see `aof`)
-    const aof = this.aof;
-    if (aof !== null && aof.pending) aof.hold(c);
-    else this.flush(c);
+    this.flush(c);
     if (this.pendingFlush.size !== 0) this.flushPending();
   }
 
@@ -399,10 +395,10 @@ export class Server implements KeyspaceHooks {
       if (c.closeAsap) this.closeClient(c);
       return;
     }
+    // no reply leaves before the AOF has the commands it may depend on: it waits for the turn's write (see `aof`)
+    const aof = this.aof;
+    if (aof !== null && aof.pending && r.len > 0) return aof.hold(c);
     if (r.len > 0) {
-      // no reply leaves before the AOF has the commands it may depend on
-      const aof = this.aof;
-      if (aof !== null && aof.pending) aof.writeNow();
       const chunk = r.take();
       this.stats.netOutput += chunk.length;
       this.stats.writesProcessed++;

@@ -9,9 +9,9 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, test } from 'vitest';
-import { RawClient, sleep } from '../helpers';
-import { CHECK_AOF, copyDir, Data, dumpDataset, Kind, Proc, query, REDIS_BIN, shutdown, startProc, tempDir } from '../integration/aof-helpers';
+import { describe, expect, test } from 'vitest';
+import { RawClient } from '../helpers';
+import { CHECK_AOF, copyDir, Data, dumpDataset, infoField, Kind, Proc, REDIS_BIN, shutdown, startProc, useTempDirs, waitRewrite } from '../integration/aof-helpers';
 
 /** A dump with the value after each group's "entries-read" and "lag" replaced. */
 function maskEntriesRead(d: Record<string, Data>): unknown {
@@ -117,35 +117,22 @@ async function runAll(port: number, cmds: string[][]): Promise<void> {
   }
 }
 
-async function info(port: number, field: string): Promise<string> {
+async function rewriteAndWait(port: number): Promise<void> {
   const c = await RawClient.connect(port);
   try {
-    const text = (await query(c, 'INFO', 'persistence')) as string;
-    const m = new RegExp(`^${field}:(.*)$`, 'm').exec(text);
-    return m ? m[1].trim() : '';
+    const before = Number(await infoField(c, 'aof_rewrites'));
+    expect(await c.cmd('BGREWRITEAOF')).toBe('+Background append only file rewriting started\r\n');
+    await waitRewrite(c, before + 1);
   } finally {
     c.close();
   }
-}
-
-async function rewriteAndWait(port: number): Promise<void> {
-  const before = Number(await info(port, 'aof_rewrites'));
-  const c = await RawClient.connect(port);
-  expect(await c.cmd('BGREWRITEAOF')).toBe('+Background append only file rewriting started\r\n');
-  c.close();
-  for (let i = 0; i < 500; i++) {
-    if (Number(await info(port, 'aof_rewrites')) > before && (await info(port, 'aof_rewrite_in_progress')) === '0') return;
-    await sleep(20);
-  }
-  throw new Error('rewrite did not finish');
 }
 
 const AOF_ARGS = ['--appendonly', 'yes', '--aof-use-rdb-preamble', 'no', '--appendfsync', 'always'];
 
 /** Write the dataset on `from` (base by BGREWRITEAOF, then more in the incr file), load the dir in `to`. */
 async function roundTrip(from: Kind, to: Kind): Promise<void> {
-  const dir = tempDir(`${from}-to-${to}`);
-  procs.push(dir);
+  const dir = newDir(`${from}-to-${to}`);
   const a = await startProc(from, dir, AOF_ARGS);
   const cmds = datasetCommands();
   // everything but the last few commands goes into the base (streams with groups and PELs, TTLs...)
@@ -159,8 +146,7 @@ async function roundTrip(from: Kind, to: Kind): Promise<void> {
   expect(files).toEqual(['appendonly.aof.2.base.aof', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
   expect(fs.statSync(path.join(dir, 'appendonlydir', 'appendonly.aof.2.incr.aof')).size).toBeGreaterThan(0);
   // the same files loaded by the other server and, as the reference, by the writer itself
-  const selfDir = tempDir(`${from}-self`);
-  procs.push(selfDir);
+  const selfDir = newDir(`${from}-self`);
   copyDir(path.join(dir, 'appendonlydir'), path.join(selfDir, 'appendonlydir'));
   const b = await startProc(to, dir, ['--appendonly', 'yes']);
   const self = await startProc(from, selfDir, ['--appendonly', 'yes']);
@@ -195,10 +181,7 @@ function hasRedisCheckAof(): boolean {
   }
 }
 
-const procs: string[] = [];
-afterEach(() => {
-  for (const d of procs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
+const newDir = useTempDirs();
 
 describe.skipIf(!REDIS_BIN)('AOF interchange with Redis 7.0', () => {
   test('an appendonlydir written by tredis loads in redis-server with identical contents', async () => {
@@ -212,8 +195,7 @@ describe.skipIf(!REDIS_BIN)('AOF interchange with Redis 7.0', () => {
   test('the same commands give byte-identical incr files (SELECT, MULTI/EXEC, scripts, PEXPIREAT...)', async () => {
     const incr: Record<string, Buffer> = {};
     for (const kind of ['redis', 'tredis'] as Kind[]) {
-      const dir = tempDir(`bytes-${kind}`);
-      procs.push(dir);
+      const dir = newDir(`bytes-${kind}`);
       const p: Proc = await startProc(kind, dir, AOF_ARGS);
       await runAll(p.port, deterministicCommands());
       await shutdown(p);

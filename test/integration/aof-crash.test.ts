@@ -13,20 +13,11 @@ import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { RawClient, sleep } from '../helpers';
-import { CHECK_AOF, kill9, query, shutdown, startProc, tempDir } from './aof-helpers';
+import { CHECK_AOF, kill9, query, shutdown, startProc, useTempDirs } from './aof-helpers';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-function newDir(tag: string): string {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-}
+const newDir = useTempDirs();
 
 /**
  * A writer: SET w<id>:<seq> <seq>, pipelined `depth` at a time; `acked`

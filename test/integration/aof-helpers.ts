@@ -9,6 +9,7 @@ import { spawn, ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { RawClient, sleep } from '../helpers';
 import { freePort } from '../ports';
 import { findRedisServer } from '../redis-server';
@@ -33,6 +34,35 @@ export interface Proc {
 
 export function tempDir(tag: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `tredis-aof-${tag}-`));
+}
+
+/** A maker of temp directories removed after the file's tests (registers an afterAll hook). */
+export function useTempDirs(): (tag: string) => string {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  return (tag) => {
+    const d = tempDir(tag);
+    dirs.push(d);
+    return d;
+  };
+}
+
+/** One field of INFO persistence ('<missing>' when absent). */
+export async function infoField(c: RawClient, field: string): Promise<string> {
+  const text = (await query(c, 'INFO', 'persistence')) as string;
+  const m = new RegExp(`^${field}:(.*)$`, 'm').exec(text);
+  return m ? m[1].trim() : '<missing>';
+}
+
+/** Wait until `rewrites` AOF rewrites have been started and none is running. */
+export async function waitRewrite(c: RawClient, rewrites: number): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (Number(await infoField(c, 'aof_rewrites')) >= rewrites && (await infoField(c, 'aof_rewrite_in_progress')) === '0') return;
+    await sleep(10);
+  }
+  throw new Error('rewrite did not finish');
 }
 
 /**

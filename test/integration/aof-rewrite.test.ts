@@ -10,19 +10,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
-import { afterAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { RawClient, sleep, startTredis, waitFor, type Running } from '../helpers';
-import { dumpDataset, query, REDIS_BIN, shutdown, startProc, tempDir } from './aof-helpers';
+import { dumpDataset, infoField, query, REDIS_BIN, shutdown, startProc, useTempDirs, waitRewrite as rewriteDone } from './aof-helpers';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-function newDir(tag: string): string {
-  const d = tempDir(tag);
-  dirs.push(d);
-  return d;
-}
+const newDir = useTempDirs();
 
 const AOF = { appendonly: 'yes', 'aof-use-rdb-preamble': 'no', 'enable-debug-command': 'yes' };
 
@@ -40,20 +32,6 @@ function manifest(dir: string): string {
 
 function files(dir: string): string[] {
   return fs.readdirSync(path.join(dir, 'appendonlydir')).sort();
-}
-
-async function infoField(c: RawClient, field: string): Promise<string> {
-  const text = (await query(c, 'INFO', 'persistence')) as string;
-  const m = new RegExp(`^${field}:(.*)$`, 'm').exec(text);
-  return m ? m[1].trim() : '<missing>';
-}
-
-async function rewriteDone(c: RawClient, rewrites: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    if (Number(await infoField(c, 'aof_rewrites')) >= rewrites && (await infoField(c, 'aof_rewrite_in_progress')) === '0') return;
-    await sleep(10);
-  }
-  throw new Error('rewrite did not finish');
 }
 
 describe('BGREWRITEAOF', () => {

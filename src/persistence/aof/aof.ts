@@ -74,8 +74,9 @@ export class Aof {
   currentSize = 0;
   /** Size when the last rewrite ended or the files were loaded (aof_rewrite_base_size). */
   baseSize = 0;
-  /** Bytes known to be on disk (aof_fsync_offset). */
-  private fsyncedSize = 0;
+  /** Writes to the file so far, and how many of them an fsync is known to cover (Redis's aof_fsync_offset). */
+  private writes = 0;
+  private syncedWrites = 0;
   private lastFsync = 0;
   private fsyncsInFlight = 0;
   private writeFailed: string | null = null;
@@ -208,6 +209,7 @@ export class Aof {
     }
     b.reset();
     this.currentSize += len;
+    this.writes++;
     if (this.writeFailed !== null) {
       this.srv.log.warning('AOF write error looks solved, Redis can write again.');
       this.writeFailed = null;
@@ -219,7 +221,7 @@ export class Aof {
         this.srv.log.warning(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(e)}. Exiting...`);
         process.exit(1);
       }
-      this.fsyncedSize = this.currentSize;
+      this.syncedWrites = this.writes;
       this.lastFsync = clock.ms;
     } else {
       this.maybeBackgroundFsync();
@@ -254,10 +256,10 @@ export class Aof {
 
   /** appendfsync everysec: fsync in the thread pool when a second has passed since the last one. */
   private maybeBackgroundFsync(): void {
-    if (this.fsyncPolicy !== 'everysec' || this.fd < 0 || this.fsyncedSize === this.currentSize) return;
+    if (this.fsyncPolicy !== 'everysec' || this.fd < 0 || this.syncedWrites === this.writes) return;
     if (this.fsyncsInFlight !== 0 || clock.ms - this.lastFsync < 1000) return;
     const fd = this.fd;
-    const target = this.currentSize;
+    const target = this.writes;
     this.fsyncsInFlight++;
     this.lastFsync = clock.ms;
     fs.fdatasync(fd, (err) => {
@@ -267,7 +269,7 @@ export class Aof {
         this.srv.log.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
       } else {
         this.fsyncFailed = false;
-        if (fd === this.fd && target > this.fsyncedSize) this.fsyncedSize = target;
+        if (fd === this.fd && target > this.syncedWrites) this.syncedWrites = target;
       }
     });
   }
@@ -288,7 +290,7 @@ export class Aof {
     if (this.fd < 0) return true;
     try {
       fs.fdatasyncSync(this.fd);
-      this.fsyncedSize = this.currentSize;
+      this.syncedWrites = this.writes;
       this.lastFsync = clock.ms;
       return true;
     } catch (e) {
@@ -461,7 +463,6 @@ export class Aof {
     if (r.status === LoadStatus.Ok || r.status === LoadStatus.Truncated || r.status === LoadStatus.Empty) {
       this.currentSize = r.totalSize;
       this.baseSize = r.baseSize;
-      this.fsyncedSize = r.totalSize;
     }
     return r.status;
   }
@@ -477,7 +478,7 @@ export class Aof {
     const m = this.manifest;
     const hadIncr = m.incrs.length !== 0;
     if (m.base === null && !hadIncr) {
-      const base = m.newBase(this.appendfilename, false);
+      const base = m.newBase(this.appendfilename, this.baseIsRdb());
       this.writeBaseNow(base.name);
       log.notice(`Creating AOF base file ${base.name} on server start`);
     }
@@ -509,6 +510,17 @@ export class Aof {
     }
     if (writer.error) throw new AofError(`cannot write the AOF base: ${strerror(writer.error)}`);
     fs.renameSync(tmp, this.filePath(name));
+  }
+
+  /**
+   * Whether base files are written in RDB format (aof-use-rdb-preamble).
+   * TODO(rdb writer): `this.cfg('aof-use-rdb-preamble', true)` once the RDB
+   * file writer (rdb/file.ts) is on this branch, with AofBaseWriter's place
+   * taken by it in writeBaseNow() and startRewrite(); until then every base
+   * is written as commands (`.base.aof`), which Redis loads as well.
+   */
+  private baseIsRdb(): boolean {
+    return false;
   }
 
   private timestampNow(): number | null {
@@ -621,7 +633,7 @@ export class Aof {
     this.rewrite = null;
     log.notice('Background AOF rewrite terminated with success');
     const m = this.manifest.clone();
-    const base = m.newBase(this.appendfilename, false);
+    const base = m.newBase(this.appendfilename, this.baseIsRdb());
     try {
       fs.renameSync(this.filePath(job.tmpName), this.filePath(base.name));
     } catch (e) {
@@ -668,7 +680,6 @@ export class Aof {
     const incr = m.incrs.length ? this.fileSize(m.incrs[m.incrs.length - 1].name) : 0;
     this.currentSize = this.fileSize(base.name) + incr;
     this.baseSize = this.currentSize;
-    this.fsyncedSize = Math.min(this.fsyncedSize, this.currentSize);
     this.rewriteCleanup(job, true);
     log.notice('Background AOF rewrite finished successfully');
   }
@@ -848,6 +859,16 @@ export class Aof {
       if (this.writeFailed !== null || this.pending) this.writeNow();
       else this.maybeBackgroundFsync();
     }
+  }
+
+  /**
+   * The -MISCONF error writes deserve while the last write to the AOF failed
+   * (writeCommandsDeniedByDiskError), null otherwise. For the dispatcher's
+   * disk-error gate (stop-writes-on-bgsave-error's) to answer with.
+   */
+  get misconf(): string | null {
+    if (this.state === AofState.Off || this.writeFailed === null) return null;
+    return `MISCONF Errors writing to the AOF file: ${this.writeFailed}`;
   }
 
   // ------------------------------------------------------------ INFO
