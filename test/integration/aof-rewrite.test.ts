@@ -221,6 +221,8 @@ describe('CONFIG SET appendonly, DEBUG LOADAOF, SHUTDOWN', () => {
     c.close();
     await shutdown(p);
     expect(p.log()).toMatch(/User requested shutdown\.\.\.\n.*Calling fsync\(\) on the AOF file\.\n/);
+    // DEBUG LOADAOF itself is not written to the AOF
+    expect(fs.readFileSync(path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1')).not.toMatch(/loadaof/i);
   }, 30_000);
 });
 

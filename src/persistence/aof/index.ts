@@ -60,6 +60,8 @@ function debugLoadAof(c: Client): void {
   // Redis exits here; an embedded server reports it instead (README: known differences)
   if (st !== LoadStatus.Ok && st !== LoadStatus.Empty && st !== LoadStatus.NotExist) return c.error(AofErr.loadFailed);
   srv.keyspace.dirty = 0;
+  // the reload is no write to propagate (Redis's dirty going down)
+  c.preventPropagate = true;
   srv.log.warning('Append Only File loaded by DEBUG LOADAOF');
   c.reply.ok();
 }
