@@ -7,8 +7,8 @@
  * changes, and `#TS:` annotations under aof-timestamp-enabled); the buffer
  * is written to the current incr file once per event-loop turn, before the
  * replies of that turn leave (Redis's flushAppendOnlyFile in beforeSleep):
- * the server holds the replies of a read event that found AOF data waiting
- * (Server.replyGate) and sends them from a setImmediate after the write.
+ * Server.flush() holds any reply that finds AOF data waiting, and they are
+ * sent from a setImmediate after the write.
  * `appendfsync always` fsyncs that write before the replies go, so one
  * fsync covers every command of the turn (group commit); `everysec`
  * fsyncs at most once a second in libuv's thread pool, off the event loop;
@@ -93,7 +93,7 @@ export class Aof {
   consecutiveFailures = 0;
   private nextRetry = 0;
 
-  /** Clients whose replies wait for this turn's write (Server.replyGate). */
+  /** Clients whose replies wait for this turn's write (Server.flush()). */
   private readonly held = new Set<Client>();
   private turnScheduled = false;
 
@@ -103,8 +103,6 @@ export class Aof {
    * The RDB layer sets it.
    */
   otherJobActive: () => boolean = () => false;
-  /** A test hook: called with each rewrite's job before the snapshot starts. */
-  onRewriteStart: ((tmpPath: string) => void) | null = null;
 
   constructor(readonly srv: Server) {}
 
@@ -160,7 +158,7 @@ export class Aof {
     }
   };
 
-  /** Server.replyGate: leave c's reply to the end of this turn, after the write. */
+  /** Server.flush() found AOF data waiting: c's reply leaves at the end of this turn, after the write. */
   hold(c: Client): void {
     this.held.add(c);
     this.scheduleTurn();
@@ -612,7 +610,6 @@ export class Aof {
     this.rewrite = job;
     this.rewriteScheduled = false;
     log.notice(`Background append only file rewriting started by pid ${process.pid}`);
-    this.onRewriteStart?.(this.filePath(tmpName));
     startSnapshot(this.srv, writer, (err) => {
       if (job.killed) return;
       if (err) return this.rewriteFailed(job, err);
