@@ -243,6 +243,20 @@ describe('AOF damaged files', () => {
     }
     // nothing was cut
     expect(fs.readFileSync(incr)).toEqual(buf);
+    // tredis-check-aof --fix cuts the file before the bad command (after asking); the server then starts with the first 20 keys
+    const out = execFileSync(process.execPath, [CHECK_AOF, '--fix', path.join(dir, 'appendonlydir', 'appendonly.aof.manifest')], { encoding: 'utf8', input: 'y\n' });
+    expect(out).toContain(`0x${at.toString(16).padStart(16, ' ')}: Expected prefix '*', got: '!'`);
+    expect(out).toContain(`This will shrink the AOF appendonly.aof.1.incr.aof from ${buf.length} bytes, with ${buf.length - at} bytes, to ${at} bytes`);
+    expect(out).toContain('Successfully truncated AOF appendonly.aof.1.incr.aof');
+    expect(fs.statSync(incr).size).toBe(at);
+    const p = await startProc('tredis', dir, ['--appendonly', 'yes', '--aof-load-truncated', 'no']);
+    try {
+      const c = await RawClient.connect(p.port);
+      expect(await query(c, 'DBSIZE')).toBe(20);
+      c.close();
+    } finally {
+      await shutdown(p);
+    }
   }, 60_000);
 
   test('a MULTI without its EXEC at the end is reverted', async () => {
