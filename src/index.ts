@@ -9,6 +9,7 @@
  * `port: 0` picks a free port; the server logs nothing unless `logfile` or
  * `loglevel` is given.
  */
+import { installPersistence } from './persistence/commands';
 import { Server } from './server/server';
 import { createLogger } from './server/log';
 import { commandFamilies } from './commands';
@@ -70,6 +71,13 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
   // appendonly yes: the dataset comes from the AOF (loadDataFromDisk); a bad AOF stops the start (logged)
   installAof(server).startup();
   await server.listen();
+  // the dump in dir/dbfilename, loaded while listening (-LOADING meanwhile); the AOF, when on, by its own layer
+  try {
+    await installPersistence(server, { load: !settings.appendonly });
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
   writePidfile(settings.pidfile);
   log.notice('Ready to accept connections');
   return {

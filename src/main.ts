@@ -82,9 +82,15 @@ async function main(argv: string[]): Promise<void> {
       stopping = false;
       return;
     }
-    // No RDB persistence yet: a signal still stops the server (Redis would
-    // refuse to exit when its final save fails, which here would be always).
-    if (cfg.values.save.length > 0) log.warning('Save points are configured but tredis has no RDB persistence yet: nothing saved.');
+    // with save points set, the final snapshot first; if it fails the server keeps running, as Redis's prepareForShutdown
+    if (cfg.values.save.length > 0 && running.server.shutdownSave) {
+      if (running.server.shutdownSave() !== null) {
+        log.warning("Error trying to save the DB, can't exit.");
+        log.warning('Errors trying to shut down the server. Check the logs for more information.');
+        stopping = false;
+        return;
+      }
+    }
     if (running.server.settings.pidfile) log.notice('Removing the pid file.');
     log.warning('Redis is now ready to exit, bye bye...');
     void running.server.close().then(() => process.exit(0));

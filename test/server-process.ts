@@ -26,11 +26,26 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Start a server without persistence, with `args` added; resolves once it answers PING. */
-export async function startServerProcess(kind: ServerKind, args: string[] = []): Promise<ServerProcess> {
+export interface StartOptions {
+  /** A config file given before the arguments (as `redis-server <file> --opt ...`). */
+  config?: string;
+  /** Leave persistence as the config says (no `--save "" --appendonly no`). */
+  persistence?: boolean;
+  /** Collects what the server writes to stdout and stderr (its log). */
+  output?: string[];
+}
+
+/** Start a server (without persistence unless asked), with `args` added; resolves once it answers PING. */
+export async function startServerProcess(kind: ServerKind, args: string[] = [], opts: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const all = ['--port', String(port), '--save', '', '--appendonly', 'no', ...args];
-  const child = kind === 'tredis' ? spawn(process.execPath, [MAIN, ...all], { stdio: 'ignore' }) : spawn(REDIS_BIN!, all, { stdio: 'ignore' });
+  const all = [...(opts.config ? [opts.config] : []), '--port', String(port), ...(opts.persistence ? [] : ['--save', '', '--appendonly', 'no']), ...args];
+  const stdio = opts.output ? 'pipe' : 'ignore';
+  const child = kind === 'tredis' ? spawn(process.execPath, [MAIN, ...all], { stdio }) : spawn(REDIS_BIN!, all, { stdio });
+  if (opts.output) {
+    const out = opts.output;
+    child.stdout?.on('data', (d: Buffer) => out.push(d.toString()));
+    child.stderr?.on('data', (d: Buffer) => out.push(d.toString()));
+  }
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   const deadline = Date.now() + 10000;
   for (;;) {

@@ -280,9 +280,13 @@ function flushall(c: Client, argv: string[]): void {
   const removed = ks.flushDbs(ks.dbs);
   for (const db of ks.dbs) resetScans(db);
   // Redis 7.0 counts only the keys removed as changes (no extra one), and
-  // forces propagation even when every db was already empty.
+  // forces propagation even when every db was already empty; with save
+  // points it then saves the empty dataset (afterFlushAll).
   ks.dirty += removed;
-  if (removed === 0) c.server.propagate(c.db.id, argv);
+  c.server.afterFlushAll?.();
+  // propagated here, whatever dirty says (a save just reset it)
+  c.server.propagate(c.db.id, argv);
+  c.preventPropagate = true;
   c.reply.ok();
 }
 

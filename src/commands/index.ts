@@ -1,4 +1,6 @@
 /** Every command family, in one list for the registry. */
+import './debug-populate';
+import { persistenceCommands } from '../persistence/commands';
 import type { CommandSpec } from '../server/command';
 import { connectionCommands } from './connection';
 import { stringCommands } from './string';
@@ -25,6 +27,8 @@ import { transactionCommands } from '../tx/transaction';
 import { pubsubCommands } from '../pubsub/commands';
 import { scriptingCommands } from '../scripting/commands';
 import { functionCommands } from '../scripting/functions/commands';
+// DEBUG subcommands registered by other layers (commands/debug-ext.ts)
+import '../persistence/digest';
 import { aofCommands } from '../persistence/aof';
 
 export const commandFamilies: CommandSpec[][] = [
@@ -53,5 +57,6 @@ export const commandFamilies: CommandSpec[][] = [
   pubsubCommands,
   scriptingCommands,
   functionCommands,
+  persistenceCommands,
   aofCommands,
 ];

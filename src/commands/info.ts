@@ -15,7 +15,6 @@ import type { LatencyHistogram } from '../server/histogram';
 import { clock } from '../server/clock';
 import { REDIS_VERSION, TREDIS_VERSION } from '../version';
 import { clientInfoHooks } from './client';
-import { aofInfoLines } from '../persistence/aof';
 import { bytesToHuman, configValue, fixed2 } from './shared';
 
 type InfoLines = string[];
@@ -176,9 +175,42 @@ function memorySection(srv: Server): InfoLines {
   ];
 }
 
+/** The loading_* fields Redis adds while a dump loads. */
+function loadingLines(srv: Server): InfoLines {
+  const l = srv.loading!;
+  const loaded = l.loadedBytes();
+  const elapsed = (Date.now() - l.startedMs) / 1000;
+  const perc = l.totalBytes ? (100 * loaded) / l.totalBytes : 0;
+  const eta = loaded && elapsed ? Math.floor(((l.totalBytes - loaded) * elapsed) / loaded) : 1;
+  return [
+    `loading_start_time:${Math.floor(l.startedMs / 1000)}`,
+    `loading_total_bytes:${l.totalBytes}`,
+    'loading_rdb_used_mem:0',
+    `loading_loaded_bytes:${loaded}`,
+    `loading_loaded_perc:${perc.toFixed(2)}`,
+    `loading_eta_seconds:${eta}`,
+  ];
+}
+
+/** The AOF fields of a server without the AOF layer. */
+const NO_AOF = [
+  'aof_enabled:0',
+  'aof_rewrite_in_progress:0',
+  'aof_rewrite_scheduled:0',
+  'aof_last_rewrite_time_sec:-1',
+  'aof_current_rewrite_time_sec:-1',
+  'aof_last_bgrewrite_status:ok',
+  'aof_rewrites:0',
+  'aof_rewrites_consecutive_failures:0',
+  'aof_last_write_status:ok',
+  'aof_last_cow_size:0',
+  'module_fork_in_progress:0',
+  'module_fork_last_cow_size:0',
+];
+
 function persistenceSection(srv: Server): InfoLines {
   return [
-    'loading:0',
+    `loading:${srv.loading !== null ? 1 : 0}`,
     'async_loading:0',
     'current_cow_peak:0',
     'current_cow_size:0',
@@ -196,8 +228,9 @@ function persistenceSection(srv: Server): InfoLines {
     'rdb_last_cow_size:0',
     'rdb_last_load_keys_expired:0',
     'rdb_last_load_keys_loaded:0',
-    // aof_enabled ... module_fork_last_cow_size, then aof_current_size ... when appendonly is yes
-    ...aofInfoLines(srv),
+    // aof_enabled ... module_fork_last_cow_size, then aof_current_size ... when appendonly is yes (persistence/aof)
+    ...(srv.aof !== null ? srv.aof.infoLines() : NO_AOF),
+    ...(srv.loading !== null ? loadingLines(srv) : []),
   ];
 }
 

@@ -119,15 +119,15 @@ const SHUTDOWN_ON_SIG = [
 
 export const PARAMS = [
   // ---- booleans -------------------------------------------------------
-  { name: 'rdbchecksum', kind: 'bool', default: 'yes', immutable: true, implemented: false },
+  { name: 'rdbchecksum', kind: 'bool', default: 'yes', immutable: true, implemented: true },
   { name: 'daemonize', kind: 'bool', default: 'no', immutable: true, implemented: true },
   { name: 'io-threads-do-reads', kind: 'bool', default: 'no', immutable: true, implemented: false },
   { name: 'always-show-logo', kind: 'bool', default: 'no', immutable: true, implemented: true },
   { name: 'protected-mode', kind: 'bool', default: 'yes', implemented: true },
-  { name: 'rdbcompression', kind: 'bool', default: 'yes', implemented: false },
+  { name: 'rdbcompression', kind: 'bool', default: 'yes', implemented: true },
   { name: 'rdb-del-sync-files', kind: 'bool', default: 'no', implemented: false },
   { name: 'activerehashing', kind: 'bool', default: 'yes', implemented: false },
-  { name: 'stop-writes-on-bgsave-error', kind: 'bool', default: 'yes', implemented: false },
+  { name: 'stop-writes-on-bgsave-error', kind: 'bool', default: 'yes', implemented: true },
   { name: 'set-proc-title', kind: 'bool', default: 'yes', immutable: true, implemented: false },
   { name: 'dynamic-hz', kind: 'bool', default: 'yes', implemented: true },
   { name: 'lazyfree-lazy-eviction', kind: 'bool', default: 'no', implemented: true },

@@ -16,8 +16,16 @@ const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
-/** The hash table: input positions by hash of 3 bytes (0: none; position 0 is never a match, as in liblzf). */
+/**
+ * The hash table: input positions by hash of 3 bytes, as position + `gen`
+ * of the call that stored them. Each call's gen is above every value stored
+ * before, so older entries read as negative positions, no match: the table
+ * behaves as if cleared for each input without 256 KB of clearing per call
+ * (it is, when the generations reach 2^31). Position 0 is never a match, as
+ * in liblzf.
+ */
 const htab = new Int32Array(HSIZE);
+let nextGen = 1;
 
 function slot(h: number): number {
   return ((h >>> (24 - HLOG)) - h * 5) & (HSIZE - 1);
@@ -28,10 +36,25 @@ function slot(h: number): number {
  * null when the output would not fit, as lzf_compress returns 0.
  */
 export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
-  const inLen = input.length;
-  if (inLen === 0 || maxOut <= 0) return null;
+  if (input.length === 0 || maxOut <= 0) return null;
   const out = Buffer.allocUnsafe(maxOut);
-  htab.fill(0);
+  const n = lzfCompressInto(input, input.length, out, maxOut);
+  return n === 0 ? null : out.subarray(0, n);
+}
+
+/**
+ * Compress the first `inLen` bytes of `input` into `out` (at most `maxOut`
+ * bytes); the compressed length, or 0 when it would not fit. No allocation:
+ * the RDB writer compresses every long string through here.
+ */
+export function lzfCompressInto(input: Uint8Array, inLen: number, out: Uint8Array, maxOut: number): number {
+  if (inLen === 0 || maxOut <= 0) return 0;
+  if (nextGen + inLen >= 0x7fffffff) {
+    htab.fill(0);
+    nextGen = 1;
+  }
+  const gen = nextGen;
+  nextGen += inLen + 1;
   const tab = htab;
   const inEnd = inLen;
   const outEnd = maxOut;
@@ -42,8 +65,8 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   while (ip < inEnd - 2) {
     hval = ((hval << 8) | input[ip + 2]) >>> 0;
     const s = slot(hval);
-    const ref = tab[s];
-    tab[s] = ip;
+    const ref = tab[s] - gen;
+    tab[s] = ip + gen;
     let off = 0;
     if (
       ref > 0 &&
@@ -56,7 +79,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       let len = 2;
       let maxlen = inEnd - ip - len;
       if (maxlen > MAX_REF) maxlen = MAX_REF;
-      if (op + 3 + 1 >= outEnd && op - (lit === 0 ? 1 : 0) + 3 + 1 >= outEnd) return null;
+      if (op + 3 + 1 >= outEnd && op - (lit === 0 ? 1 : 0) + 3 + 1 >= outEnd) return 0;
       out[op - lit - 1] = lit - 1; // close the literal run
       if (lit === 0) op--; // an empty run is dropped
       extend: {
@@ -86,13 +109,13 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       ip -= 2;
       hval = (input[ip] << 8) | input[ip + 1];
       hval = ((hval << 8) | input[ip + 2]) >>> 0;
-      tab[slot(hval)] = ip;
+      tab[slot(hval)] = ip + gen;
       ip++;
       hval = ((hval << 8) | input[ip + 2]) >>> 0;
-      tab[slot(hval)] = ip;
+      tab[slot(hval)] = ip + gen;
       ip++;
     } else {
-      if (op >= outEnd) return null;
+      if (op >= outEnd) return 0;
       lit++;
       out[op++] = input[ip++];
       if (lit === MAX_LIT) {
@@ -102,7 +125,7 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
       }
     }
   }
-  if (op + 3 > outEnd) return null;
+  if (op + 3 > outEnd) return 0;
   while (ip < inEnd) {
     lit++;
     out[op++] = input[ip++];
@@ -114,34 +137,41 @@ export function lzfCompress(input: Uint8Array, maxOut: number): Buffer | null {
   }
   out[op - lit - 1] = lit - 1;
   if (lit === 0) op--;
-  return out.subarray(0, op);
+  return op;
 }
 
 /** Decompress `input` into exactly `outLen` bytes; null when it is corrupt or does not fill them. */
 export function lzfDecompress(input: Uint8Array, outLen: number): Buffer | null {
   const out = Buffer.alloc(outLen);
-  const inEnd = input.length;
-  let ip = 0;
+  return lzfDecompressInto(input, 0, input.length, out, outLen) ? out : null;
+}
+
+/**
+ * Decompress input[from, to) into the first `outLen` bytes of `out`; false
+ * when it is corrupt or does not fill exactly that many (CHECK_INPUT).
+ */
+export function lzfDecompressInto(input: Uint8Array, from: number, to: number, out: Uint8Array, outLen: number): boolean {
+  const inEnd = to;
+  let ip = from;
   let op = 0;
   while (ip < inEnd) {
     const ctrl = input[ip++];
     if (ctrl < 32) {
       const n = ctrl + 1;
-      if (op + n > outLen || ip + n > inEnd) return null;
+      if (op + n > outLen || ip + n > inEnd) return false;
       for (let i = 0; i < n; i++) out[op++] = input[ip++];
     } else {
       let len = ctrl >> 5;
       let ref = op - ((ctrl & 0x1f) << 8) - 1;
-      if (ip >= inEnd) return null;
+      if (ip >= inEnd) return false;
       if (len === 7) {
         len += input[ip++];
-        if (ip >= inEnd) return null;
+        if (ip >= inEnd) return false;
       }
       ref -= input[ip++];
-      if (op + len + 2 > outLen || ref < 0) return null;
+      if (op + len + 2 > outLen || ref < 0) return false;
       for (let i = 0; i < len + 2; i++) out[op++] = out[ref++];
     }
   }
-  return op === outLen ? out : null;
+  return op === outLen;
 }
-

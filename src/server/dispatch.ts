@@ -52,10 +52,14 @@ function dispatch(srv: Server, c: Client, argv: string[]): void {
     rejectCommand(srv, c, cmd, Err.noAuth, argv);
     return;
   }
+  // the last background save failed and stop-writes-on-bgsave-error is on: writes (and PING) refused
+  if (srv.diskError !== null && (cmd.has(F.write) || cmd.fullname === 'ping')) return rejectCommand(srv, c, cmd, srv.diskError, argv);
   // RESP2 subscribed mode: only the pub/sub commands, PING, QUIT and RESET
   if (c.pubsub !== null && c.reply.proto === 2 && !SUBSCRIBED_MODE.has(cmd.fullname)) {
     return rejectCommand(srv, c, cmd, Err.onlyPubsubCommands(cmd.fullname), argv);
   }
+  // the dataset is being loaded: only the commands flagged ok-loading
+  if (srv.loading !== null && !cmd.has(F.loading)) return rejectCommand(srv, c, cmd, 'LOADING Redis is loading the dataset in memory', argv);
   // a script is running past busy-reply-threshold: only allow-busy commands
   if (srv.busyScript !== null && !cmd.has(F.allowBusy)) return rejectCommand(srv, c, cmd, srv.busyScript, argv);
   // keep client-side caching's table within tracking-table-max-keys
@@ -99,9 +103,14 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   c.preventPropagate = false;
   const outer = srv.executingClient;
   srv.executingClient = c;
+  // a snapshot in progress must see the reads of write commands (persistence/snapshot.ts)
+  const observed = ks.observers.length !== 0;
+  const outerWrite = ks.inWriteCommand;
+  if (observed) ks.inWriteCommand = cmd.has(F.write);
   const t0 = performance.now();
   cmd.handler!(c, argv);
   const us = (performance.now() - t0) * 1000;
+  if (observed) ks.inWriteCommand = outerWrite;
   srv.executingClient = outer;
   cmd.calls++;
   cmd.usec += us;

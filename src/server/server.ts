@@ -110,6 +110,14 @@ export class Server implements KeyspaceHooks {
    * snapshot was written, else why not. Unset means saving is impossible.
    */
   shutdownSave: (() => string | null) | null = null;
+  /** A dump being loaded (startup): commands without the loading flag get -LOADING; INFO shows the progress. */
+  loading: { startedMs: number; totalBytes: number; loadedBytes: () => number } | null = null;
+  /** Set while writes are refused because saving to disk fails (-MISCONF); null otherwise. */
+  diskError: string | null = null;
+  /** Run by FLUSHALL once the data is gone (persistence: stop a BGSAVE, save the empty dataset). */
+  afterFlushAll: (() => void) | null = null;
+  /** Jobs of other layers run from the cron (save points...). */
+  cronJobs: (() => void)[] = [];
 
   constructor(
     readonly settings: Settings,
@@ -353,6 +361,7 @@ export class Server implements KeyspaceHooks {
     if (this.tracking.bcastPending) this.tracking.broadcast();
     this.flush(c);
     if (this.pendingFlush.size !== 0) this.flushPending();
+    for (let i = 0; i < this.cronJobs.length; i++) this.cronJobs[i]();
   }
 
   /** Run every complete command buffered for the client. */

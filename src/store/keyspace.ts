@@ -54,6 +54,16 @@ export interface KeyspaceHooks {
   activeExpireEnabled?: boolean;
 }
 
+/**
+ * Sees every key before it changes (persistence/snapshot.ts: a save in
+ * progress copies the old value of a key it has not written yet).
+ */
+export interface WriteObserver {
+  beforeWrite(db: Db, key: string): void;
+  /** db is about to be emptied: true when the observer keeps its dict and expires (the db then starts new ones). */
+  takeOver(db: Db): boolean;
+}
+
 export interface KeyspaceStats {
   hits: number;
   misses: number;
@@ -94,6 +104,11 @@ export class Db {
     return this.dict.size;
   }
 
+  /** Before key changes: a running snapshot copies what it has not saved yet. Callers test ks.observers.length first. */
+  beforeWrite(key: string): void {
+    for (const o of this.ks.observers) o.beforeWrite(this, key);
+  }
+
   /** True when the key has an expire in the past (and so is logically gone). */
   isExpired(key: string): boolean {
     if (this.expires.size === 0) return false;
@@ -111,6 +126,7 @@ export class Db {
   }
 
   deleteExpired(key: string): void {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     this.dict.delete(key);
     this.expires.delete(key);
     if (this.exactExpires !== null) this.exactExpires.delete(key);
@@ -127,6 +143,7 @@ export class Db {
    * key (its LFU counter) like Redis's.
    */
   lookup(key: string): Value | undefined {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
     const v = this.dict.get(key);
     if (v !== undefined && this.ks.trackAccess) this.touch(key, v);
@@ -145,6 +162,8 @@ export class Db {
    * access not (EXISTS, TYPE, the TTL family, OBJECT).
    */
   lookupReadNoTouch(key: string): Value | undefined {
+    // write commands that read first (XREADGROUP, XCLAIM...) change what they read
+    if (this.ks.observers.length !== 0 && this.ks.inWriteCommand) this.beforeWrite(key);
     const v = this.expires.size !== 0 && this.expireIfNeeded(key) ? undefined : this.dict.get(key);
     if (v === undefined) {
       this.ks.stats.misses++;
@@ -155,6 +174,7 @@ export class Db {
 
   /** A write access to key before it is replaced (lookupKeyWrite's expiry and access). */
   accessForWrite(key: string): void {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.ks.trackAccess) this.lookup(key);
     else if (this.expires.size !== 0) this.expireIfNeeded(key);
   }
@@ -218,9 +238,16 @@ export class Db {
    * needed to tell only happens when someone listens for it.
    */
   setKey(key: string, value: Value, keepTtl = false): void {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.ks.noSharedIntegers) value = this.own(value);
     if (this.ks.trackAccess) this.stored(key, value, this.dict.get(key));
     this.put(key, value, keepTtl);
+  }
+
+  /** A key read from a dump being loaded into this (empty) db: no events, no checks. */
+  loadKey(key: string, value: Value, expireMs: number): void {
+    this.dict.set(key, value);
+    if (expireMs !== -1) this.setExpire(key, expireMs);
   }
 
   /**
@@ -228,6 +255,7 @@ export class Db {
    * object, so no re-encoding), with the access word srcKey had in src.
    */
   setKeyMoved(key: string, value: Value, src: Db, srcKey: string): void {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.ks.trackAccess) {
       const w = src.access.get(srcKey);
       if (w === undefined) this.access.delete(key);
@@ -248,6 +276,7 @@ export class Db {
 
   /** Replace the value of an existing key, keeping its TTL. */
   overwrite(key: string, value: Value): void {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.ks.noSharedIntegers) value = this.own(value);
     if (this.ks.trackAccess) this.stored(key, value, this.dict.get(key));
     this.dict.set(key, value);
@@ -261,6 +290,7 @@ export class Db {
    * place, once. The caller checked that v is a string.
    */
   editableBytes(key: string, v: Value, capacity = 0): ByteString {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (v instanceof ByteString) return v;
     const bs = ByteString.fromString(stringOf(v)!, capacity);
     this.overwrite(key, bs);
@@ -269,6 +299,7 @@ export class Db {
 
   /** Delete a key (and its TTL). Returns whether it existed. */
   delete(key: string): boolean {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.expires.size !== 0) {
       this.expireIfNeeded(key);
       if (this.expires.delete(key) && this.exactExpires !== null) this.exactExpires.delete(key);
@@ -282,6 +313,7 @@ export class Db {
 
   /** Set the key's expire time (Unix ms); a bigint only where it may be past 2^53. */
   setExpire(key: string, whenMs: number | bigint): void {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (typeof whenMs === 'bigint') {
       const rounded = Number(whenMs);
       if (!Number.isSafeInteger(rounded)) {
@@ -309,6 +341,7 @@ export class Db {
   }
 
   removeExpire(key: string): boolean {
+    if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (!this.expires.delete(key)) return false;
     if (this.exactExpires !== null) this.exactExpires.delete(key);
     return true;
@@ -343,10 +376,18 @@ export class Db {
   flush(): number {
     this.ks.hooks.dbReplaced(this, null);
     const n = this.dict.size;
-    this.dict.clear();
+    let kept = false;
+    for (const o of this.ks.observers) if (o.takeOver(this)) kept = true;
+    if (kept) {
+      // a snapshot still reads the old ones
+      this.dict = new Dict<Value>();
+      this.expires = new Map();
+    } else {
+      this.dict.clear();
+      this.expires.clear();
+    }
     this.access.clear();
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, null);
-    this.expires.clear();
     this.exactExpires = null;
     this.expireCursor = null;
     this.randomCursor = null;
@@ -445,6 +486,10 @@ export class Keyspace {
   /** The access words of the shared integers 0..9999 (created at startup). */
   sharedWords = new Int32Array(SHARED_INTEGERS);
   private policySeen = false;
+  /** Write observers (a snapshot in progress); empty keeps the write path to one length test. */
+  observers: WriteObserver[] = [];
+  /** Set by the dispatcher while observers exist: the running command is a write command. */
+  inWriteCommand = false;
   /** Keys some client is blocked on (server/blocking.ts); 0 keeps the write path check-free. */
   blockedKeyCount = 0;
   /** Set by server/blocking.ts: a key was created or replaced (null: every key of db, SWAPDB). */

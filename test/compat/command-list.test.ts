@@ -15,7 +15,7 @@ const group = (source: Source, names: string[]): [string, Source][] => names.map
 
 const NOT_YET: Map<string, Source> = new Map([
   // #12 persistence (RDB and AOF; DUMP/RESTORE/MIGRATE use the RDB value format)
-  ...group(12, ['save', 'bgsave', 'dump', 'restore', 'migrate']),
+  ...group(12, ['dump', 'restore', 'migrate']),
   // #13 memory accounting
   ...group(13, ['memory', 'memory|doctor', 'memory|help', 'memory|malloc-stats', 'memory|purge', 'memory|stats', 'memory|usage']),
   // #14 ACL

@@ -285,6 +285,49 @@ describe('group commit under appendfsync always', () => {
   }, 30_000);
 });
 
+describe('AOF write errors', () => {
+  test('a failed write (everysec): the replies of that turn still go, later writes get -MISCONF until a retry from the cron succeeds', async () => {
+    const dir = newDir('enospc');
+    const srv = await start(dir, { appendfsync: 'everysec', hz: '100' });
+    // the server runs in this process: make its AOF writes fail for a while
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const nodeFs = require('node:fs') as typeof fs;
+    const realWrite = nodeFs.writeSync;
+    let failing = true;
+    const incrIno = nodeFs.statSync(path.join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof')).ino;
+    nodeFs.writeSync = ((fd: number, ...rest: unknown[]) => {
+      if (failing && nodeFs.fstatSync(fd).ino === incrIno) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      return (realWrite as (...a: unknown[]) => number)(fd, ...rest);
+    }) as typeof nodeFs.writeSync;
+    const c = await RawClient.connect(srv.port);
+    try {
+      expect(await c.cmd('SET', 'a', '1')).toBe('+OK\r\n');
+      expect(await c.cmd('SET', 'b', '2')).toBe('-MISCONF Errors writing to the AOF file: No space left on device\r\n');
+      expect(await c.cmd('PING')).toBe('-MISCONF Errors writing to the AOF file: No space left on device\r\n');
+      expect(await c.cmd('GET', 'a')).toBe('$1\r\n1\r\n');
+      expect(await infoField(c, 'aof_last_write_status')).toBe('err');
+      failing = false;
+      await waitFor(() => logOf(dir).includes('AOF write error looks solved, Redis can write again.'), 5000);
+      await sleep(50);
+      expect(await c.cmd('SET', 'b', '2')).toBe('+OK\r\n');
+      expect(await infoField(c, 'aof_last_write_status')).toBe('ok');
+      expect(logOf(dir)).toContain('Error writing to the AOF file: No space left on device');
+    } finally {
+      nodeFs.writeSync = realWrite;
+      c.close();
+      await srv.close();
+    }
+    const again = await start(dir);
+    try {
+      const c2 = await RawClient.connect(again.port);
+      expect(await query(c2, 'MGET', 'a', 'b')).toEqual(['1', '2']);
+      c2.close();
+    } finally {
+      await again.close();
+    }
+  }, 30_000);
+});
+
 describe('AOF files and options', () => {
   test('aof-timestamp-enabled: #TS annotations in the base and incr files, skipped when loading', async () => {
     const dir = newDir('ts');

@@ -571,15 +571,15 @@ describe('table', () => {
       }
     }
     expect(IMPLEMENTED_PARAMS).toContain('port');
-    expect(IMPLEMENTED_PARAMS).not.toContain('rdbcompression');
+    expect(IMPLEMENTED_PARAMS).not.toContain('rdb-key-save-delay');
   });
   it('conf/tredis.conf loads and only sets defaults or implemented parameters', () => {
     const file = path.join(__dirname, '../../conf/tredis.conf');
     const cfg = Config.load([file], { cwd: dir });
     expect(cfg.values.bind).toEqual(['127.0.0.1']);
     expect(cfg.values.port).toBe(6379);
-    // snapshots are off in the shipped config until RDB persistence lands
-    expect(getOne(cfg, 'save')).toBe('');
+    // Redis's default save points: data survives a restart out of the box
+    expect(getOne(cfg, 'save')).toBe('3600 1 300 100 60 10000');
     expect(cfg.values.appendonly).toBe(false);
     expect(cfg.values.logfile).toBe('');
     expect(cfg.values.dir).toBe(dir);

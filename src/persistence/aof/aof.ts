@@ -32,7 +32,8 @@ import { clock } from '../../server/clock';
 import { fromBinary, strerror } from '../../config/cstr';
 import { Manifest, ManifestError, manifestName, tempIncrName, TEMP_PREFIX, type AofFile } from './manifest';
 import { AofBaseWriter } from './rewrite';
-import { startSnapshot } from './snapshot-standin';
+import { startSnapshot, walkNow, type Snapshot, type SnapshotVisitor } from '../snapshot';
+import { RdbFileWriter } from '../rdb/file';
 import { loadAppendOnlyFiles, LoadStatus } from './load';
 
 export const enum AofState {
@@ -43,11 +44,22 @@ export const enum AofState {
 
 type FsyncPolicy = 'always' | 'everysec' | 'no';
 
+/** What writes a base file: a snapshot visitor, then end() once every key was visited. */
+interface BaseWriter {
+  visitor: SnapshotVisitor;
+  /** The RDB image (aof-use-rdb-preamble yes) or commands. */
+  rdb: boolean;
+  end(): void;
+  /** An incremental sync is still running: wait before the final one. */
+  syncing(): boolean;
+}
+
 /** A rewrite in progress (Redis's AOF child). */
 interface RewriteJob {
   fd: number;
   tmpName: string;
-  writer: AofBaseWriter;
+  writer: BaseWriter;
+  snap: Snapshot | null;
   started: number;
   /** Killed (CONFIG SET appendonly no, SHUTDOWN...): its result is thrown away. */
   killed: boolean;
@@ -80,7 +92,8 @@ export class Aof {
   private lastFsync = 0;
   private fsyncsInFlight = 0;
   private writeFailed: string | null = null;
-  private fsyncFailed = false;
+  /** The last background fsync failed: why (Redis's aof_bio_fsync_status). */
+  private fsyncFailed: string | null = null;
   private lastWriteErrorLog = 0;
   /** `#TS:` annotations: the second of the last one written. */
   private curTimestamp = 0;
@@ -103,6 +116,8 @@ export class Aof {
    * The RDB layer sets it.
    */
   otherJobActive: () => boolean = () => false;
+  /** Called when a write or fsync starts or stops failing (the server's -MISCONF gate is refreshed). */
+  onWriteStatus: (() => void) | null = null;
 
   constructor(readonly srv: Server) {}
 
@@ -211,6 +226,7 @@ export class Aof {
     if (this.writeFailed !== null) {
       this.srv.log.warning('AOF write error looks solved, Redis can write again.');
       this.writeFailed = null;
+      this.onWriteStatus?.();
     }
     if (this.fsyncPolicy === 'always') {
       try {
@@ -245,6 +261,7 @@ export class Aof {
       process.exit(1);
     }
     this.writeFailed = msg;
+    this.onWriteStatus?.();
     // AOF_WRITE_LOG_ERROR_RATE: at most one line every 30 seconds
     if (clock.ms - this.lastWriteErrorLog > 30_000) {
       this.lastWriteErrorLog = clock.ms;
@@ -263,10 +280,14 @@ export class Aof {
     fs.fdatasync(fd, (err) => {
       this.fsyncsInFlight--;
       if (err) {
-        this.fsyncFailed = true;
+        this.fsyncFailed = strerror(err);
+        this.onWriteStatus?.();
         this.srv.log.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
       } else {
-        this.fsyncFailed = false;
+        if (this.fsyncFailed !== null) {
+          this.fsyncFailed = null;
+          this.onWriteStatus?.();
+        }
         if (fd === this.fd && target > this.syncedWrites) this.syncedWrites = target;
       }
     });
@@ -476,8 +497,7 @@ export class Aof {
     const m = this.manifest;
     const hadIncr = m.incrs.length !== 0;
     if (m.base === null && !hadIncr) {
-      const base = m.newBase(this.appendfilename, this.baseIsRdb());
-      this.writeBaseNow(base.name);
+      const base = this.writeBaseNow(m);
       log.notice(`Creating AOF base file ${base.name} on server start`);
     }
     const incr = hadIncr ? m.incrs[m.incrs.length - 1] : m.newIncr(this.appendfilename);
@@ -491,34 +511,45 @@ export class Aof {
     log.notice(`${hadIncr ? 'Opening' : 'Creating'} AOF incr file ${incr.name} on server start`);
   }
 
-  /** The synchronous rewrite of server start (rewriteAppendOnlyFile): the whole dataset into `name`. */
-  private writeBaseNow(name: string): void {
-    const tmp = this.filePath(`temp-rewriteaof-${process.pid}.aof`);
+  /**
+   * The writer of a base file into `fd`: an RDB image (aof-use-rdb-preamble
+   * yes, its aof-base aux field set) or the dataset as commands.
+   */
+  private baseWriter(fd: number, incrementalFsync: boolean): BaseWriter {
+    if (this.cfg('aof-use-rdb-preamble', true)) {
+      const w = new RdbFileWriter(this.srv, (chunk) => writeAll(fd, chunk), {
+        compress: this.cfg('rdbcompression', true),
+        checksum: this.cfg('rdbchecksum', true),
+        aofBase: true,
+      });
+      return { visitor: w, rdb: true, end: () => w.finish(), syncing: () => false };
+    }
     const ts = this.timestampNow();
-    if (ts !== null) this.curTimestamp = ts;
+    const w = new AofBaseWriter(fd, clock.ms, ts, incrementalFsync);
+    return { visitor: w, rdb: false, end: () => w.end(), syncing: () => w.syncing };
+  }
+
+  /** The synchronous rewrite of server start (rewriteAppendOnlyFile): the whole dataset into a new base. */
+  private writeBaseNow(m: Manifest): AofFile {
+    const tmp = this.filePath(`temp-rewriteaof-${process.pid}.aof`);
     const fd = fs.openSync(tmp, 'w', 0o644);
-    const writer = new AofBaseWriter(fd, clock.ms, ts, false);
+    let rdb: boolean;
     try {
-      for (const db of this.srv.keyspace.dbs) {
-        for (const [k, v] of db.dict.entries()) writer.key(db.id, k, v, db.getExpire(k));
-      }
-      writer.finishSync();
+      const w = this.baseWriter(fd, false);
+      rdb = w.rdb;
+      if (!rdb) this.curTimestamp = this.timestampNow() ?? this.curTimestamp;
+      walkNow(this.srv.keyspace, w.visitor);
+      w.end();
+      fs.fsyncSync(fd);
+    } catch (e) {
+      this.srv.log.warning(`Write error writing append only file on disk: ${strerror(e)}`);
+      throw new AofError(`cannot write the AOF base: ${strerror(e)}`);
     } finally {
       fs.closeSync(fd);
     }
-    if (writer.error) throw new AofError(`cannot write the AOF base: ${strerror(writer.error)}`);
-    fs.renameSync(tmp, this.filePath(name));
-  }
-
-  /**
-   * Whether base files are written in RDB format (aof-use-rdb-preamble).
-   * TODO(rdb writer): `this.cfg('aof-use-rdb-preamble', true)` once the RDB
-   * file writer (rdb/file.ts) is on this branch, with AofBaseWriter's place
-   * taken by it in writeBaseNow() and startRewrite(); until then every base
-   * is written as commands (`.base.aof`), which Redis loads as well.
-   */
-  private baseIsRdb(): boolean {
-    return false;
+    const base = m.newBase(this.appendfilename, rdb);
+    fs.renameSync(tmp, this.filePath(base.name));
+    return base;
   }
 
   private timestampNow(): number | null {
@@ -605,20 +636,31 @@ export class Aof {
       this.lastBgrewriteOk = false;
       return false;
     }
-    const writer = new AofBaseWriter(fd, clock.ms, this.timestampNow(), this.cfg('aof-rewrite-incremental-fsync', true));
-    const job: RewriteJob = { fd, tmpName, writer, started: Date.now(), killed: false };
+    const writer = this.baseWriter(fd, this.cfg('aof-rewrite-incremental-fsync', true));
+    const job: RewriteJob = { fd, tmpName, writer, snap: null, started: Date.now(), killed: false };
     this.rewrite = job;
     this.rewriteScheduled = false;
     log.notice(`Background append only file rewriting started by pid ${process.pid}`);
-    startSnapshot(this.srv, writer, (err) => {
+    job.snap = startSnapshot(this.srv.keyspace, writer.visitor, (err) => {
       if (job.killed) return;
       if (err) return this.rewriteFailed(job, err);
-      writer.finish((err2) => {
+      try {
+        writer.end();
+      } catch (e) {
+        return this.rewriteFailed(job, e as Error);
+      }
+      // the file synced off the event loop (after an incremental sync still running), then switched in
+      const sync = (): void => {
         if (job.killed) return;
-        if (err2) return this.rewriteFailed(job, err2);
-        log.notice(`Successfully created the temporary AOF base file ${tmpName}`);
-        this.rewriteDone(job);
-      });
+        if (writer.syncing()) return void setTimeout(sync, 1);
+        fs.fsync(fd, (err2) => {
+          if (job.killed) return;
+          if (err2) return this.rewriteFailed(job, err2);
+          log.notice(`Successfully created the temporary AOF base file ${tmpName}`);
+          this.rewriteDone(job);
+        });
+      };
+      sync();
     });
     return true;
   }
@@ -630,7 +672,7 @@ export class Aof {
     this.rewrite = null;
     log.notice('Background AOF rewrite terminated with success');
     const m = this.manifest.clone();
-    const base = m.newBase(this.appendfilename, this.baseIsRdb());
+    const base = m.newBase(this.appendfilename, job.writer.rdb);
     try {
       fs.renameSync(this.filePath(job.tmpName), this.filePath(base.name));
     } catch (e) {
@@ -714,7 +756,7 @@ export class Aof {
     if (job === null) return;
     this.srv.log.notice(`Killing running AOF rewrite child: ${process.pid}`);
     job.killed = true;
-    job.writer.cancelled = true;
+    job.snap?.cancel();
     try {
       fs.closeSync(job.fd);
     } catch {
@@ -793,6 +835,7 @@ export class Aof {
     this.killRewrite();
     this.buf.reset();
     this.pending = false;
+    this.onWriteStatus?.();
   }
 
   /**
@@ -860,12 +903,13 @@ export class Aof {
 
   /**
    * The -MISCONF error writes deserve while the last write to the AOF failed
-   * (writeCommandsDeniedByDiskError), null otherwise. For the dispatcher's
-   * disk-error gate (stop-writes-on-bgsave-error's) to answer with.
+   * (writeCommandsDeniedByDiskError), null otherwise: the dispatcher's
+   * disk-error gate (srv.diskError) answers with it after an RDB error.
    */
   get misconf(): string | null {
-    if (this.state === AofState.Off || this.writeFailed === null) return null;
-    return `MISCONF Errors writing to the AOF file: ${this.writeFailed}`;
+    const why = this.writeFailed ?? this.fsyncFailed;
+    if (this.state === AofState.Off || why === null) return null;
+    return `MISCONF Errors writing to the AOF file: ${why}`;
   }
 
   // ------------------------------------------------------------ INFO
@@ -882,7 +926,7 @@ export class Aof {
       `aof_last_bgrewrite_status:${this.lastBgrewriteOk ? 'ok' : 'err'}`,
       `aof_rewrites:${this.rewrites}`,
       `aof_rewrites_consecutive_failures:${this.consecutiveFailures}`,
-      `aof_last_write_status:${this.writeFailed === null && !this.fsyncFailed ? 'ok' : 'err'}`,
+      `aof_last_write_status:${this.writeFailed === null && this.fsyncFailed === null ? 'ok' : 'err'}`,
       'aof_last_cow_size:0',
       'module_fork_in_progress:0',
       'module_fork_last_cow_size:0',
@@ -899,6 +943,11 @@ export class Aof {
     }
     return lines;
   }
+}
+
+function writeAll(fd: number, chunk: Buffer): void {
+  let off = 0;
+  while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
 }
 
 function isDir(p: string): boolean {

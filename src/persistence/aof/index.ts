@@ -10,6 +10,8 @@ import { AofErr } from '../../protocol/errors';
 import { updateClock } from '../../server/clock';
 import { Aof, AofError, AofState } from './aof';
 import { LoadStatus } from './load';
+import { rdbSaver } from '../commands';
+import { serverFunctions } from '../../scripting/functions/commands';
 
 export { Aof, AofError, AofState };
 
@@ -22,6 +24,10 @@ export function installAof(srv: Server): Aof {
   const aof = new Aof(srv);
   srv.aof = aof;
   srv.addPropagateSink(aof.feed);
+  // one background job at a time, as Redis's child: a rewrite asked for during a BGSAVE is scheduled
+  aof.otherJobActive = () => rdbSaver(srv).inProgress;
+  // -MISCONF while AOF writes fail (persistence/saving.ts computes the gate for both)
+  aof.onWriteStatus = () => rdbSaver(srv).refreshDiskError();
   // updateAppendonly()
   srv.config?.onChange('appendonly', (_names, cfg) => {
     const on = cfg.values.appendonly;
@@ -48,7 +54,9 @@ function debugLoadAof(c: Client): void {
   const aof = srv.aof;
   if (aof === null) return c.error(AofErr.cantRewrite);
   if (aof.state === AofState.On) aof.writeNow();
+  // emptyData(): the keys and the functions (the AOF loads them again)
   srv.keyspace.flushDbs(srv.keyspace.dbs);
+  serverFunctions(srv).flush();
   try {
     aof.loadManifestFromDisk();
   } catch (e) {
@@ -71,11 +79,5 @@ registerDebug('loadaof', {
   handler: debugLoadAof,
   help: ['LOADAOF', '    Flush the AOF buffers on disk and reload the AOF in memory.'],
 });
-
-/** The AOF lines of INFO persistence (aof_enabled:0 ... when there is no AOF layer). */
-export function aofInfoLines(srv: Server): string[] {
-  if (srv.aof !== null) return srv.aof.infoLines();
-  return new Aof(srv).infoLines();
-}
 
 export const aofCommands: CommandSpec[] = [{ name: 'bgrewriteaof', handler: bgrewriteaof }];

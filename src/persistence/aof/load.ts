@@ -21,7 +21,8 @@ import { Client } from '../../server/client';
 import { updateClock } from '../../server/clock';
 import { strerror } from '../../config/cstr';
 import { queueIfMulti, discardTransaction } from '../../tx/transaction';
-import { loadRdbBuffer } from '../rdb/file';
+import { loadRdbBuffer, type LoadResult as RdbLoadResult } from '../rdb/file';
+import { RdbError } from '../rdb/encoding';
 import { AofReader, startsWithRdb } from './reader';
 import type { Manifest, AofFile } from './manifest';
 import type { Aof } from './aof';
@@ -145,19 +146,30 @@ function loadSingleFile(srv: Server, aof: Aof, f: AofFile, isBase: boolean): Loa
 }
 
 /**
- * A base in RDB format (or an old-style AOF's RDB preamble).
+ * A base in RDB format (or an old-style AOF's RDB preamble), with Redis's
+ * lines. Keys already expired are kept, as Redis loads an AOF preamble
+ * (they expire once the server runs).
  * TODO(rdb): an old-style single-file AOF with an RDB preamble followed by
  * commands needs the loader to say where the RDB image ends.
  */
 function loadRdbFile(srv: Server, f: AofFile, isBase: boolean, buf: Buffer): LoadStatus {
-  srv.log.notice(isBase ? 'Reading RDB base file on AOF loading...' : 'Reading RDB preamble from AOF file...');
+  const log = srv.log;
+  log.notice(isBase ? 'Reading RDB base file on AOF loading...' : 'Reading RDB preamble from AOF file...');
+  let r: RdbLoadResult;
   try {
-    loadRdbBuffer(srv, buf, f.name);
+    r = loadRdbBuffer(srv, buf, { skipChecksum: srv.config?.values.rdbchecksum === false, dropExpired: false, values: {} });
   } catch (e) {
-    srv.log.warning(isBase ? `Error reading the RDB base file ${f.name}, AOF loading aborted` : `Error reading the RDB preamble of the AOF file ${f.name}, AOF loading aborted`);
-    srv.log.warning(`${f.name}: ${(e as Error).message}`);
+    if (e instanceof RdbError) log.warning(`Internal error in RDB reading offset ${e.offset} function at rdb.c:0 -> ${e.reason}`);
+    else log.warning(`${f.name}: ${(e as Error).message}`);
+    log.warning(isBase ? `Error reading the RDB base file ${f.name}, AOF loading aborted` : `Error reading the RDB preamble of the AOF file ${f.name}, AOF loading aborted`);
     return LoadStatus.Failed;
   }
+  const aux = r.aux;
+  if (aux.has('redis-ver')) log.notice(`Loading RDB produced by version ${aux.get('redis-ver')}`);
+  if (aux.has('ctime')) log.notice(`RDB age ${Math.max(0, Math.floor(Date.now() / 1000) - Number(aux.get('ctime')))} seconds`);
+  if (aux.has('used-mem')) log.notice(`RDB memory usage when created ${(Number(aux.get('used-mem')) / 1048576).toFixed(2)} Mb`);
+  if (aux.get('aof-base') === '1') log.notice('RDB is base AOF');
+  log.notice(`Done loading RDB, keys loaded: ${r.keysLoaded}, keys expired: ${r.keysExpired}.`);
   return LoadStatus.Ok;
 }
 

@@ -14,6 +14,8 @@
  *   one. Keys already expired when the rewrite started are left out.
  *
  * Output goes through one growable buffer written to the file every 64 KB.
+ * (With aof-use-rdb-preamble yes the base is an RDB image instead, written
+ * by rdb/file.ts's RdbFileWriter.)
  */
 import fs from 'node:fs';
 import { Reply } from '../../protocol/reply';
@@ -26,7 +28,7 @@ import type { HashValue } from '../../store/hash';
 import type { Stream } from '../../store/stream';
 import { formatId, MAX_ID, ZERO_ID } from '../../store/stream-id';
 import { sortedGroups } from '../../store/stream-groups';
-import type { SnapshotVisitor } from './snapshot-standin';
+import type { SnapshotVisitor } from '../snapshot';
 
 /** AOF_REWRITE_ITEMS_PER_CMD. */
 export const ITEMS_PER_CMD = 64;
@@ -40,11 +42,8 @@ export class AofBaseWriter implements SnapshotVisitor {
   /** Bytes written to the file so far. */
   written = 0;
   private syncedAt = 0;
-  private syncing = false;
-  /** A write failed: the rewrite fails with this. */
-  error: Error | null = null;
-  /** Set when the rewrite is abandoned: keys are no longer written. */
-  cancelled = false;
+  /** An incremental sync is running (aof-rewrite-incremental-fsync). */
+  syncing = false;
 
   constructor(
     private readonly fd: number,
@@ -57,7 +56,6 @@ export class AofBaseWriter implements SnapshotVisitor {
   }
 
   key(dbid: number, key: string, value: Value, expireMs: number): void {
-    if (this.cancelled || this.error !== null) return;
     if (expireMs !== -1 && expireMs < this.now) return;
     const out = this.out;
     if (dbid !== this.selected) {
@@ -181,17 +179,13 @@ export class AofBaseWriter implements SnapshotVisitor {
     }
   }
 
-  /** Write the buffer to the file (and start a background sync every 4 MB). */
+  /** Write the buffer to the file (and start a background sync every 4 MB); a failed write throws (the snapshot fails the rewrite). */
   private writeOut(): void {
     const out = this.out;
-    if (out.len === 0 || this.error !== null) return;
-    try {
-      let off = 0;
-      while (off < out.len) off += fs.writeSync(this.fd, out.buf, off, out.len - off);
-      this.written += out.len;
-    } catch (e) {
-      this.error = e as Error;
-    }
+    if (out.len === 0) return;
+    let off = 0;
+    while (off < out.len) off += fs.writeSync(this.fd, out.buf, off, out.len - off);
+    this.written += out.len;
     out.reset();
     if (this.incrementalFsync && !this.syncing && this.written - this.syncedAt >= AUTOSYNC_BYTES) {
       this.syncing = true;
@@ -203,20 +197,8 @@ export class AofBaseWriter implements SnapshotVisitor {
     }
   }
 
-  /** Write what is left and sync the file before returning (the rewrite of server start). */
-  finishSync(): void {
+  /** Write what is left (the caller syncs the file, once `syncing` is false). */
+  end(): void {
     this.writeOut();
-    if (this.error === null) fs.fsyncSync(this.fd);
-  }
-
-  /** Write what is left and sync the file; `done` once it is on disk (or failed). */
-  finish(done: (err: Error | null) => void): void {
-    this.writeOut();
-    if (this.error !== null) return done(this.error);
-    const sync = () => {
-      if (this.syncing) return setTimeout(sync, 1);
-      fs.fsync(this.fd, (err) => done(err));
-    };
-    sync();
   }
 }

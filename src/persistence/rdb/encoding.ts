@@ -7,7 +7,7 @@
  *
  * Strings are latin1 JS strings (one char per byte), as everywhere in tredis.
  */
-import { lzfCompress, lzfDecompress } from '../lzf';
+import { lzfCompressInto, lzfDecompress, lzfDecompressInto } from '../lzf';
 
 export const RDB_VERSION = 10;
 
@@ -90,6 +90,10 @@ function intEncodable(s: string): number | null {
   return v >= -2147483648 && v <= 2147483647 ? v : null;
 }
 
+/** Scratch buffers for LZF: a string's bytes, and their compressed form. */
+let lzfIn = Buffer.allocUnsafe(4096);
+let lzfOut = Buffer.allocUnsafe(4096);
+
 /** A growable buffer of RDB bytes. */
 export class RdbOut {
   buf: Buffer;
@@ -135,6 +139,13 @@ export class RdbOut {
     this.len += b.length;
   }
 
+  /** Bytes [from, to) of another RdbOut, appended (no view made). */
+  rawFrom(src: RdbOut, from: number, to: number): void {
+    this.ensure(to - from);
+    src.buf.copy(this.buf, this.len, from, to);
+    this.len += to - from;
+  }
+
   /** latin1 bytes as they are, no length. */
   rawString(s: string): void {
     this.ensure(s.length);
@@ -164,14 +175,19 @@ export class RdbOut {
   string(s: string): void {
     const v = intEncodable(s);
     if (v !== null) return this.intString(v);
-    if (this.compress && s.length > 20 && this.lzf(Buffer.from(s, 'latin1'))) return;
+    if (this.compress && s.length > 20) {
+      const n = s.length;
+      if (lzfIn.length < n) lzfIn = Buffer.allocUnsafe(Math.max(n, lzfIn.length * 2));
+      lzfIn.latin1Write(s, 0);
+      if (this.lzf(lzfIn, n)) return;
+    }
     this.length(s.length);
     this.rawString(s);
   }
 
   /** rdbSaveRawString of bytes (never integer-encoded: callers that may hold integers use string()). */
   stringBytes(b: Uint8Array): void {
-    if (this.compress && b.length > 20 && this.lzf(b)) return;
+    if (this.compress && b.length > 20 && this.lzf(b, b.length)) return;
     this.length(b.length);
     this.raw(b);
   }
@@ -202,13 +218,17 @@ export class RdbOut {
     }
   }
 
-  private lzf(b: Uint8Array): boolean {
-    const packed = lzfCompress(b, b.length - 4);
-    if (packed === null) return false;
+  /** The first n bytes of b LZF-compressed, when that saves at least 4 bytes (rdbSaveLzfStringObject). */
+  private lzf(b: Uint8Array, n: number): boolean {
+    if (lzfOut.length < n) lzfOut = Buffer.allocUnsafe(Math.max(n, lzfOut.length * 2));
+    const clen = lzfCompressInto(b, n, lzfOut, n - 4);
+    if (clen === 0) return false;
     this.byte(0xc0 | ENC_LZF);
-    this.length(packed.length);
-    this.length(b.length);
-    this.raw(packed);
+    this.length(clen);
+    this.length(n);
+    this.ensure(clen);
+    lzfOut.copy(this.buf, this.len, 0, clen);
+    this.len += clen;
     return true;
   }
 
@@ -356,10 +376,30 @@ export class RdbIn {
     return this.fail(`Unknown RDB string encoding type ${l.n}`, at);
   }
 
-  /** A string as a latin1 JS string. */
+  /** A string as a latin1 JS string (made straight from the bytes: no Buffer per string). */
   string(): string {
-    const b = this.stringBytes();
-    return b.latin1Slice(0, b.length);
+    const at = this.pos;
+    const l = this.lengthOrEncoding();
+    if (!l.encoded) {
+      if (l.n > this.end - this.pos) this.fail('Unexpected EOF reading RDB file');
+      const s = this.buf.latin1Slice(this.pos, this.pos + l.n);
+      this.pos += l.n;
+      return s;
+    }
+    if (l.n !== ENC_LZF) {
+      this.pos = at;
+      const b = this.stringBytes();
+      return b.latin1Slice(0, b.length);
+    }
+    const clen = this.length();
+    const len = this.length();
+    if (clen > this.end - this.pos) this.fail('Unexpected EOF reading RDB file');
+    // a back reference (2 or 3 bytes) expands to at most 264 bytes: more cannot be filled
+    if (len > clen * 132 + 32) this.fail('Invalid LZF compressed string', at);
+    if (lzfOut.length < len) lzfOut = Buffer.allocUnsafe(Math.max(len, lzfOut.length * 2));
+    if (!lzfDecompressInto(this.buf, this.pos, this.pos + clen, lzfOut, len)) this.fail('Invalid LZF compressed string', at);
+    this.pos += clen;
+    return lzfOut.latin1Slice(0, len);
   }
 
   /** rdbLoadBinaryDoubleValue: 8 bytes, little-endian IEEE 754. */

@@ -1,0 +1,146 @@
+// BGSAVE under load, tredis's fork-less snapshot beside Redis's fork, in
+// the same run (issue #12, acceptance 3). For each server:
+//   1. load `keys` string keys key:%012d with `size`-byte values;
+//   2. baseline: redis-benchmark SET of random existing keys (-r keys), no save;
+//   3. the same load again, with BGSAVE sent shortly after it starts.
+// Reported: the dataset (RSS growth from start-up to loaded), save duration,
+// extra memory during the save, and the client p99 with and without it.
+// Extra memory: for tredis the peak RSS during the save run minus the peak
+// during the baseline run (the same load without a save); for Redis the
+// child's copy-on-write (INFO rdb_last_cow_size) plus the parent's peak
+// growth over its baseline peak.
+//
+//   npm run build && node bench/bgsave.mjs [--keys 1000000] [--size 100] [--requests 600000] [--clients 50]
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runRedisBenchmark } from './redis-benchmark.mjs';
+import {
+  REPO_ROOT, RespClient, cleanupAll, fmtBytes, fmtInt, loadPipelined, markdownTable, oneShot, parseArgs, parseInfo, readRss, redisCommand, sleep, startServer, tredisCommand,
+} from './lib.mjs';
+
+const opts = {
+  keys: 1000000,
+  size: 100,
+  requests: 600000,
+  clients: 50,
+  ...parseArgs(process.argv.slice(2), { keys: 'number', size: 'number', requests: 'number', clients: 'number' }, 'Usage: node bench/bgsave.mjs [--keys N] [--size B] [--requests N] [--clients C]\n'),
+};
+
+async function populate(port) {
+  const c = await RespClient.connect(port);
+  const value = 'v'.repeat(opts.size);
+  function* cmds() {
+    for (let i = 0; i < opts.keys; i++) yield ['SET', `key:${String(i).padStart(12, '0')}`, value];
+  }
+  await loadPipelined(c, cmds(), 256);
+  c.close();
+}
+
+/** SET of random existing keys from redis-benchmark; resolves to its row (rps, p50, p99...). */
+async function load(port) {
+  const res = await runRedisBenchmark(['-h', '127.0.0.1', '-p', String(port), '-c', String(opts.clients), '-n', String(opts.requests), '-r', String(opts.keys), '-d', String(opts.size), '-t', 'set']);
+  if (res.errors.length || res.rows.length !== 1) throw new Error(`redis-benchmark: ${res.errors[0] ?? 'no result'}`);
+  return res.rows[0];
+}
+
+/** Peak RSS of pid while `running()` holds, sampled every 20 ms. */
+function sampleRss(pid) {
+  let peak = readRss(pid).rss;
+  const t = setInterval(() => {
+    try {
+      peak = Math.max(peak, readRss(pid).rss);
+    } catch {
+      /* gone */
+    }
+  }, 20);
+  return { stop: () => (clearInterval(t), peak) };
+}
+
+async function measure(srv) {
+  const rssEmpty = readRss(srv.pid).rss;
+  await populate(srv.port);
+  await sleep(1000);
+  const rssLoaded = readRss(srv.pid).rss;
+
+  const base = sampleRss(srv.pid);
+  const baseline = await load(srv.port);
+  const basePeak = base.stop();
+
+  const during = sampleRss(srv.pid);
+  const loading = load(srv.port);
+  await sleep(300);
+  const t0 = Date.now();
+  const reply = await oneShot(srv.port, 'BGSAVE');
+  if (!String(reply).startsWith('Background saving started')) throw new Error(`${srv.name}: BGSAVE answered ${reply}`);
+  let info;
+  for (;;) {
+    info = parseInfo(await oneShot(srv.port, 'INFO', 'persistence'));
+    if (info.rdb_bgsave_in_progress === 0) break;
+    await sleep(10);
+  }
+  const saveMs = Date.now() - t0;
+  const withSave = await loading;
+  const savePeak = during.stop();
+  if (info.rdb_last_bgsave_status !== 'ok') throw new Error(`${srv.name}: BGSAVE failed`);
+  const cow = Number(info.rdb_last_cow_size) || 0;
+  const dataset = rssLoaded - rssEmpty;
+  const extra = Math.max(0, savePeak - basePeak) + cow;
+  return {
+    server: srv.name,
+    keys: opts.keys,
+    dataset,
+    saveMs,
+    extra,
+    extraPct: (100 * extra) / dataset,
+    cow,
+    baselineP99: baseline.p99,
+    saveP99: withSave.p99,
+    p99Ratio: withSave.p99 / baseline.p99,
+    baselineRps: baseline.rps,
+    saveRps: withSave.rps,
+    rdbBytes: fs.statSync(path.join(srv.dir, 'dump.rdb')).size,
+  };
+}
+
+async function main() {
+  const rows = [];
+  try {
+    for (const [name, cmd] of [['redis', redisCommand()], ['tredis', tredisCommand()]]) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `bgsave-${name}-`));
+      const srv = await startServer(name, cmd, { extraArgs: ['--dir', dir] });
+      srv.dir = dir;
+      try {
+        const r = await measure(srv);
+        rows.push(r);
+        process.stderr.write(`${name}: ${JSON.stringify(r)}\n`);
+      } finally {
+        await srv.stop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    cleanupAll();
+  }
+  const out = path.join(REPO_ROOT, 'bench', 'results-bgsave.json');
+  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), opts, rows }, null, 2) + '\n');
+  console.log(`\nBGSAVE of ${fmtInt(opts.keys)} keys (${opts.size}-byte values) under redis-benchmark SET load (-c ${opts.clients}, -n ${opts.requests}, random existing keys)\n`);
+  console.log(
+    markdownTable(
+      ['server', 'dataset RSS', 'save time', 'extra memory', 'extra / dataset', 'p99 no save', 'p99 during save', 'p99 ratio', 'rps no save', 'rps with save'],
+      rows.map((r) => [
+        r.server, fmtBytes(r.dataset), `${(r.saveMs / 1000).toFixed(2)} s`, fmtBytes(r.extra), `${r.extraPct.toFixed(1)}%`,
+        `${r.baselineP99.toFixed(3)} ms`, `${r.saveP99.toFixed(3)} ms`, r.p99Ratio.toFixed(2), fmtInt(r.baselineRps), fmtInt(r.saveRps),
+      ]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  console.log(`raw figures: ${path.relative(REPO_ROOT, out)}`);
+}
+
+main().catch((e) => {
+  cleanupAll();
+  console.error(e);
+  process.exit(1);
+});

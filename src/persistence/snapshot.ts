@@ -1,0 +1,239 @@
+/**
+ * The fork-less snapshot (DESIGN.md): a point-in-time walk of the whole
+ * keyspace while the server keeps serving. BGSAVE, BGREWRITEAOF and full
+ * resyncs feed it a visitor.
+ *
+ * At the start each database's key set is frozen (an array of its keys:
+ * one pointer per key, no values). The walk then visits those keys in
+ * slices between event-loop turns. A key about to change before it is
+ * visited has its old value copied first (the keyspace calls beforeWrite()
+ * from every write path, before the change); the walk uses that copy. So the
+ * extra memory is the key arrays plus copies of the keys written during the
+ * save, and values edited in place (bitmaps, HLLs, collections) are copied
+ * before their first change.
+ *
+ * Databases are followed by their dicts, not their numbers: after SWAPDB the
+ * walk still reads the dict each number held at the start, and FLUSHDB hands
+ * the frozen dict to the snapshot instead of clearing it.
+ */
+import type { Db, Keyspace, WriteObserver } from '../store/keyspace';
+import type { Dict } from '../store/dict';
+import type { Value } from '../store/value';
+import { dupValue } from '../store/dup';
+
+export interface SnapshotVisitor {
+  /** A database with keys starts (its number, key count and keys-with-TTL count at the start). */
+  dbStart?(dbid: number, keys: number, expires: number): void;
+  /** A key of the image; expireMs -1 when it has none. */
+  key(dbid: number, key: string, value: Value, expireMs: number): void;
+}
+
+/** How a slice ends: past this many ms or keys the walk yields to the event loop. */
+const SLICE_MS = 2;
+const SLICE_KEYS = 4096;
+
+/** A key that did not exist at the start (created during the walk): nothing to copy. */
+const ABSENT = Symbol('absent');
+
+/** Keys are frozen in chunks of this many, each dropped once written. */
+const CHUNK = 65536;
+
+class FrozenDb {
+  /**
+   * Copies of keys changed before the walk reached them (or after: it cannot
+   * tell, and drops those at the end), and the TTLs of those that had one.
+   */
+  readonly copies = new Map<string, Value | typeof ABSENT>();
+  readonly copiedExpires = new Map<string, number>();
+  /** The chunk being walked, and the position in it. */
+  chunk = 0;
+  next = 0;
+  done = false;
+
+  constructor(
+    readonly id: number,
+    public dict: Dict<unknown>,
+    public expires: Map<string, number>,
+    readonly count: number,
+    readonly keys: string[][],
+    /** The values the keys held at the start (objects may change later: a copy is taken first). */
+    readonly values: Value[][],
+  ) {}
+}
+
+export class Snapshot implements WriteObserver {
+  private readonly frozen: FrozenDb[] = [];
+  private readonly byDict = new Map<Dict<unknown>, FrozenDb>();
+  private current = 0;
+  cancelled = false;
+  /** Keys visited so far, and in all (INFO's current_save_keys_*). */
+  processed = 0;
+  readonly total: number;
+
+  constructor(
+    private readonly ks: Keyspace,
+    private readonly visitor: SnapshotVisitor,
+  ) {
+    let total = 0;
+    for (const db of ks.dbs) {
+      if (db.size === 0) continue;
+      // keys and values side by side: the walk then reads them in order instead of looking each key up
+      const keys: string[][] = [];
+      const values: Value[][] = [];
+      let ck: string[] = [];
+      let cv: Value[] = [];
+      for (const [k, v] of db.dict.entries()) {
+        if (ck.length === CHUNK) {
+          keys.push(ck);
+          values.push(cv);
+          ck = [];
+          cv = [];
+        }
+        ck.push(k);
+        cv.push(v);
+      }
+      keys.push(ck);
+      values.push(cv);
+      const f = new FrozenDb(db.id, db.dict as Dict<unknown>, db.expires, db.size, keys, values);
+      total += f.count;
+      this.frozen.push(f);
+      this.byDict.set(f.dict, f);
+    }
+    this.total = total;
+  }
+
+  /** Called by the keyspace before `key` of `db` changes (value, TTL, or deletion). */
+  beforeWrite(db: Db, key: string): void {
+    const f = this.byDict.get(db.dict as Dict<unknown>);
+    if (f === undefined || f.done || f.copies.has(key)) return;
+    const v = db.dict.get(key);
+    if (v === undefined) {
+      f.copies.set(key, ABSENT);
+      return;
+    }
+    f.copies.set(key, dupValue(v));
+    const e = db.getExpire(key);
+    if (e !== -1) f.copiedExpires.set(key, e);
+  }
+
+  /**
+   * Called before `db` is emptied (FLUSHDB/FLUSHALL): the snapshot keeps the
+   * dict and expires as they are and the db must start new ones.
+   * Returns whether it did (the db then replaces rather than clears them).
+   */
+  takeOver(db: Db): boolean {
+    const f = this.byDict.get(db.dict as Dict<unknown>);
+    if (f === undefined || f.done) return false;
+    // nothing changes these any more: the walk reads them as they are
+    this.byDict.delete(f.dict);
+    return true;
+  }
+
+  /**
+   * Visits up to a slice's worth of keys; true when the walk is complete.
+   * `unbounded` runs it to the end (SAVE, shutdown).
+   */
+  step(unbounded = false): boolean {
+    const start = Date.now();
+    let n = 0;
+    while (this.current < this.frozen.length && !this.cancelled) {
+      const f = this.frozen[this.current];
+      if (f.chunk === 0 && f.next === 0 && this.visitor.dbStart) this.visitor.dbStart(f.id, f.count, this.expiresAtStart(f));
+      while (f.chunk < f.keys.length) {
+        const keys = f.keys[f.chunk];
+        const values = f.values[f.chunk];
+        while (f.next < keys.length) {
+          const i = f.next++;
+          this.visit(f, keys[i], values[i]);
+          this.processed++;
+          if (!unbounded && ++n % 64 === 0 && (n >= SLICE_KEYS || Date.now() - start >= SLICE_MS)) return false;
+        }
+        // this chunk is written: the walk no longer holds its keys and values
+        f.keys[f.chunk] = [];
+        f.values[f.chunk] = [];
+        f.chunk++;
+        f.next = 0;
+      }
+      f.done = true;
+      f.copies.clear();
+      f.copiedExpires.clear();
+      this.byDict.delete(f.dict);
+      this.current++;
+    }
+    return true;
+  }
+
+  private visit(f: FrozenDb, key: string, v: Value): void {
+    if (f.copies.size !== 0) {
+      const copy = f.copies.get(key);
+      if (copy !== undefined) {
+        f.copies.delete(key);
+        if (copy === ABSENT) return;
+        const ce = f.copiedExpires.get(key);
+        if (ce !== undefined) f.copiedExpires.delete(key);
+        this.visitor.key(f.id, key, copy, ce ?? -1);
+        return;
+      }
+    }
+    const e = f.expires.size === 0 ? undefined : f.expires.get(key);
+    this.visitor.key(f.id, key, v, e === undefined ? -1 : e);
+  }
+
+  /** Keys with a TTL among the frozen ones (RESIZEDB's second number). */
+  private expiresAtStart(f: FrozenDb): number {
+    // the live map may have gained or lost entries since: an estimate, as Redis's is a hint too
+    return Math.min(f.expires.size, f.count);
+  }
+
+  /** Stop the walk (the save was aborted): copies are dropped, the keyspace no longer reports writes. */
+  cancel(): void {
+    this.cancelled = true;
+    for (const f of this.frozen) {
+      f.copies.clear();
+      f.copiedExpires.clear();
+    }
+    this.byDict.clear();
+  }
+
+  /** The walk is over (done or cancelled). */
+  get finished(): boolean {
+    return this.cancelled || this.current >= this.frozen.length;
+  }
+}
+
+/**
+ * Runs a snapshot in slices, one per event-loop turn, registered with the
+ * keyspace while it runs; `done` is called once, after the last key (or with
+ * the error a visitor threw).
+ */
+export function startSnapshot(ks: Keyspace, visitor: SnapshotVisitor, done: (err: Error | null) => void): Snapshot {
+  const snap = new Snapshot(ks, visitor);
+  ks.observers.push(snap);
+  const release = (): void => {
+    const i = ks.observers.indexOf(snap);
+    if (i >= 0) ks.observers.splice(i, 1);
+  };
+  const turn = (): void => {
+    let complete: boolean;
+    try {
+      complete = snap.step();
+    } catch (e) {
+      snap.cancel();
+      release();
+      return done(e as Error);
+    }
+    if (!complete) {
+      setImmediate(turn);
+      return;
+    }
+    release();
+    done(snap.cancelled ? new Error('snapshot cancelled') : null);
+  };
+  setImmediate(turn);
+  return snap;
+}
+
+/** A whole walk at once (SAVE, SHUTDOWN, DEBUG RELOAD): the server is not serving meanwhile. */
+export function walkNow(ks: Keyspace, visitor: SnapshotVisitor): void {
+  new Snapshot(ks, visitor).step(true);
+}
