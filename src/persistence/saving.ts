@@ -182,7 +182,8 @@ export class RdbSaver {
 
   /** The cron: save points, and a scheduled BGSAVE. */
   cron(): void {
-    if (this.bg !== null) return;
+    // nor while an AOF rewrite runs (one background job at a time, as Redis's child)
+    if (this.bg !== null || this.srv.aof?.rewriteInProgress) return;
     const now = Math.floor(clock.ms / 1000);
     if (this.scheduled) {
       this.scheduled = false;

@@ -297,4 +297,6 @@ export const AofErr = {
   cantTurnOn: 'Unable to turn on AOF. Check server logs.',
   /** DEBUG LOADAOF found a file it could not load (Redis exits instead). */
   loadFailed: 'ERR Error loading the AOF, check the server logs',
+  /** BGSAVE (without SCHEDULE) while an AOF rewrite runs. */
+  bgsaveDuringRewrite: "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
 };

@@ -137,6 +137,31 @@ describe('BGREWRITEAOF', () => {
     }
   }, 60_000);
 
+  test('one background job at a time: BGSAVE during a rewrite is refused or scheduled, BGREWRITEAOF during a BGSAVE scheduled', async () => {
+    const dir = newDir('jobs');
+    const srv = await start(dir, { hz: '100' });
+    const c = await RawClient.connect(srv.port);
+    try {
+      await c.cmd('SET', 'a', '1');
+      c.write('*1\r\n$12\r\nBGREWRITEAOF\r\n*1\r\n$6\r\nBGSAVE\r\n*2\r\n$6\r\nBGSAVE\r\n$8\r\nSCHEDULE\r\n');
+      expect(await c.readUntil((s) => s.endsWith('scheduled\r\n'))).toBe(
+        '+Background append only file rewriting started\r\n' +
+          "-ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.\r\n" +
+          '+Background saving scheduled\r\n',
+      );
+      await rewriteDone(c, 1);
+      // the scheduled BGSAVE runs once the rewrite is over
+      await waitFor(() => fs.existsSync(path.join(dir, 'dump.rdb')), 5000);
+      c.write('*1\r\n$6\r\nBGSAVE\r\n*1\r\n$12\r\nBGREWRITEAOF\r\n');
+      expect(await c.readUntil((s) => s.endsWith('scheduled\r\n'))).toBe('+Background saving started\r\n+Background append only file rewriting scheduled\r\n');
+      expect(await infoField(c, 'aof_rewrite_scheduled')).toBe('1');
+      await rewriteDone(c, 2);
+    } finally {
+      c.close();
+      await srv.close();
+    }
+  }, 30_000);
+
   test('auto-aof-rewrite-percentage / min-size start a rewrite when the AOF has grown', async () => {
     const dir = newDir('auto');
     const srv = await start(dir, { 'auto-aof-rewrite-min-size': '4096', 'auto-aof-rewrite-percentage': '100', hz: '100' });
