@@ -17,6 +17,7 @@ import { applyConfig, buildSettings, configFromDirectives, DirectiveValue, write
 import { Config } from './config';
 import { REDIS_VERSION, TREDIS_VERSION } from './version';
 import { logBanner } from './server/banner';
+import { installAof } from './persistence/aof';
 
 export interface RunningServer {
   port: number;
@@ -67,6 +68,8 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
     settings.logfile,
   );
   log.warning('Server initialized');
+  // appendonly yes: the dataset comes from the AOF (loadDataFromDisk); a bad AOF stops the start (logged)
+  installAof(server).startup();
   await server.listen();
   // the dump in dir/dbfilename, loaded while listening (-LOADING meanwhile); the AOF, when on, by its own layer
   try {

@@ -76,6 +76,12 @@ async function main(argv: string[]): Promise<void> {
     const log = running.server.log;
     log.warning(`Received ${sig} scheduling shutdown...`);
     log.warning('User requested shutdown...');
+    // the AOF written and fsynced (persistence/aof); a first rewrite still running keeps the server up
+    if (running.server.aof !== null && !running.server.aof.prepareForShutdown(false)) {
+      log.warning('Errors trying to shut down the server. Check the logs for more information.');
+      stopping = false;
+      return;
+    }
     // with save points set, the final snapshot first; if it fails the server keeps running, as Redis's prepareForShutdown
     if (cfg.values.save.length > 0 && running.server.shutdownSave) {
       if (running.server.shutdownSave() !== null) {

@@ -31,6 +31,7 @@ import { functionCommands } from '../scripting/functions/commands';
 import '../persistence/digest';
 import { dumpCommands } from '../persistence/dump-commands';
 import { migrateCommands } from '../persistence/migrate';
+import { aofCommands } from '../persistence/aof';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -61,4 +62,5 @@ export const commandFamilies: CommandSpec[][] = [
   persistenceCommands,
   dumpCommands,
   migrateCommands,
+  aofCommands,
 ];

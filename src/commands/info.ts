@@ -192,6 +192,22 @@ function loadingLines(srv: Server): InfoLines {
   ];
 }
 
+/** The AOF fields of a server without the AOF layer. */
+const NO_AOF = [
+  'aof_enabled:0',
+  'aof_rewrite_in_progress:0',
+  'aof_rewrite_scheduled:0',
+  'aof_last_rewrite_time_sec:-1',
+  'aof_current_rewrite_time_sec:-1',
+  'aof_last_bgrewrite_status:ok',
+  'aof_rewrites:0',
+  'aof_rewrites_consecutive_failures:0',
+  'aof_last_write_status:ok',
+  'aof_last_cow_size:0',
+  'module_fork_in_progress:0',
+  'module_fork_last_cow_size:0',
+];
+
 function persistenceSection(srv: Server): InfoLines {
   return [
     `loading:${srv.loading !== null ? 1 : 0}`,
@@ -212,18 +228,8 @@ function persistenceSection(srv: Server): InfoLines {
     'rdb_last_cow_size:0',
     'rdb_last_load_keys_expired:0',
     'rdb_last_load_keys_loaded:0',
-    `aof_enabled:${srv.settings.appendonly ? 1 : 0}`,
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
-    'aof_last_cow_size:0',
-    'module_fork_in_progress:0',
-    'module_fork_last_cow_size:0',
+    // aof_enabled ... module_fork_last_cow_size, then aof_current_size ... when appendonly is yes (persistence/aof)
+    ...(srv.aof !== null ? srv.aof.infoLines() : NO_AOF),
     ...(srv.loading !== null ? loadingLines(srv) : []),
   ];
 }

@@ -110,6 +110,11 @@ function shutdown(c: Client, argv: string[]): void {
   if (!now && clientInfoHooks.denyBlocking(c)) return c.error(AdminErr.shutdownDenyBlocking);
 
   srv.log.warning('User requested shutdown...');
+  // the AOF: written and fsynced; a first rewrite still running refuses the exit unless FORCE
+  if (srv.aof !== null && !srv.aof.prepareForShutdown(force)) {
+    srv.log.warning('Errors trying to shut down the server. Check the logs for more information.');
+    return c.error(AdminErr.shutdownFailed);
+  }
   const savePoints = configValue(srv, 'save', '') !== '';
   if ((savePoints && !nosave) || save) {
     srv.log.notice('Saving the final RDB snapshot before exiting.');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { CommandSpec } from '../server/command';
 import type { Client } from '../server/client';
 import type { Server } from '../server/server';
-import { Err } from '../protocol/errors';
+import { AofErr, Err } from '../protocol/errors';
 import { infoFieldOverrides } from '../commands/info';
 import { registerDebug } from '../commands/debug-ext';
 import { RdbSaver } from './saving';
@@ -65,6 +65,12 @@ function bgsave(c: Client, argv: string[]): void {
       return c.reply.status('Background saving scheduled');
     }
     return c.error('ERR Background save already in progress');
+  }
+  // one background job at a time, as Redis's child: an AOF rewrite is running (persistence/aof)
+  if (c.server.aof?.rewriteInProgress) {
+    if (!schedule) return c.error(AofErr.bgsaveDuringRewrite);
+    saver.scheduled = true;
+    return c.reply.status('Background saving scheduled');
   }
   const err = saver.bgsave();
   if (err !== null) return c.error(err);

@@ -184,7 +184,8 @@ export class RdbSaver {
 
   /** The cron: save points, and a scheduled BGSAVE. */
   cron(): void {
-    if (this.bg !== null) return;
+    // nor while an AOF rewrite runs (one background job at a time, as Redis's child)
+    if (this.bg !== null || this.srv.aof?.rewriteInProgress) return;
     const now = Math.floor(clock.ms / 1000);
     if (this.scheduled) {
       this.scheduled = false;
@@ -205,7 +206,8 @@ export class RdbSaver {
   /** stop-writes-on-bgsave-error: writes are refused (-MISCONF) while the last BGSAVE failed and save points are set. */
   refreshDiskError(): void {
     const stop = this.cfg('stop-writes-on-bgsave-error') !== false;
-    this.srv.diskError = stop && this.hasSavePoints && !this.lastBgsaveOk ? MISCONF : null;
+    // after an RDB error, an AOF that cannot write (persistence/aof) refuses writes too
+    this.srv.diskError = stop && this.hasSavePoints && !this.lastBgsaveOk ? MISCONF : (this.srv.aof?.misconf ?? null);
   }
 
   /** Whether save points are configured. */

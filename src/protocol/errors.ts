@@ -297,3 +297,15 @@ export const AdminErr = {
   invalidArgCount: 'ERR Invalid number of arguments specified for command',
   invalidArguments: 'ERR Invalid arguments specified for command',
 } as const;
+
+/** The append-only file's errors (persistence/aof). */
+export const AofErr = {
+  rewriteInProgress: 'ERR Background append only file rewriting already in progress',
+  cantRewrite: "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+  /** CONFIG SET appendonly yes could not start the first rewrite (a CONFIG SET failure reason). */
+  cantTurnOn: 'Unable to turn on AOF. Check server logs.',
+  /** DEBUG LOADAOF found a file it could not load (Redis exits instead). */
+  loadFailed: 'ERR Error loading the AOF, check the server logs',
+  /** BGSAVE (without SCHEDULE) while an AOF rewrite runs. */
+  bgsaveDuringRewrite: "ERR Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+};

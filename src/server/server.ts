@@ -27,6 +27,7 @@ import { ReaderLimits } from '../protocol/reader';
 import { Err } from '../protocol/errors';
 import { REDIS_VERSION } from '../version';
 import type { Config } from '../config';
+import type { Aof } from '../persistence/aof/aof';
 
 /** The fixed read buffer shared by all sockets (reads are processed synchronously). */
 const READ_BUFFER = Buffer.alloc(64 * 1024);
@@ -89,6 +90,14 @@ export class Server implements KeyspaceHooks {
   busyScript: string | null = null;
   /** DEBUG SET-ACTIVE-EXPIRE 0|1: while false, active expiry (store/expire.ts) does nothing. */
   activeExpireEnabled = true;
+  /**
+   * The append-only file (persistence/aof), set at startup. While it holds
+   * commands not yet written (`aof.pending`), flush() leaves replies to the
+   * end of the event-loop turn, when one write (and one fsync under
+   * appendfsync always) covers every command of the turn, as Redis writes
+   * the AOF in beforeSleep before writing to clients.
+   */
+  aof: Aof | null = null;
   private netServers: net.Server[] = [];
   private cronTimer: NodeJS.Timeout | null = null;
   private cronLoops = 0;
@@ -174,7 +183,7 @@ export class Server implements KeyspaceHooks {
   }
 
   expireAllowed(): boolean {
-    return true;
+    return !this.keyspace.loading;
   }
 
   // ---- propagation ----
@@ -184,6 +193,8 @@ export class Server implements KeyspaceHooks {
 
   /** Feed a write, in its deterministic form, to the AOF and replicas. */
   propagate(dbid: number, argv: string[]): void {
+    // commands run while the AOF loads are not propagated (shouldPropagate)
+    if (this.keyspace.loading) return;
     if (this.propagationUnit !== null) {
       this.propagationUnit.push([dbid, argv]);
       return;
@@ -392,6 +403,9 @@ export class Server implements KeyspaceHooks {
       if (c.closeAsap) this.closeClient(c);
       return;
     }
+    // no reply leaves before the AOF has the commands it may depend on: it waits for the turn's write (see `aof`)
+    const aof = this.aof;
+    if (aof !== null && aof.pending && r.len > 0) return aof.hold(c);
     if (r.len > 0) {
       const chunk = r.take();
       this.stats.netOutput += chunk.length;
@@ -482,6 +496,7 @@ export class Server implements KeyspaceHooks {
     if (this.tracking.bcastPending) this.tracking.broadcast();
     if (this.outputBacklog.size !== 0) outputBufferCron(this);
     if (this.pendingFlush.size !== 0) this.flushPending();
+    if (this.aof !== null) this.aof.cron();
     for (let i = 0; i < this.cronJobs.length; i++) this.cronJobs[i]();
   }
 
@@ -514,6 +529,8 @@ export class Server implements KeyspaceHooks {
     this.shuttingDown = true;
     if (this.cronTimer) clearInterval(this.cronTimer);
     for (const c of [...this.clients.values()]) this.closeClient(c);
+    // the AOF's last commands written and synced, its file closed
+    this.aof?.close();
     await Promise.all(this.netServers.map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.netServers = [];
     if (this.settings.unixsocket) {

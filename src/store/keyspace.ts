@@ -113,7 +113,8 @@ export class Db {
   isExpired(key: string): boolean {
     if (this.expires.size === 0) return false;
     const when = this.expires.get(key);
-    return when !== undefined && when <= clock.ms;
+    // nothing expires while the AOF loads (keyIsExpired): later commands of the file may use the key
+    return when !== undefined && when <= clock.ms && !this.ks.loading;
   }
 
   /** Remove the key if it is logically expired. Returns true if expired. */
@@ -456,6 +457,12 @@ export class Db {
 export class Keyspace {
   dbs: Db[] = [];
   dirty = 0;
+  /**
+   * The AOF is being loaded (persistence/aof/load.ts): keys do not expire,
+   * EXPIRE in the past sets the TTL instead of deleting, and nothing is
+   * propagated, as during Redis's loading.
+   */
+  loading = false;
   /** maxmemory-policy is volatile-lfu or allkeys-lfu. */
   lfuPolicy = false;
   /** lfu-decay-time. */

@@ -14,8 +14,6 @@ type Source = 11 | 12 | 13 | 14 | 15 | 'cluster (no open issue)';
 const group = (source: Source, names: string[]): [string, Source][] => names.map((n) => [n, source]);
 
 const NOT_YET: Map<string, Source> = new Map([
-  // #12 persistence (RDB and AOF; DUMP/RESTORE/MIGRATE use the RDB value format)
-  ...group(12, ['bgrewriteaof']),
   // #13 memory accounting
   ...group(13, ['memory', 'memory|doctor', 'memory|help', 'memory|malloc-stats', 'memory|purge', 'memory|stats', 'memory|usage']),
   // #14 ACL

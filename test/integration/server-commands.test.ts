@@ -555,6 +555,8 @@ describe('DEBUG', () => {
     expect(help.startsWith(`*${lines.length}\r\n`)).toBe(true);
     expect(lines.slice(0, 2)).toEqual(['+DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', '+LOG <message>']);
     expect(help).toContain('+RELOAD [option ...]\r\n');
+    // registered by persistence/aof
+    expect(help).toContain('+LOADAOF\r\n+    Flush the AOF buffers on disk and reload the AOF in memory.\r\n');
     expect(help).toContain('+SLEEP <seconds>\r\n+    Stop the server for <seconds>. Decimals allowed.\r\n');
     expect(help).toContain('+PROTOCOL <type>\r\n+    Reply with a test value of the specified type. <type> can be: string,\r\n');
   });
