@@ -13,10 +13,8 @@ import type { Server } from '../server/server';
 import type { RawSavePoint } from '../config/values';
 import { clock } from '../server/clock';
 import { Snapshot, startSnapshot, walkNow } from './snapshot';
-import { RdbFileWriter, RdbLoader, loadRdbBuffer, LoadResult } from './rdb/file';
+import { RdbFileWriter, RdbLoader, loadRdbBuffer, LoadResult, serverLoadOptions } from './rdb/file';
 import { RdbError } from './rdb/encoding';
-import { valueLoadOptions } from './rdb/values';
-import { skipChecksumValidation } from './dump-commands';
 
 export const MISCONF =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
@@ -256,12 +254,7 @@ export class RdbSaver {
   }
 
   private loadOptions() {
-    return {
-      skipChecksum: this.cfg('rdbchecksum') === false || skipChecksumValidation(this.srv),
-      dropExpired: true,
-      // a dump from disk is checked deeply only under sanitize-dump-payload yes (clients: RESTOREs only)
-      values: valueLoadOptions(this.srv, this.cfg('sanitize-dump-payload') === 'yes'),
-    };
+    return serverLoadOptions(this.srv, true);
   }
 
   /** Load an RDB image into the keyspace (empty, or emptied by the caller). */

@@ -21,7 +21,7 @@ import { Client } from '../../server/client';
 import { updateClock } from '../../server/clock';
 import { strerror } from '../../config/cstr';
 import { queueIfMulti, discardTransaction } from '../../tx/transaction';
-import { loadRdbBuffer, type LoadResult as RdbLoadResult } from '../rdb/file';
+import { loadRdbBuffer, serverLoadOptions, type LoadResult as RdbLoadResult } from '../rdb/file';
 import { RdbError } from '../rdb/encoding';
 import { AofReader, startsWithRdb } from './reader';
 import type { Manifest, AofFile } from './manifest';
@@ -157,7 +157,7 @@ function loadRdbFile(srv: Server, f: AofFile, isBase: boolean, buf: Buffer): Loa
   log.notice(isBase ? 'Reading RDB base file on AOF loading...' : 'Reading RDB preamble from AOF file...');
   let r: RdbLoadResult;
   try {
-    r = loadRdbBuffer(srv, buf, { skipChecksum: srv.config?.values.rdbchecksum === false, dropExpired: false, values: {} });
+    r = loadRdbBuffer(srv, buf, serverLoadOptions(srv, false));
   } catch (e) {
     if (e instanceof RdbError) log.warning(`Internal error in RDB reading offset ${e.offset} function at rdb.c:0 -> ${e.reason}`);
     else log.warning(`${f.name}: ${(e as Error).message}`);

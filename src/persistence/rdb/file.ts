@@ -17,7 +17,8 @@ import { clock } from '../../server/clock';
 import { crc64 } from '../crc64';
 import { REDIS_VERSION } from '../../version';
 import { RDB_VERSION, RdbError, RdbIn, RdbOp, RdbOut } from './encoding';
-import { RdbEmptyKeyError, isValueType, readValue, valueWriteOptions, writeValue, ValueLoadOptions, ValueWriteOptions } from './values';
+import { RdbEmptyKeyError, isValueType, readValue, valueLoadOptions, valueWriteOptions, writeValue, ValueLoadOptions, ValueWriteOptions } from './values';
+import { skipChecksumValidation } from '../dump-commands';
 import { serverFunctions } from '../../scripting/functions/commands';
 import { lfuDecrAndReturn, lruIdleSeconds } from '../../store/lfu';
 
@@ -132,6 +133,21 @@ export interface LoadResult {
   keysExpired: number;
   /** The aux fields (redis-ver, ctime, used-mem...). */
   aux: Map<string, string>;
+}
+
+/**
+ * How a server loads a dump from disk: the CRC checked unless rdbchecksum
+ * is off or DEBUG SET-SKIP-CHECKSUM-VALIDATION is on; deep checks only under
+ * sanitize-dump-payload yes (clients: RESTOREs only); encodings from the
+ * config; expired keys dropped for a dump, kept for an AOF preamble.
+ */
+export function serverLoadOptions(srv: Server, dropExpired: boolean): LoadOptions {
+  const values = srv.config?.values;
+  return {
+    skipChecksum: values?.rdbchecksum === false || skipChecksumValidation(srv),
+    dropExpired,
+    values: valueLoadOptions(srv, values?.['sanitize-dump-payload'] === 'yes'),
+  };
 }
 
 export interface LoadOptions {
