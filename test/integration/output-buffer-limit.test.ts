@@ -201,7 +201,9 @@ for (const kind of KINDS) {
       // plus the limit), then was dropped: PUBLISH counts no receiver after that
       expect(replies).toHaveLength(count);
       const delivered = replies.filter((n) => n === 1).length;
-      expect(delivered).toBeGreaterThan(16);
+      // at least the limit's worth (1 MB = 16 messages) was queued before the close; what the
+      // kernel's socket buffers take on top varies with the machine's load, down to nothing
+      expect(delivered).toBeGreaterThanOrEqual(16);
       expect(delivered).toBeLessThan(count / 4);
       expect(replies.slice(0, delivered).every((n) => n === 1)).toBe(true);
       expect(replies.slice(delivered).every((n) => n === 0)).toBe(true);
