@@ -29,7 +29,7 @@ export interface SnapshotVisitor {
 }
 
 /** How a slice ends: past this many ms or keys the walk yields to the event loop. */
-const SLICE_MS = 2;
+const SLICE_MS = 1;
 const SLICE_KEYS = 4096;
 
 /** A key that did not exist at the start (created during the walk): nothing to copy. */
@@ -80,17 +80,23 @@ export class Snapshot implements WriteObserver {
       // keys and values side by side: the walk then reads them in order instead of looking each key up
       const keys: string[][] = [];
       const values: Value[][] = [];
-      let ck: string[] = [];
-      let cv: Value[] = [];
+      const size = db.size;
+      // each chunk allocated at its final size: no garbage from arrays growing
+      let ck: string[] = new Array<string>(Math.min(CHUNK, size));
+      let cv: Value[] = new Array<Value>(ck.length);
+      let i = 0;
+      let left = size;
       for (const [k, v] of db.dict.entries()) {
-        if (ck.length === CHUNK) {
+        if (i === ck.length) {
           keys.push(ck);
           values.push(cv);
-          ck = [];
-          cv = [];
+          left -= i;
+          ck = new Array<string>(Math.min(CHUNK, left));
+          cv = new Array<Value>(ck.length);
+          i = 0;
         }
-        ck.push(k);
-        cv.push(v);
+        ck[i] = k;
+        cv[i++] = v;
       }
       keys.push(ck);
       values.push(cv);

@@ -23,7 +23,7 @@ import { serverFunctions } from '../../scripting/functions/commands';
 import { lfuDecrAndReturn, lruIdleSeconds } from '../../store/lfu';
 
 /** Flush the buffered bytes to the sink once they pass this. */
-const CHUNK = 1 << 20;
+const CHUNK = 256 << 10;
 
 export interface RdbWriterOptions {
   compress: boolean;
@@ -44,6 +44,7 @@ export class RdbFileWriter implements SnapshotVisitor {
 
   constructor(
     private readonly srv: Server,
+    /** Consumes each chunk before returning: the chunk's memory is reused. */
     private readonly sink: (chunk: Buffer) => void,
     opts: RdbWriterOptions,
   ) {
@@ -111,11 +112,13 @@ export class RdbFileWriter implements SnapshotVisitor {
     if (o.len >= CHUNK) this.flush();
   }
 
+  /** The sink gets a view of the buffer, reused afterwards: it must consume the bytes before returning (a sync write). */
   private flush(): void {
     if (this.out.len === 0) return;
-    const chunk = this.out.take();
+    const chunk = this.out.bytes();
     if (this.withChecksum) this.crc = crc64(chunk, this.crc);
     this.sink(chunk);
+    this.out.len = 0;
   }
 
   /** EOF and the checksum (zero when rdbchecksum is off, which loaders take as "not checked"). */
