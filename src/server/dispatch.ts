@@ -105,8 +105,11 @@ export function call(srv: Server, c: Client, cmd: Command, argv: string[]): void
   srv.executingClient = c;
   // a snapshot in progress must see the reads of write commands (persistence/snapshot.ts)
   const observed = ks.observers.length !== 0;
-  const outerWrite = ks.inWriteCommand;
-  if (observed) ks.inWriteCommand = cmd.has(F.write);
+  let outerWrite = false;
+  if (observed) {
+    outerWrite = ks.inWriteCommand;
+    ks.inWriteCommand = cmd.has(F.write);
+  }
   const t0 = performance.now();
   cmd.handler!(c, argv);
   const us = (performance.now() - t0) * 1000;

@@ -191,6 +191,12 @@ export class Server implements KeyspaceHooks {
     this.sinks.push(s);
   }
 
+  /** Remove a sink (a layer switched off: writes then cost it nothing). */
+  removePropagateSink(s: PropagateSink): void {
+    const i = this.sinks.indexOf(s);
+    if (i >= 0) this.sinks.splice(i, 1);
+  }
+
   /** Feed a write, in its deterministic form, to the AOF and replicas. */
   propagate(dbid: number, argv: string[]): void {
     // commands run while the AOF loads are not propagated (shouldPropagate)

@@ -73,7 +73,20 @@ const AOF_REWRITE_LIMITE_THRESHOLD = 3;
 export class AofError extends Error {}
 
 export class Aof {
-  state = AofState.Off;
+  private current = AofState.Off;
+
+  /** Off, on, or waiting for the first rewrite; the propagation sink is registered only while not off. */
+  get state(): AofState {
+    return this.current;
+  }
+
+  set state(v: AofState) {
+    if ((v === AofState.Off) !== (this.current === AofState.Off)) {
+      if (v === AofState.Off) this.srv.removePropagateSink(this.feed);
+      else this.srv.addPropagateSink(this.feed);
+    }
+    this.current = v;
+  }
   /** Commands not yet written to the file. */
   readonly buf = new Reply();
   /** The buffer holds commands: replies must wait for them (read by Server.flush). */

@@ -23,7 +23,7 @@ export { Aof, AofError, AofState };
 export function installAof(srv: Server): Aof {
   const aof = new Aof(srv);
   srv.aof = aof;
-  srv.addPropagateSink(aof.feed);
+  // the AOF registers its propagation sink itself while it is on (Aof.state)
   // one background job at a time, as Redis's child: a rewrite asked for during a BGSAVE is scheduled
   aof.otherJobActive = () => rdbSaver(srv).inProgress;
   // -MISCONF while AOF writes fail (persistence/saving.ts computes the gate for both)
