@@ -61,3 +61,11 @@ export async function startServerProcess(kind: ServerKind, args: string[] = [], 
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** SHUTDOWN NOSAVE, then wait for the process to end. */
+export async function stopServerProcess(p: ServerProcess): Promise<void> {
+  const c = await RawClient.connect(p.port);
+  c.write('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
+  await p.exited;
+  c.close();
+}

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawClient, sleep } from '../helpers';
-import { REDIS_BIN, ServerKind, ServerProcess, startServerProcess } from '../server-process';
+import { REDIS_BIN, ServerKind, ServerProcess, startServerProcess, stopServerProcess } from '../server-process';
 import { freePort } from '../ports';
 
 const MAIN = path.join(__dirname, '..', '..', 'dist', 'main.js');
@@ -31,12 +31,7 @@ async function start(kind: ServerKind, dir: string, args: string[] = [], output?
   procs.push(p);
   return p;
 }
-async function stop(p: ServerProcess): Promise<void> {
-  const c = await RawClient.connect(p.port);
-  c.write('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
-  await p.exited;
-  c.close();
-}
+const stop = stopServerProcess;
 afterEach(async () => {
   for (const p of procs.splice(0)) if (p.child.exitCode === null) p.child.kill('SIGKILL');
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
@@ -55,6 +50,18 @@ async function dataset(c: RawClient): Promise<string[]> {
   }
   await c.cmd('SELECT', '0');
   return out;
+}
+
+/** A dir holding the dump tredis SAVEd of populate()'s dataset. */
+async function savedDump(): Promise<string> {
+  const dir = tmpDir();
+  const t = await start('tredis', dir);
+  const c = await RawClient.connect(t.port);
+  await populate(c);
+  expect(await c.cmd('SAVE')).toBe('+OK\r\n');
+  c.close();
+  await stop(t);
+  return dir;
 }
 
 const LIB = "#!lua name=rdblib\nredis.register_function('hello', function() return 'hi' end)";
@@ -153,13 +160,7 @@ describe('RDB persistence', () => {
   }, 30000);
 
   it('a corrupt or truncated dump stops startup, naming the offset', async () => {
-    const dir = tmpDir();
-    const t = await start('tredis', dir);
-    const c = await RawClient.connect(t.port);
-    await populate(c);
-    expect(await c.cmd('SAVE')).toBe('+OK\r\n');
-    c.close();
-    await stop(t);
+    const dir = await savedDump();
     const good = fs.readFileSync(path.join(dir, 'dump.rdb'));
     const cases: [string, Buffer][] = [
       ['a flipped byte', Buffer.concat([good.subarray(0, 60), Buffer.from([good[60] ^ 0x5a]), good.subarray(61)])],
@@ -268,13 +269,7 @@ describe('RDB persistence', () => {
   }, 60000);
 
   it('tredis-check-rdb reports a good dump and names the offset of a bad one', async () => {
-    const dir = tmpDir();
-    const t = await start('tredis', dir);
-    const c = await RawClient.connect(t.port);
-    await populate(c);
-    expect(await c.cmd('SAVE')).toBe('+OK\r\n');
-    c.close();
-    await stop(t);
+    const dir = await savedDump();
     const file = path.join(dir, 'dump.rdb');
     const check = (f: string) =>
       new Promise<{ code: number | null; out: string }>((resolve) => {

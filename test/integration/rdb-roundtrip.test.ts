@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawClient, sleep } from '../helpers';
-import { REDIS_BIN, ServerKind, ServerProcess, startServerProcess } from '../server-process';
+import { REDIS_BIN, ServerKind, ServerProcess, startServerProcess, stopServerProcess } from '../server-process';
 
 const dirs: string[] = [];
 const procs: ServerProcess[] = [];
@@ -25,12 +25,7 @@ async function start(kind: ServerKind, dir: string): Promise<ServerProcess> {
   return p;
 }
 
-async function stop(p: ServerProcess): Promise<void> {
-  const c = await RawClient.connect(p.port);
-  c.write('*2\r\n$8\r\nSHUTDOWN\r\n$6\r\nNOSAVE\r\n');
-  await p.exited;
-  c.close();
-}
+const stop = stopServerProcess;
 
 const big = (n: number, f: (i: number) => string[]) => Array.from({ length: n }, (_, i) => f(i)).flat();
 
