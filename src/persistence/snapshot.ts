@@ -86,7 +86,7 @@ export class Snapshot implements WriteObserver {
       let cv: Value[] = new Array<Value>(ck.length);
       let i = 0;
       let left = size;
-      for (const [k, v] of db.dict.entries()) {
+      db.dict.forEach((v, k) => {
         if (i === ck.length) {
           keys.push(ck);
           values.push(cv);
@@ -97,7 +97,7 @@ export class Snapshot implements WriteObserver {
         }
         ck[i] = k;
         cv[i++] = v;
-      }
+      });
       keys.push(ck);
       values.push(cv);
       const f = new FrozenDb(db.id, db.dict as Dict<unknown>, db.expires, db.size, keys, values);
