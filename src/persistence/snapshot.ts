@@ -34,6 +34,12 @@ const SLICE_KEYS = 4096;
 
 /** A key that did not exist at the start (created during the walk): nothing to copy. */
 const ABSENT = Symbol('absent');
+/**
+ * A key whose value at the start is an immutable string: the frozen array
+ * already holds it (a change replaces it in the dict, never edits it), so only
+ * its TTL at the start is kept.
+ */
+const FROZEN = Symbol('frozen');
 
 /** Keys are frozen in chunks of this many, each dropped once written. */
 const CHUNK = 65536;
@@ -43,7 +49,7 @@ class FrozenDb {
    * Copies of keys changed before the walk reached them (or after: it cannot
    * tell, and drops those at the end), and the TTLs of those that had one.
    */
-  readonly copies = new Map<string, Value | typeof ABSENT>();
+  readonly copies = new Map<string, Value | typeof ABSENT | typeof FROZEN>();
   readonly copiedExpires = new Map<string, number>();
   /** The chunk being walked, and the position in it. */
   chunk = 0;
@@ -117,7 +123,7 @@ export class Snapshot implements WriteObserver {
       f.copies.set(key, ABSENT);
       return;
     }
-    f.copies.set(key, dupValue(v));
+    f.copies.set(key, typeof v === 'string' ? FROZEN : dupValue(v));
     const e = db.getExpire(key);
     if (e !== -1) f.copiedExpires.set(key, e);
   }
@@ -177,7 +183,7 @@ export class Snapshot implements WriteObserver {
         if (copy === ABSENT) return;
         const ce = f.copiedExpires.get(key);
         if (ce !== undefined) f.copiedExpires.delete(key);
-        this.visitor.key(f.id, key, copy, ce ?? -1);
+        this.visitor.key(f.id, key, copy === FROZEN ? v : copy, ce ?? -1);
         return;
       }
     }
