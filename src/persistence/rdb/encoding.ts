@@ -90,6 +90,17 @@ function intEncodable(s: string): number | null {
   return v >= -2147483648 && v <= 2147483647 ? v : null;
 }
 
+/**
+ * src[from, to) into dst at `at`: a byte loop for the short runs the writer
+ * copies per key (Buffer.copy's argument checks cost more than the bytes),
+ * TypedArray.set for long ones.
+ */
+function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
+  if (to - from <= 64) {
+    for (let i = from; i < to; i++) dst[at++] = src[i];
+  } else dst.set(src.subarray(from, to), at);
+}
+
 /** Scratch buffers for LZF: a string's bytes, and their compressed form. */
 let lzfIn = Buffer.allocUnsafe(4096);
 let lzfOut = Buffer.allocUnsafe(4096);
@@ -146,7 +157,7 @@ export class RdbOut {
   /** Bytes [from, to) of another RdbOut, appended (no view made). */
   rawFrom(src: RdbOut, from: number, to: number): void {
     this.ensure(to - from);
-    src.buf.copy(this.buf, this.len, from, to);
+    copyBytes(src.buf, from, to, this.buf, this.len);
     this.len += to - from;
   }
 
@@ -242,7 +253,7 @@ export class RdbOut {
     this.length(clen);
     this.length(n);
     this.ensure(clen);
-    lzfOut.copy(this.buf, this.len, 0, clen);
+    copyBytes(lzfOut, 0, clen, this.buf, this.len);
     this.len += clen;
     return true;
   }
