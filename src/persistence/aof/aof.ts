@@ -21,28 +21,25 @@
  * base file; when the walk is done the temp file becomes the new base and
  * the manifest (written to a temp file, fsynced, renamed) names the new
  * base and incr, the old ones moving to the history, which is deleted.
+ *
+ * The layers: files.ts (configuration, directory, manifest), writer.ts
+ * (the sink, the per-turn write and fsync), this file (startup and
+ * loading, rewrites, switching on and off, cron, INFO).
  */
 import fs from 'node:fs';
-import path from 'node:path';
-import type { Server } from '../../server/server';
-import type { Client } from '../../server/client';
-import { Reply } from '../../protocol/reply';
 import { AofErr } from '../../protocol/errors';
 import { clock } from '../../server/clock';
-import { fromBinary, strerror } from '../../config/cstr';
-import { Manifest, ManifestError, manifestName, tempIncrName, TEMP_PREFIX, type AofFile } from './manifest';
+import { strerror } from '../../config/cstr';
+import { Manifest, tempIncrName, type AofFile } from './manifest';
 import { AofBaseWriter } from './rewrite';
 import { startSnapshot, walkNow, type Snapshot, type SnapshotVisitor } from '../snapshot';
 import { RdbFileWriter } from '../rdb/file';
 import { loadAppendOnlyFiles, LoadStatus } from './load';
+import { AofError, writeAll } from './files';
+import { AofState, AofWriter } from './writer';
 
-export const enum AofState {
-  Off,
-  On,
-  WaitRewrite,
-}
+export { AofError, AofState };
 
-type FsyncPolicy = 'always' | 'everysec' | 'no';
 
 /** What writes a base file: a snapshot visitor, then end() once every key was visited. */
 interface BaseWriter {
@@ -70,47 +67,7 @@ const REWRITE_RETRY_MIN_MS = 60_000;
 const REWRITE_RETRY_MAX_MS = 3_600_000;
 const AOF_REWRITE_LIMITE_THRESHOLD = 3;
 
-export class AofError extends Error {}
-
-export class Aof {
-  private current = AofState.Off;
-
-  /** Off, on, or waiting for the first rewrite; the propagation sink is registered only while not off. */
-  get state(): AofState {
-    return this.current;
-  }
-
-  set state(v: AofState) {
-    if ((v === AofState.Off) !== (this.current === AofState.Off)) {
-      if (v === AofState.Off) this.srv.removePropagateSink(this.feed);
-      else this.srv.addPropagateSink(this.feed);
-    }
-    this.current = v;
-  }
-  /** Commands not yet written to the file. */
-  readonly buf = new Reply();
-  /** The buffer holds commands: replies must wait for them (read by Server.flush). */
-  pending = false;
-  /** The file appended to: the last incr file, or the temp incr while waiting for the first rewrite. */
-  private fd = -1;
-  private selectedDb = -1;
-  manifest = new Manifest();
-  /** Bytes of base + incr files (aof_current_size). */
-  currentSize = 0;
-  /** Size when the last rewrite ended or the files were loaded (aof_rewrite_base_size). */
-  baseSize = 0;
-  /** Writes to the file so far, and how many of them an fsync is known to cover (Redis's aof_fsync_offset). */
-  private writes = 0;
-  private syncedWrites = 0;
-  private lastFsync = 0;
-  private fsyncsInFlight = 0;
-  private writeFailed: string | null = null;
-  /** The last background fsync failed: why (Redis's aof_bio_fsync_status). */
-  private fsyncFailed: string | null = null;
-  private lastWriteErrorLog = 0;
-  /** `#TS:` annotations: the second of the last one written. */
-  private curTimestamp = 0;
-
+export class Aof extends AofWriter {
   rewrite: RewriteJob | null = null;
   rewriteScheduled = false;
   rewrites = 0;
@@ -119,353 +76,13 @@ export class Aof {
   consecutiveFailures = 0;
   private nextRetry = 0;
 
-  /** Clients whose replies wait for this turn's write (Server.flush()). */
-  private readonly held = new Set<Client>();
-  private turnScheduled = false;
-
   /**
    * Whether another background job (BGSAVE) is running, as Redis's
    * hasActiveChildProcess(): a rewrite asked for meanwhile is scheduled.
    * The RDB layer sets it.
    */
   otherJobActive: () => boolean = () => false;
-  /** Called when a write or fsync starts or stops failing (the server's -MISCONF gate is refreshed). */
-  onWriteStatus: (() => void) | null = null;
 
-  constructor(readonly srv: Server) {}
-
-  // ------------------------------------------------------------ config
-
-  private cfg<T>(name: string, dflt: T): T {
-    const v = this.srv.config?.values as Record<string, unknown> | undefined;
-    return v && v[name] !== undefined ? (v[name] as T) : dflt;
-  }
-  get appendfilename(): string {
-    return this.cfg('appendfilename', 'appendonly.aof');
-  }
-  private get fsyncPolicy(): FsyncPolicy {
-    return this.cfg<FsyncPolicy>('appendfsync', 'everysec');
-  }
-  /** The AOF directory's path. */
-  get dir(): string {
-    const dirname = this.cfg('appenddirname', 'appendonlydir');
-    const cfg = this.srv.config;
-    return fromBinary(cfg ? cfg.resolvePath(dirname) : path.resolve(dirname));
-  }
-  /** Path of a file in `dir` (Redis runs in `dir`: the old-style AOF is there). */
-  private inDir(name: string): string {
-    const cfg = this.srv.config;
-    return fromBinary(cfg ? cfg.resolvePath(name) : path.resolve(name));
-  }
-  filePath(name: string): string {
-    return path.join(this.dir, fromBinary(name));
-  }
-
-  // ------------------------------------------------------------ feeding (the propagation sink)
-
-  /** feedAppendOnlyFile(): append a propagated command. */
-  readonly feed = (dbid: number, argv: string[]): void => {
-    // writes made while waiting for the first rewrite to start are in its snapshot
-    if (this.state === AofState.Off || (this.state === AofState.WaitRewrite && this.rewrite === null)) return;
-    const b = this.buf;
-    if (this.srv.config?.values['aof-timestamp-enabled']) {
-      const now = Math.floor(clock.ms / 1000);
-      if (this.curTimestamp < now) {
-        b.raw(`#TS:${now}\r\n`);
-        this.curTimestamp = now;
-      }
-    }
-    if (dbid !== this.selectedDb) {
-      b.bulks(['SELECT', String(dbid)]);
-      this.selectedDb = dbid;
-    }
-    b.bulks(argv);
-    if (!this.pending) {
-      this.pending = true;
-      this.scheduleTurn();
-    }
-  };
-
-  /** Server.flush() found AOF data waiting: c's reply leaves at the end of this turn, after the write. */
-  hold(c: Client): void {
-    this.held.add(c);
-    this.scheduleTurn();
-  }
-
-  private scheduleTurn(): void {
-    if (this.turnScheduled) return;
-    this.turnScheduled = true;
-    setImmediate(this.endOfTurn);
-  }
-
-  /** After the poll phase: one write (and fsync under always) for the turn, then the held replies. */
-  private readonly endOfTurn = (): void => {
-    this.turnScheduled = false;
-    if (this.pending) this.writeNow();
-    if (this.held.size === 0) return;
-    for (const c of this.held) this.srv.flush(c);
-    this.held.clear();
-  };
-
-  // ------------------------------------------------------------ writing
-
-  /**
-   * flushAppendOnlyFile(force): write the buffer to the file; under
-   * appendfsync always fsync it before returning. Replies that depend on
-   * these commands may leave once this returns.
-   */
-  writeNow(): void {
-    this.pending = false;
-    const b = this.buf;
-    if (b.len === 0) {
-      this.maybeBackgroundFsync();
-      return;
-    }
-    if (this.fd < 0) {
-      b.reset();
-      return;
-    }
-    const len = b.len;
-    let written = 0;
-    try {
-      while (written < len) written += fs.writeSync(this.fd, b.buf, written, len - written);
-    } catch (e) {
-      this.writeError(e, written);
-      return;
-    }
-    b.reset();
-    this.currentSize += len;
-    this.writes++;
-    if (this.writeFailed !== null) {
-      this.srv.log.warning('AOF write error looks solved, Redis can write again.');
-      this.writeFailed = null;
-      this.onWriteStatus?.();
-    }
-    if (this.fsyncPolicy === 'always') {
-      try {
-        fs.fdatasyncSync(this.fd);
-      } catch (e) {
-        this.srv.log.warning(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(e)}. Exiting...`);
-        process.exit(1);
-      }
-      this.syncedWrites = this.writes;
-      this.lastFsync = clock.ms;
-    } else {
-      this.maybeBackgroundFsync();
-    }
-  }
-
-  /** A failed (maybe partial) write: as Redis, cut the partial command off and keep the buffer for a retry. */
-  private writeError(e: unknown, written: number): void {
-    const msg = strerror(e);
-    const b = this.buf;
-    if (written > 0) {
-      try {
-        fs.ftruncateSync(this.fd, this.currentSize);
-      } catch {
-        // could not remove it: the written part stays in the file and leaves the buffer
-        b.buf.copyWithin(0, written, b.len);
-        b.len -= written;
-        this.currentSize += written;
-      }
-    }
-    if (this.fsyncPolicy === 'always') {
-      this.srv.log.warning("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
-      process.exit(1);
-    }
-    this.writeFailed = msg;
-    this.onWriteStatus?.();
-    // AOF_WRITE_LOG_ERROR_RATE: at most one line every 30 seconds
-    if (clock.ms - this.lastWriteErrorLog > 30_000) {
-      this.lastWriteErrorLog = clock.ms;
-      this.srv.log.warning(`Error writing to the AOF file: ${msg}`);
-    }
-  }
-
-  /** appendfsync everysec: fsync in the thread pool when a second has passed since the last one. */
-  private maybeBackgroundFsync(): void {
-    if (this.fsyncPolicy !== 'everysec' || this.fd < 0 || this.syncedWrites === this.writes) return;
-    if (this.fsyncsInFlight !== 0 || clock.ms - this.lastFsync < 1000) return;
-    const fd = this.fd;
-    const target = this.writes;
-    this.fsyncsInFlight++;
-    this.lastFsync = clock.ms;
-    fs.fdatasync(fd, (err) => {
-      this.fsyncsInFlight--;
-      if (err) {
-        this.fsyncFailed = strerror(err);
-        this.onWriteStatus?.();
-        this.srv.log.warning(`Fail to fsync the AOF file: ${strerror(err)}`);
-      } else {
-        if (this.fsyncFailed !== null) {
-          this.fsyncFailed = null;
-          this.onWriteStatus?.();
-        }
-        if (fd === this.fd && target > this.syncedWrites) this.syncedWrites = target;
-      }
-    });
-  }
-
-  /** Stop appending to `fd`: sync it (off the event loop) and close it. */
-  private retire(fd: number): void {
-    if (fd < 0) return;
-    this.fsyncsInFlight++;
-    fs.fdatasync(fd, () => {
-      this.fsyncsInFlight--;
-      fs.close(fd, () => {});
-    });
-  }
-
-  /** Flush and fsync now (shutdown, stopping): false when the fsync failed. */
-  private syncNow(): boolean {
-    this.writeNow();
-    if (this.fd < 0) return true;
-    try {
-      fs.fdatasyncSync(this.fd);
-      this.syncedWrites = this.writes;
-      this.lastFsync = clock.ms;
-      return true;
-    } catch (e) {
-      this.srv.log.warning(`Fail to fsync the AOF file: ${strerror(e)}.`);
-      return false;
-    }
-  }
-
-  // ------------------------------------------------------------ files
-
-  private openAppend(name: string, truncate: boolean): number {
-    const C = fs.constants;
-    return fs.openSync(this.filePath(name), C.O_WRONLY | C.O_CREAT | C.O_APPEND | (truncate ? C.O_TRUNC : 0), 0o644);
-  }
-
-  private fileSize(name: string): number {
-    try {
-      return fs.statSync(this.filePath(name)).size;
-    } catch {
-      return 0;
-    }
-  }
-
-  private fsyncDir(): void {
-    try {
-      const fd = fs.openSync(this.dir, 'r');
-      try {
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-    } catch {
-      /* not every file system lets a directory be synced */
-    }
-  }
-
-  /** persistAofManifest(): temp file, fsync, rename over the manifest, fsync the directory. */
-  persistManifest(m: Manifest): boolean {
-    const name = manifestName(this.appendfilename);
-    const tmp = this.filePath(TEMP_PREFIX + name);
-    try {
-      const fd = fs.openSync(tmp, 'w', 0o644);
-      try {
-        fs.writeFileSync(fd, m.format(), 'latin1');
-        fs.fsyncSync(fd);
-      } finally {
-        fs.closeSync(fd);
-      }
-      fs.renameSync(tmp, this.filePath(name));
-    } catch (e) {
-      this.srv.log.warning(`Can't persist the AOF manifest file ${name}: ${strerror(e)}`);
-      return false;
-    }
-    this.fsyncDir();
-    return true;
-  }
-
-  private makeDir(): string | null {
-    try {
-      fs.mkdirSync(this.dir, { recursive: true, mode: 0o755 });
-      return null;
-    } catch (e) {
-      return strerror(e);
-    }
-  }
-
-  /**
-   * aofLoadManifestFromDisk(): the manifest as on disk (an empty one when
-   * there is no directory or no manifest). Throws AofError after logging
-   * Redis's fatal lines when the manifest cannot be read.
-   */
-  loadManifestFromDisk(): void {
-    this.manifest = new Manifest();
-    const log = this.srv.log;
-    if (!isDir(this.dir)) {
-      log.verbose(`The AOF directory ${fromBinary(this.cfg('appenddirname', 'appendonlydir'))} doesn't exist`);
-      return;
-    }
-    const name = manifestName(this.appendfilename);
-    let text: string;
-    try {
-      text = fs.readFileSync(this.filePath(name), 'latin1');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        log.verbose(`The AOF manifest file ${name} doesn't exist`);
-        return;
-      }
-      log.warning(`Fatal error: can't open the AOF manifest ${name} for reading: ${strerror(e)}`);
-      throw new AofError(`can't open the AOF manifest ${name}`);
-    }
-    try {
-      this.manifest = Manifest.parse(text);
-    } catch (e) {
-      if (!(e instanceof ManifestError)) throw e;
-      log.warning('\n*** FATAL AOF MANIFEST FILE ERROR ***\n');
-      if (e.line > 0) {
-        log.warning(`Reading the manifest file, at line ${e.line}\n`);
-        log.warning(`>>> '${e.text}'\n`);
-      }
-      log.warning(`${e.message}\n`);
-      throw new AofError(`AOF manifest ${name}: ${e.message}`);
-    }
-  }
-
-  /**
-   * aofUpgradePrepare(): an old-style single AOF (`appendfilename` in
-   * `dir`) becomes the base of a new manifest, moved into the directory.
-   */
-  private upgradeOldStyle(): void {
-    const name = this.appendfilename;
-    const mkErr = this.makeDir();
-    if (mkErr !== null) {
-      this.srv.log.warning(`Can't open or create append-only dir ${this.dir}: ${mkErr}`);
-      throw new AofError('cannot create the AOF directory');
-    }
-    const m = this.manifest.clone();
-    if (m.base) {
-      m.base.type = 'h';
-      m.history.unshift(m.base);
-    }
-    m.base = { name, seq: 1, type: 'b' };
-    m.currBaseSeq = 1;
-    if (!this.persistManifest(m)) throw new AofError('cannot persist the AOF manifest');
-    try {
-      fs.renameSync(this.inDir(name), this.filePath(name));
-    } catch (e) {
-      this.srv.log.warning(`Error trying to rename the existing AOF to the AOF directory: ${strerror(e)}`);
-      throw new AofError('cannot move the old-style AOF');
-    }
-    this.fsyncDir();
-    this.manifest = m;
-    this.srv.log.notice(`Successfully migrated an old-style AOF file (${name}) into the AOF directory (${fromBinary(this.cfg('appenddirname', 'appendonlydir'))}).`);
-  }
-
-  /** Whether loading should first migrate an old-style AOF (the three cases of loadAppendOnlyFiles). */
-  private needsUpgrade(): boolean {
-    const name = this.appendfilename;
-    if (!fs.existsSync(this.inDir(name)) || this.inDir(name) === this.filePath(name)) return false;
-    const m = this.manifest;
-    if (!isDir(this.dir)) return true;
-    if (m.base === null && m.incrs.length === 0) return true;
-    return m.base !== null && m.incrs.length === 0 && m.base.name === name && !fs.existsSync(this.filePath(name));
-  }
 
   // ------------------------------------------------------------ startup and loading
 
@@ -569,21 +186,9 @@ export class Aof {
     return this.srv.config?.values['aof-timestamp-enabled'] ? Math.floor(clock.ms / 1000) : null;
   }
 
-  /** aofDelHistoryFiles(). */
-  deleteHistory(): void {
-    const m = this.manifest;
-    if (m.history.length === 0 || this.srv.config?.values['aof-disable-auto-gc']) return;
-    for (const f of m.history) {
-      this.srv.log.notice(`Removing the history file ${f.name} in the background`);
-      fs.unlink(this.filePath(f.name), () => {});
-    }
-    m.history = [];
-    this.persistManifest(m);
-  }
-
   // ------------------------------------------------------------ rewrite
 
-  get rewriteInProgress(): boolean {
+  override get rewriteInProgress(): boolean {
     return this.rewrite !== null;
   }
 
@@ -955,18 +560,5 @@ export class Aof {
       );
     }
     return lines;
-  }
-}
-
-function writeAll(fd: number, chunk: Buffer): void {
-  let off = 0;
-  while (off < chunk.length) off += fs.writeSync(fd, chunk, off, chunk.length - off);
-}
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
