@@ -32,6 +32,7 @@ import '../persistence/digest';
 import { dumpCommands } from '../persistence/dump-commands';
 import { migrateCommands } from '../persistence/migrate';
 import { aofCommands } from '../persistence/aof';
+import { memoryCommands } from '../memory/commands';
 
 export const commandFamilies: CommandSpec[][] = [
   connectionCommands,
@@ -63,4 +64,5 @@ export const commandFamilies: CommandSpec[][] = [
   dumpCommands,
   migrateCommands,
   aofCommands,
+  memoryCommands,
 ];

@@ -13,6 +13,7 @@ import type { Server } from '../server/server';
 import type { RawSavePoint } from '../config/values';
 import { clock } from '../server/clock';
 import { Snapshot, startSnapshot, walkNow } from './snapshot';
+import { AsyncFileSink } from './file-sink';
 import { RdbFileWriter, RdbLoader, loadRdbBuffer, LoadResult, serverLoadOptions } from './rdb/file';
 import { RdbError } from './rdb/encoding';
 
@@ -121,22 +122,14 @@ export class RdbSaver {
     const started = Date.now();
     const dirtyAtStart = srv.keyspace.dirty;
     this.lastBgsaveTry = Math.floor(started / 1000);
-    let fd = -1;
-    const writer = new RdbFileWriter(
-      srv,
-      (chunk) => {
-        if (fd === -1) fd = fs.openSync(tmp, 'w');
-        writeAll(fd, chunk);
-      },
-      this.writerOptions(),
-    );
+    const sink = new AsyncFileSink(tmp);
+    const writer = new RdbFileWriter(srv, (chunk) => sink.write(chunk), this.writerOptions());
     srv.log.notice(`Background saving started by pid ${process.pid}`);
     const finish = (err: Error | null): void => {
       this.bg = null;
       this.lastBgsaveTimeSec = Math.floor((Date.now() - started) / 1000);
       if (err !== null) {
-        if (fd !== -1) fs.closeSync(fd);
-        fs.rmSync(tmp, { force: true });
+        sink.abort();
         this.lastBgsaveOk = false;
         this.refreshDiskError();
         srv.log.warning(`Write error saving DB on disk: ${err.message}`);
@@ -148,27 +141,30 @@ export class RdbSaver {
       this.saved(dirtyAtStart);
       srv.log.notice('Background saving terminated with success');
     };
-    const snap = startSnapshot(srv.keyspace, writer, (err) => {
-      if (err !== null) return finish(err);
-      try {
-        writer.finish();
-      } catch (e) {
-        return finish(e as Error);
-      }
-      // the data is written: fsync off the event loop, then the rename makes it the dump
-      fs.fsync(fd, (fsyncErr) => {
-        if (fsyncErr) return finish(fsyncErr);
+    const snap = startSnapshot(
+      srv.keyspace,
+      writer,
+      (err) => {
+        if (err !== null) return finish(err);
         try {
-          fs.closeSync(fd);
-          fd = -1;
-          fs.renameSync(tmp, this.path());
+          writer.finish();
         } catch (e) {
           return finish(e as Error);
         }
-        srv.log.notice('DB saved on disk');
-        finish(null);
-      });
-    });
+        // written, fsynced and closed off the event loop; then the rename makes it the dump
+        sink.end((endErr) => {
+          if (endErr !== null) return finish(endErr);
+          try {
+            fs.renameSync(tmp, this.path());
+          } catch (e) {
+            return finish(e as Error);
+          }
+          srv.log.notice('DB saved on disk');
+          finish(null);
+        });
+      },
+      sink,
+    );
     this.bg = { snap, started };
     return null;
   }

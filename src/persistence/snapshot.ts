@@ -17,7 +17,7 @@
  * the frozen dict to the snapshot instead of clearing it.
  */
 import type { Db, Keyspace, WriteObserver } from '../store/keyspace';
-import type { Dict } from '../store/dict';
+import type { Dict, DictCursor } from '../store/dict';
 import type { Value } from '../store/value';
 import { dupValue } from '../store/dup';
 
@@ -29,17 +29,11 @@ export interface SnapshotVisitor {
 }
 
 /** How a slice ends: past this many ms (measured finer than Date.now()'s whole ms) or keys the walk yields to the event loop. */
-const SLICE_MS = 1;
+const SLICE_MS = 0.5;
 const SLICE_KEYS = 4096;
 
 /** A key that did not exist at the start (created during the walk): nothing to copy. */
 const ABSENT = Symbol('absent');
-/**
- * A key whose value at the start is an immutable string: the frozen array
- * already holds it (a change replaces it in the dict, never edits it), so only
- * its TTL at the start is kept.
- */
-const FROZEN = Symbol('frozen');
 
 /** Keys are frozen in chunks of this many, each dropped once written. */
 const CHUNK = 65536;
@@ -49,8 +43,16 @@ class FrozenDb {
    * Copies of keys changed before the walk reached them (or after: it cannot
    * tell, and drops those at the end), and the TTLs of those that had one.
    */
-  readonly copies = new Map<string, Value | typeof ABSENT | typeof FROZEN>();
+  readonly copies = new Map<string, Value | typeof ABSENT>();
   readonly copiedExpires = new Map<string, number>();
+  /**
+   * The dict walked in step with the frozen keys: a key unchanged since the
+   * start is at its place in the dict's order (only deletions and additions
+   * move entries, and both come through beforeWrite), so its value is read
+   * from there rather than looked up. Null until the walk reaches this db,
+   * and after it ran out (then values are looked up).
+   */
+  cursor: DictCursor<unknown> | null = null;
   /** The chunk being walked, and the position in it. */
   chunk = 0;
   next = 0;
@@ -62,8 +64,6 @@ class FrozenDb {
     public expires: Map<string, number>,
     readonly count: number,
     readonly keys: string[][],
-    /** The values the keys held at the start (objects may change later: a copy is taken first). */
-    readonly values: Value[][],
   ) {}
 }
 
@@ -83,30 +83,26 @@ export class Snapshot implements WriteObserver {
     let total = 0;
     for (const db of ks.dbs) {
       if (db.size === 0) continue;
-      // keys and values side by side: the walk then reads them in order instead of looking each key up
+      // keys only: a value is read from the dict when its key's turn comes (a
+      // value changed before that was copied first), which halves what the
+      // freeze holds
       const keys: string[][] = [];
-      const values: Value[][] = [];
       const size = db.size;
       // each chunk allocated at its final size: no garbage from arrays growing
       let ck: string[] = new Array<string>(Math.min(CHUNK, size));
-      let cv: Value[] = new Array<Value>(ck.length);
       let i = 0;
       let left = size;
-      db.dict.forEach((v, k) => {
+      db.dict.forEach((_v, k) => {
         if (i === ck.length) {
           keys.push(ck);
-          values.push(cv);
           left -= i;
           ck = new Array<string>(Math.min(CHUNK, left));
-          cv = new Array<Value>(ck.length);
           i = 0;
         }
-        ck[i] = k;
-        cv[i++] = v;
+        ck[i++] = k;
       });
       keys.push(ck);
-      values.push(cv);
-      const f = new FrozenDb(db.id, db.dict as Dict<unknown>, db.expires, db.size, keys, values);
+      const f = new FrozenDb(db.id, db.dict as Dict<unknown>, db.expires, db.size, keys);
       total += f.count;
       this.frozen.push(f);
       this.byDict.set(f.dict, f);
@@ -123,7 +119,8 @@ export class Snapshot implements WriteObserver {
       f.copies.set(key, ABSENT);
       return;
     }
-    f.copies.set(key, typeof v === 'string' ? FROZEN : dupValue(v));
+    // a string value is immutable (a change replaces it in the dict): keeping the reference is the copy
+    f.copies.set(key, typeof v === 'string' ? v : dupValue(v as Value));
     const e = db.getExpire(key);
     if (e !== -1) f.copiedExpires.set(key, e);
   }
@@ -150,19 +147,19 @@ export class Snapshot implements WriteObserver {
     let n = 0;
     while (this.current < this.frozen.length && !this.cancelled) {
       const f = this.frozen[this.current];
-      if (f.chunk === 0 && f.next === 0 && this.visitor.dbStart) this.visitor.dbStart(f.id, f.count, this.expiresAtStart(f));
+      if (f.chunk === 0 && f.next === 0) {
+        f.cursor = f.dict.cursor();
+        if (this.visitor.dbStart) this.visitor.dbStart(f.id, f.count, this.expiresAtStart(f));
+      }
       while (f.chunk < f.keys.length) {
         const keys = f.keys[f.chunk];
-        const values = f.values[f.chunk];
         while (f.next < keys.length) {
-          const i = f.next++;
-          this.visit(f, keys[i], values[i]);
+          this.visit(f, keys[f.next++]);
           this.processed++;
           if (!unbounded && ++n % 64 === 0 && (n >= SLICE_KEYS || performance.now() - start >= SLICE_MS)) return false;
         }
-        // this chunk is written: the walk no longer holds its keys and values
+        // this chunk is written: the walk no longer holds its keys
         f.keys[f.chunk] = [];
-        f.values[f.chunk] = [];
         f.chunk++;
         f.next = 0;
       }
@@ -175,7 +172,7 @@ export class Snapshot implements WriteObserver {
     return true;
   }
 
-  private visit(f: FrozenDb, key: string, v: Value): void {
+  private visit(f: FrozenDb, key: string): void {
     if (f.copies.size !== 0) {
       const copy = f.copies.get(key);
       if (copy !== undefined) {
@@ -183,12 +180,32 @@ export class Snapshot implements WriteObserver {
         if (copy === ABSENT) return;
         const ce = f.copiedExpires.get(key);
         if (ce !== undefined) f.copiedExpires.delete(key);
-        this.visitor.key(f.id, key, copy === FROZEN ? v : copy, ce ?? -1);
+        this.visitor.key(f.id, key, copy, ce ?? -1);
         return;
       }
     }
+    // not changed since the start (a change would have left a copy)
+    const v = this.unchangedValue(f, key);
+    if (v === undefined) return;
     const e = f.expires.size === 0 ? undefined : f.expires.get(key);
     this.visitor.key(f.id, key, v, e === undefined ? -1 : e);
+  }
+
+  /**
+   * The value of a key that has not changed since the start. The entries
+   * the cursor passes on the way are keys already visited through their
+   * copies, or keys added since the start.
+   */
+  private unchangedValue(f: FrozenDb, key: string): Value | undefined {
+    const cur = f.cursor;
+    if (cur !== null) {
+      for (let k = cur.next(); k !== undefined; k = cur.next()) {
+        if (k === key) return cur.value as Value;
+      }
+      // only a deletion that skipped beforeWrite gets here; the rest of the walk still reads every key
+      f.cursor = null;
+    }
+    return f.dict.get(key) as Value | undefined;
   }
 
   /** Keys with a TTL among the frozen ones (RESIZEDB's second number). */
@@ -218,7 +235,13 @@ export class Snapshot implements WriteObserver {
  * keyspace while it runs; `done` is called once, after the last key (or with
  * the error a visitor threw).
  */
-export function startSnapshot(ks: Keyspace, visitor: SnapshotVisitor, done: (err: Error | null) => void): Snapshot {
+/** A consumer that can fall behind the walk (a file written off the event loop): the walk waits for it. */
+export interface SnapshotPace {
+  readonly backlogged: boolean;
+  onDrain(fn: () => void): void;
+}
+
+export function startSnapshot(ks: Keyspace, visitor: SnapshotVisitor, done: (err: Error | null) => void, pace?: SnapshotPace): Snapshot {
   const snap = new Snapshot(ks, visitor);
   ks.observers.push(snap);
   const release = (): void => {
@@ -226,6 +249,7 @@ export function startSnapshot(ks: Keyspace, visitor: SnapshotVisitor, done: (err
     if (i >= 0) ks.observers.splice(i, 1);
   };
   const turn = (): void => {
+    if (pace !== undefined && pace.backlogged && !snap.cancelled) return pace.onDrain(() => setImmediate(turn));
     let complete: boolean;
     try {
       complete = snap.step();

@@ -74,6 +74,11 @@ export class Dict<V> {
     this.last = this.shards[0];
   }
 
+  /** A live walk, one entry at a time (a snapshot reading values in step with its frozen keys). */
+  cursor(): DictCursor<V> {
+    return new DictCursor(this.shards.slice());
+  }
+
   /** Live iteration: entries present for the whole walk are visited once. */
   *entries(): IterableIterator<[string, V]> {
     for (const m of this.shards.slice()) yield* m.entries();
@@ -86,5 +91,34 @@ export class Dict<V> {
 
   *keys(): IterableIterator<string> {
     for (const m of this.shards.slice()) yield* m.keys();
+  }
+}
+
+/**
+ * Walks a dict's maps in order while they change, as Map iteration does:
+ * entries deleted before their turn are skipped, entries added meanwhile
+ * come after those that were there at the start.
+ */
+export class DictCursor<V> {
+  private i = 0;
+  private it: Iterator<[string, V]> | null;
+  /** The value of the key next() returned last. */
+  value: V | undefined = undefined;
+
+  constructor(private readonly maps: Map<string, V>[]) {
+    this.it = maps.length > 0 ? maps[0].entries() : null;
+  }
+
+  /** The next key (its value in `value`), undefined once every map is walked. */
+  next(): string | undefined {
+    while (this.it !== null) {
+      const r = this.it.next();
+      if (r.done !== true) {
+        this.value = r.value[1];
+        return r.value[0];
+      }
+      this.it = ++this.i < this.maps.length ? this.maps[this.i].entries() : null;
+    }
+    return undefined;
   }
 }

@@ -92,11 +92,12 @@ function intEncodable(s: string): number | null {
 
 /**
  * src[from, to) into dst at `at`: a byte loop for the short runs the writer
- * copies per key (Buffer.copy's argument checks cost more than the bytes),
- * TypedArray.set for long ones.
+ * copies per key (Buffer.copy's argument checks cost more than the bytes,
+ * and the view TypedArray.set needs is garbage per call), TypedArray.set for
+ * long ones.
  */
 function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): void {
-  if (to - from <= 64) {
+  if (to - from <= 512) {
     for (let i = from; i < to; i++) dst[at++] = src[i];
   } else dst.set(src.subarray(from, to), at);
 }

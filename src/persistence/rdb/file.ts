@@ -16,14 +16,14 @@ import type { Value } from '../../store/value';
 import { clock } from '../../server/clock';
 import { crc64 } from '../crc64';
 import { REDIS_VERSION } from '../../version';
-import { RDB_VERSION, RdbError, RdbIn, RdbOp, RdbOut } from './encoding';
+import { RDB_VERSION, RdbError, RdbIn, RdbOp, RdbOut, RdbType } from './encoding';
 import { RdbEmptyKeyError, isValueType, readValue, valueLoadOptions, valueWriteOptions, writeValue, ValueLoadOptions, ValueWriteOptions } from './values';
 import { skipChecksumValidation } from '../dump-commands';
 import { serverFunctions } from '../../scripting/functions/commands';
 import { lfuDecrAndReturn, lruIdleSeconds } from '../../store/lfu';
 
 /** Flush the buffered bytes to the sink once they pass this. */
-const CHUNK = 256 << 10;
+const CHUNK = 32 << 10;
 
 export interface RdbWriterOptions {
   compress: boolean;
@@ -103,12 +103,19 @@ export class RdbFileWriter implements SnapshotVisitor {
         o.byte(lfuDecrAndReturn(word, clock.ms, ks.lfuDecayTime));
       }
     }
-    const sc = this.scratch;
-    sc.len = 0;
-    writeValue(sc, value, this.valueOptions);
-    o.byte(sc.buf[0]);
-    o.string(key);
-    o.rawFrom(sc, 1, sc.len);
+    if (typeof value === 'string') {
+      // the common case, whose type byte is known first: straight into the file's buffer
+      o.byte(RdbType.STRING);
+      o.string(key);
+      o.string(value);
+    } else {
+      const sc = this.scratch;
+      sc.len = 0;
+      writeValue(sc, value, this.valueOptions);
+      o.byte(sc.buf[0]);
+      o.string(key);
+      o.rawFrom(sc, 1, sc.len);
+    }
     if (o.len >= CHUNK) this.flush();
   }
 
