@@ -463,6 +463,11 @@ export class Keyspace {
    * propagated, as during Redis's loading.
    */
   loading = false;
+  /**
+   * The accounted bytes of every key and value (memory/estimate.ts), kept
+   * by the write path: used_memory's dataset part and what eviction frees.
+   */
+  datasetBytes = 0;
   /** maxmemory-policy is volatile-lfu or allkeys-lfu. */
   lfuPolicy = false;
   /** lfu-decay-time. */
