@@ -4,19 +4,73 @@
  * sizes. The keyspace keeps a running total from these (used_memory's
  * dataset part) and MEMORY USAGE answers with them.
  *
- * 64-bit V8 without pointer compression: a one-byte string is a 16-byte
- * header and its bytes rounded up to 8; an object is 24 bytes of header
- * (map, properties, elements) and 8 per field.
+ * The model is V8's object layout on 64-bit Node without pointer
+ * compression (Node's default build), checked against the heap by
+ * test/integration/memory-estimate.test.ts:
+ *  - a one-byte string is a 16-byte header and its bytes rounded up to 8;
+ *    the empty string and one-character strings are V8's shared ones;
+ *  - an object is 3 words (map, properties, elements) plus one per field;
+ *    a double in a field is a separate 16-byte HeapNumber;
+ *  - an array is 4 words plus a FixedArray (2 words + one per slot); arrays
+ *    grown by push() get slots ahead (new length x 1.5 + 16);
+ *  - a Map is 4 words plus an OrderedHashMap: 5 words, a bucket word per
+ *    two entries and 3 words per entry, the capacity a power of two;
+ *  - a typed array is a view (96 bytes) and an ArrayBuffer object (88)
+ *    plus its bytes: up to 64 of them in a heap ByteArray, beyond that in
+ *    a backing store outside the heap (counted in `arrayBuffers`).
+ *
+ * Everything here is O(1) or O(samples): the write path calls valueBytes()
+ * after each write to a key. Collections are measured from their counts
+ * and capacities, with the element strings sampled (evenly spaced where the
+ * structure is indexed, the first ones in iteration order for Maps) and
+ * scaled to the element count, as Redis's objectComputeSize() samples.
  */
 import type { Value } from '../store/value';
-import { ByteString, RawString, sharedIntOf } from '../store/value';
+import { ByteString, RawString } from '../store/value';
+import { HashTable, HashValue, isSharedField } from '../store/hash';
+import { List } from '../store/list';
+import { SetValue } from '../store/set';
+import { ZSet } from '../store/zset';
+import { Stream } from '../store/stream';
+import type { StreamNode } from '../store/stream-node';
+import type { ConsumerGroup } from '../store/stream-groups';
 
-/** A key's entry in the dict: the Map's entry and bucket share, the value and access-word slots. */
-const DICT_ENTRY = 48;
+/**
+ * A key's share of the keyspace's dict: its Map entry (key, value and chain
+ * words) and bucket word, amortised over the table's load (between 1/2 and
+ * 1 for a growing Map: 28 bytes x capacity / size, 40 on average).
+ */
+export const DICT_ENTRY = 40;
+
+/** An entry of a db's expires Map (amortised like DICT_ENTRY) and its time, a HeapNumber. */
+export const EXPIRE_ENTRY = 56;
+
+/** Elements sampled per collection when not told otherwise (Redis's OBJ_COMPUTE_SIZE_DEF_SAMPLES). */
+export const DEFAULT_SAMPLES = 5;
+
+// ---- V8 layout --------------------------------------------------------------
+
+const WORD = 8;
+/** map, properties, elements. */
+const OBJECT = 3 * WORD;
+/** A JSArray: an object with a length. */
+const ARRAY = 4 * WORD;
+/** FixedArray header: map, length. */
+const FIXED_ARRAY = 2 * WORD;
+const HEAP_NUMBER = 16;
+/** A JSMap / JSSet (an object with its table) and the OrderedHashTable's header (2 words + 3 counts). */
+const TABLE = 4 * WORD + 5 * WORD;
+/** A typed array's view object and its ArrayBuffer object. */
+const TYPED_ARRAY = 96 + 88;
+/** Larger typed arrays keep their bytes outside the heap (V8's typed_array_max_size_in_heap). */
+const ON_HEAP_TYPED_MAX = 64;
+/** A closure: the JSFunction and its context. */
+const CLOSURE = 96;
 
 /** A primitive one-byte string. */
 export function stringBytes(s: string): number {
-  return (16 + s.length + 7) & ~7;
+  const n = s.length;
+  return n <= 1 ? 0 : (16 + n + 7) & ~7;
 }
 
 /** A key: its dict entry and its name. */
@@ -24,16 +78,286 @@ export function keyBytes(key: string): number {
   return DICT_ENTRY + stringBytes(key);
 }
 
-/** A value (the shared integers 0..9999 cost nothing: they are one object each for the whole server). */
-export function valueBytes(v: Value): number {
-  if (typeof v === 'string') return sharedIntOf(v) >= 0 ? 0 : stringBytes(v);
-  if (v instanceof RawString) return 32 + stringBytes(v.s);
-  if (v instanceof ByteString) return 48 + 96 + v.buf.length;
-  return objectBytes(v as unknown as { size?: number; length?: number });
+function objectBytes(fields: number): number {
+  return OBJECT + fields * WORD;
 }
 
-/** Collections: a rough per-element cost until the types report their own. */
-function objectBytes(v: { size?: number; length?: number }): number {
-  const n = typeof v.size === 'number' ? v.size : typeof v.length === 'number' ? v.length : 1;
-  return 64 + n * 64;
+/** A JSArray and its backing store of `slots` slots. */
+function arrayBytes(slots: number): number {
+  return ARRAY + (slots === 0 ? 0 : FIXED_ARRAY + slots * WORD);
+}
+
+/** Slots of an array grown to n elements by push(). */
+function pushedSlots(n: number): number {
+  let c = 0;
+  while (c < n) {
+    const len = c + 1;
+    c = len + (len >> 1) + 16;
+  }
+  return c;
+}
+
+/** A Map of n entries (a Set's entries are one word shorter). */
+function mapBytes(n: number, entryWords = 3): number {
+  let cap = 4;
+  while (cap < n) cap *= 2;
+  return TABLE + (cap >> 1) * WORD + cap * entryWords * WORD;
+}
+
+/** A typed array owning a buffer of `bytes` bytes. */
+function typedArrayBytes(bytes: number): number {
+  return bytes <= ON_HEAP_TYPED_MAX ? TYPED_ARRAY + FIXED_ARRAY + ((bytes + 7) & ~7) : TYPED_ARRAY + bytes;
+}
+
+/** How many elements to sample out of n (samples <= 0: all of them). */
+function sampleCount(n: number, samples: number): number {
+  return samples <= 0 || samples > n ? n : samples;
+}
+
+// ---- values -----------------------------------------------------------------
+
+/**
+ * A value's bytes. `samples`: elements of a collection measured (0 = all of
+ * them, as MEMORY USAGE's SAMPLES 0), the rest counted at their average.
+ */
+export function valueBytes(v: Value, samples = DEFAULT_SAMPLES): number {
+  if (typeof v === 'string') return stringBytes(v);
+  switch (v.type) {
+    case 'string':
+      if (v instanceof RawString) return rawStringBytes(v);
+      return byteStringBytes(v as ByteString);
+    case 'hash':
+      return hashBytes(v as HashValue, samples);
+    case 'list':
+      return listBytes(v as List, samples);
+    case 'set':
+      return setBytes(v as SetValue, samples);
+    case 'zset':
+      return zsetBytes(v as ZSet, samples);
+    case 'stream':
+      return streamBytes(v as Stream, samples);
+  }
+  return objectBytes(1);
+}
+
+/** RawString, EmbString, OwnString: `type` and `s`. */
+const RAW_STRING = objectBytes(2);
+/** V8 joins two strings into a ConsString (4 words) from this length on, rather than copying them. */
+const CONS_MIN_LENGTH = 13;
+/** A ConsString and the second header of its two parts. */
+const CONS_STRING = 4 * WORD + 16;
+
+/**
+ * A RawString made by APPEND holds `old + added`: a ConsString over the two
+ * parts until something flattens it (and a collection then drops the
+ * wrapper). Counted as one join; a chain of appends never read costs more.
+ */
+function rawStringBytes(v: RawString): number {
+  const s = v.s;
+  const joined = v.constructor === RawString && s.length >= CONS_MIN_LENGTH;
+  return RAW_STRING + stringBytes(s) + (joined ? CONS_STRING : 0);
+}
+
+/** ByteString: its four fields, the buffer (capacity included) and the string read from it, when cached. */
+function byteStringBytes(b: ByteString): number {
+  return objectBytes(4) + typedArrayBytes(b.buf.length) + (b.holdsString ? stringBytes(b.s) : 0);
+}
+
+/** HashValue: `d` (the type is on the prototype). */
+const HASH = objectBytes(1);
+/** HashTable: sample, stale, cursors, m. */
+const HASH_TABLE = objectBytes(4);
+
+function hashBytes(h: HashValue, samples: number): number {
+  const d = h.d;
+  if (!(d instanceof HashTable)) {
+    // listpack: one exact-size array [f0, v0, f1, v1...]; short field names are shared between hashes
+    const pairs = d.length >> 1;
+    let total = HASH + arrayBytes(d.length);
+    const s = sampleCount(pairs, samples);
+    if (s === 0) return total;
+    let sum = 0;
+    for (let k = 0; k < s; k++) {
+      const i = Math.floor((k * pairs) / s) << 1;
+      const f = d[i];
+      sum += stringBytes(d[i + 1]) + (isSharedField(f) ? 0 : stringBytes(f));
+    }
+    total += (sum / s) * pairs;
+    return Math.round(total);
+  }
+  const m = d.m;
+  const n = m.size;
+  let total = HASH + HASH_TABLE + mapBytes(n);
+  if (d.sample !== null) total += arrayBytes(pushedSlots(d.sample.length));
+  const s = sampleCount(n, samples);
+  if (s === 0) return total;
+  let sum = 0;
+  let k = 0;
+  for (const [f, v] of m) {
+    sum += stringBytes(f) + stringBytes(v);
+    if (++k === s) break;
+  }
+  return Math.round(total + (sum / s) * n);
+}
+
+/** List: type, buf, mask, head, length. */
+const LIST = objectBytes(5);
+
+/**
+ * Backing-store slots of a list's ring of `cap` slots. A list made at its
+ * size has exactly `cap`; one grown by pushes got V8's growth on top while
+ * small (ring 8 -> 22 slots, 16 -> 22, 32 -> 49, 64 -> 89, 128 -> 149): both
+ * happen (one RPUSH of many elements, or a queue fed one at a time), so
+ * the middle is taken, within 1/4 of either.
+ */
+function listSlots(cap: number): number {
+  switch (cap) {
+    case 8:
+      return 15;
+    case 16:
+      return 19;
+    case 32:
+      return 41;
+    case 64:
+      return 77;
+    case 128:
+      return 139;
+    default:
+      return cap;
+  }
+}
+
+function listBytes(l: List, samples: number): number {
+  const n = l.length;
+  let total = LIST + arrayBytes(listSlots(l.capacity));
+  const s = sampleCount(n, samples);
+  if (s === 0) return total;
+  let sum = 0;
+  for (let k = 0; k < s; k++) sum += stringBytes(l.at(Math.floor((k * n) / s)));
+  total += (sum / s) * n;
+  return Math.round(total);
+}
+
+/** SetValue: ints, ht, dense (the type is on the prototype). */
+const SET = objectBytes(3);
+/** Intsets below this size are reallocated at their exact size (set.ts's SMALL_INTSET). */
+const EXACT_INTSET = 16;
+/** A bigint member beyond 2^53 (2 digits), which also boxes the array's other numbers. */
+const BIG_MEMBER = 32 + HEAP_NUMBER;
+
+function setBytes(set: SetValue, samples: number): number {
+  const ints = set.ints;
+  if (ints !== null) {
+    const n = ints.length;
+    // numbers sit in the array's slots (small integers or unboxed doubles)
+    let total = SET + arrayBytes(n <= EXACT_INTSET ? n : n + (n >> 2));
+    const s = sampleCount(n, samples);
+    let big = 0;
+    for (let k = 0; k < s; k++) if (typeof ints[Math.floor((k * n) / s)] === 'bigint') big++;
+    if (big !== 0) total += (big / s) * n * BIG_MEMBER;
+    return Math.round(total);
+  }
+  const ht = set.ht!;
+  const n = ht.size;
+  let total = SET + mapBytes(n);
+  const dense = set.denseLength;
+  if (dense !== 0) total += arrayBytes(pushedSlots(dense));
+  const s = sampleCount(n, samples);
+  if (s === 0) return total;
+  let sum = 0;
+  let k = 0;
+  for (const m of ht.keys()) {
+    sum += stringBytes(m);
+    if (++k === s) break;
+  }
+  return Math.round(total + (sum / s) * n);
+}
+
+/**
+ * A sorted set's fixed part: the ZSet (7 fields, newScore's HeapNumber, the
+ * `forget` closure), its SkipList (10 fields), the skiplist's free-list
+ * heads (an Int32Array of 33), the Float64Array and Int32Array views of the
+ * node buffer and its ArrayBuffer object, and the free member slots array.
+ */
+const ZSET =
+  objectBytes(7) + HEAP_NUMBER + CLOSURE + objectBytes(10) + typedArrayBytes(33 * 4) + 2 * 96 + 88 + ARRAY;
+
+function zsetBytes(z: ZSet, samples: number): number {
+  const sl = z.sl;
+  const n = sl.length;
+  let total = ZSET + sl.bufferBytes + arrayBytes(pushedSlots(sl.memberSlots)) + mapBytes(z.dict.size);
+  const s = sampleCount(n, samples);
+  if (s === 0) return total;
+  let sum = 0;
+  let k = 0;
+  for (let node = sl.first; node !== 0 && k < s; node = sl.next(node), k++) sum += stringBytes(sl.ele(node));
+  return Math.round(total + (sum / s) * n);
+}
+
+/** StreamId: four numbers; the low ms word is a HeapNumber half the time. */
+const STREAM_ID = objectBytes(4) + HEAP_NUMBER / 2;
+/** Stream: 8 fields, and its lastId and firstId (maxDeletedId is mostly the shared 0-0). */
+const STREAM = objectBytes(8) + 2 * STREAM_ID;
+/** StreamNode: 14 fields, mLo a HeapNumber half the time. */
+const STREAM_NODE = objectBytes(14) + HEAP_NUMBER / 2;
+/** An entry of a node's `wide` Map and its StreamId. */
+const WIDE_ENTRY = 40 + STREAM_ID;
+
+function nodeBytes(node: StreamNode): number {
+  let b = STREAM_NODE + node.arrayCost(typedArrayBytes) + arrayBytes(node.master.length);
+  for (let i = 0; i < node.master.length; i++) b += stringBytes(node.master[i]);
+  const wide = node.wideCount;
+  if (wide !== 0) b += mapBytes(wide) - TABLE + WIDE_ENTRY * wide;
+  return b;
+}
+
+function streamBytes(st: Stream, samples: number): number {
+  const nodes = st.nodeList();
+  const n = nodes.length;
+  let total = STREAM + arrayBytes(pushedSlots(n));
+  if (n !== 0) {
+    // every node but the last is a closed (sealed) one: sample those, then add the open last node
+    const closed = n - 1;
+    const s = sampleCount(closed, samples);
+    if (s !== 0) {
+      let sum = 0;
+      for (let k = 0; k < s; k++) sum += nodeBytes(nodes[Math.floor((k * closed) / s)]);
+      total += (sum / s) * closed;
+    }
+    total += nodeBytes(nodes[closed]);
+  }
+  if (st.groups !== null) {
+    total += mapBytes(st.groups.size);
+    for (const g of st.groups.values()) total += groupBytes(g, samples);
+  }
+  return Math.round(total);
+}
+
+/** A PEL: its object (chunks, size) and chunks array. */
+const PEL = objectBytes(2) + ARRAY;
+/**
+ * A pending entry: the Nack (5 fields), its key (8 two-byte chars), its
+ * StreamId, the delivery time (a HeapNumber) and its slot in the group's
+ * PEL and in its consumer's (chunks of up to 128, about 3/4 full).
+ */
+const NACK = objectBytes(5) + 32 + STREAM_ID + HEAP_NUMBER + 2 * (WORD * 1.3 + 1);
+/** ConsumerGroup: pel, consumers, name, lastId, entriesRead. */
+const GROUP = objectBytes(5) + PEL + STREAM_ID;
+/** Consumer: pel, name, seenTime (a HeapNumber). */
+const CONSUMER = objectBytes(3) + HEAP_NUMBER + PEL;
+
+function groupBytes(g: ConsumerGroup, samples: number): number {
+  const consumers = g.consumers;
+  const n = consumers.size;
+  let total = GROUP + stringBytes(g.name) + mapBytes(n) + g.pel.size * NACK;
+  const s = sampleCount(n, samples);
+  if (s === 0) return total;
+  let sum = 0;
+  let k = 0;
+  for (const c of consumers.values()) {
+    sum += CONSUMER + stringBytes(c.name);
+    if (++k === s) break;
+  }
+  total += (sum / s) * n;
+  return total;
 }

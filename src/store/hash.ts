@@ -260,6 +260,15 @@ function shareField(f: string): string {
   return f;
 }
 
+/**
+ * Whether listpacks storing the field name `f` now share one copy of it
+ * (memory estimates). Strings have no identity test in JS: a name still in
+ * the table is taken as shared, which is exact until the table starts over.
+ */
+export function isSharedField(f: string): boolean {
+  return f.length <= SHARED_FIELD_MAX_LEN && sharedFields.has(f);
+}
+
 /** A uniformly random field of a non-empty hashtable (see HashTable.sample). */
 function randomTableField(t: HashTable): string {
   const m = t.m;

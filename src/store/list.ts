@@ -68,6 +68,11 @@ export class List extends StoredObject {
     return 'quicklist';
   }
 
+  /** Slots of the ring buffer (a power of two, at least `length`): memory estimates. */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** Element at position i (0 <= i < length). */
   at(i: number): string {
     return this.buf[(this.head + i) & this.mask];

@@ -96,6 +96,11 @@ export class SetValue extends StoredObject {
     return this.ints !== null ? this.ints.length : this.ht!.size;
   }
 
+  /** Length of the random-pick array (0 until it is built): memory estimates. */
+  get denseLength(): number {
+    return this.dense === null ? 0 : this.dense.length;
+  }
+
   has(s: string): boolean {
     if (this.ints === null) return this.ht!.has(s);
     const v = intOf(s);

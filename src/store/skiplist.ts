@@ -188,6 +188,11 @@ export class SkipList {
     return this.i32[(n << 1) + I_LINKS + 4 * i + 1];
   }
 
+  /** Slots of the member array, reused ones included (for memory reports). */
+  get memberSlots(): number {
+    return this.eles.length;
+  }
+
   /** Bytes held by the node buffer (for memory reports). */
   get bufferBytes(): number {
     return this.f64.byteLength;

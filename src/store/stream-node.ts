@@ -107,6 +107,19 @@ export class StreamNode {
     this.restBytes = b;
   }
 
+  /**
+   * Memory estimates: `cost` applied to the byte length of each of the
+   * node's four typed arrays, summed.
+   */
+  arrayCost(cost: (byteLength: number) => number): number {
+    return cost(this.meta.byteLength) + cost(this.flags.byteLength) + cost(this.offs.byteLength) + cost(this.data.byteLength);
+  }
+
+  /** Entries whose ID is kept whole in `wide` (memory estimates). */
+  get wideCount(): number {
+    return this.wide === null ? 0 : this.wide.size;
+  }
+
   /** Modelled lpBytes() of the node. */
   get bytes(): number {
     return this.restBytes + intBytes(this.live) + intBytes(this.n - this.live);
