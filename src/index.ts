@@ -18,6 +18,7 @@ import { Config } from './config';
 import { REDIS_VERSION, TREDIS_VERSION } from './version';
 import { logBanner } from './server/banner';
 import { installAof } from './persistence/aof';
+import { installMemory } from './memory/info';
 
 export interface RunningServer {
   port: number;
@@ -54,6 +55,8 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
   for (const name of cfg.unimplementedSeen()) log.warning(`Directive '${name}' is accepted but not implemented by tredis yet; ignored`);
   log.role = 'M';
   const server = new Server(settings, log, commandFamilies);
+  // used_memory_startup: the empty server, before any data is loaded
+  installMemory(server);
   server.config = cfg;
   server.configFile = cfg.configFile ?? '';
   cfg.onChange('*', () => {

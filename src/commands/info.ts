@@ -6,7 +6,6 @@
  * in `infoSections`, or one field's value in `infoFieldOverrides`.
  */
 import os from 'node:os';
-import v8 from 'node:v8';
 import { createHash } from 'node:crypto';
 import type { CommandSpec, Command } from '../server/command';
 import type { Client } from '../server/client';
@@ -15,34 +14,12 @@ import type { LatencyHistogram } from '../server/histogram';
 import { clock } from '../server/clock';
 import { REDIS_VERSION, TREDIS_VERSION } from '../version';
 import { clientInfoHooks } from './client';
-import { bytesToHuman, configValue, fixed2 } from './shared';
+import { configValue, fixed2 } from './shared';
+import { memoryInfoLines } from '../memory/info';
 
 type InfoLines = string[];
 
-/** Memory the process held when the first server was created (used_memory_startup). */
-const STARTUP_MEMORY = usedMemory();
-const memoryPeak = new WeakMap<Server, number>();
 const BUILD_ID = createHash('sha1').update(`tredis-${TREDIS_VERSION}`).digest('hex').slice(0, 16);
-
-function usedMemory(): number {
-  const m = process.memoryUsage();
-  return m.heapUsed + m.external;
-}
-
-function trackPeak(srv: Server, used: number): number {
-  const peak = Math.max(memoryPeak.get(srv) ?? 0, used);
-  memoryPeak.set(srv, peak);
-  return peak;
-}
-
-/** Bytes held by client buffers (query and reply), for used_memory_overhead. */
-function clientsMemory(srv: Server): number {
-  let n = 0;
-  for (const c of srv.clients.values()) {
-    n += Math.max(c.reader.capacity, c.reader.pending) + c.reply.buf.length + (c.socket ? c.socket.writableLength : 0);
-  }
-  return n;
-}
 
 function serverSection(srv: Server): InfoLines {
   const now = clock.ms;
@@ -97,81 +74,6 @@ function clientsSection(srv: Server): InfoLines {
     `blocked_clients:${blocked}`,
     `tracking_clients:${srv.tracking.clients}`,
     `clients_in_timeout_table:${srv.blocking.inTimeoutTable}`,
-  ];
-}
-
-function memorySection(srv: Server): InfoLines {
-  const mu = process.memoryUsage();
-  const hs = v8.getHeapStatistics();
-  const used = mu.heapUsed + mu.external;
-  const rss = mu.rss;
-  const peak = trackPeak(srv, used);
-  const startup = Math.min(STARTUP_MEMORY, used);
-  const keys = srv.keyspace.totalKeys();
-  let expires = 0;
-  for (const db of srv.keyspace.dbs) expires += db.expires.size;
-  const overhead = Math.min(used, startup + clientsMemory(srv) + keys * 48 + expires * 32);
-  const dataset = used - overhead;
-  const netUsed = used - startup;
-  const allocated = mu.heapUsed + mu.external;
-  const active = Math.max(allocated, hs.total_heap_size + mu.external);
-  const resident = Math.max(active, hs.total_physical_size + mu.external);
-  const s = srv.settings;
-  const ratio = (a: number, b: number) => fixed2(b > 0 ? a / b : 0);
-  const lua = 32768;
-  const fnVm = 32768;
-  return [
-    `used_memory:${used}`,
-    `used_memory_human:${bytesToHuman(used)}`,
-    `used_memory_rss:${rss}`,
-    `used_memory_rss_human:${bytesToHuman(rss)}`,
-    `used_memory_peak:${peak}`,
-    `used_memory_peak_human:${bytesToHuman(peak)}`,
-    `used_memory_peak_perc:${fixed2(peak > 0 ? (used * 100) / peak : 0)}%`,
-    `used_memory_overhead:${overhead}`,
-    `used_memory_startup:${startup}`,
-    `used_memory_dataset:${dataset}`,
-    `used_memory_dataset_perc:${fixed2(netUsed > 0 ? (dataset * 100) / netUsed : 0)}%`,
-    `allocator_allocated:${allocated}`,
-    `allocator_active:${active}`,
-    `allocator_resident:${resident}`,
-    `total_system_memory:${os.totalmem()}`,
-    `total_system_memory_human:${bytesToHuman(os.totalmem())}`,
-    `used_memory_lua:${lua}`,
-    `used_memory_vm_eval:${lua}`,
-    `used_memory_lua_human:${bytesToHuman(lua)}`,
-    'used_memory_scripts_eval:0',
-    'number_of_cached_scripts:0',
-    'number_of_functions:0',
-    'number_of_libraries:0',
-    `used_memory_vm_functions:${fnVm}`,
-    `used_memory_vm_total:${lua + fnVm}`,
-    `used_memory_vm_total_human:${bytesToHuman(lua + fnVm)}`,
-    'used_memory_functions:0',
-    'used_memory_scripts:0',
-    'used_memory_scripts_human:0B',
-    `maxmemory:${s.maxmemory}`,
-    `maxmemory_human:${bytesToHuman(s.maxmemory)}`,
-    `maxmemory_policy:${s.maxmemoryPolicy}`,
-    `allocator_frag_ratio:${ratio(active, allocated)}`,
-    `allocator_frag_bytes:${active - allocated}`,
-    `allocator_rss_ratio:${ratio(resident, active)}`,
-    `allocator_rss_bytes:${resident - active}`,
-    `rss_overhead_ratio:${ratio(rss, resident)}`,
-    `rss_overhead_bytes:${rss - resident}`,
-    `mem_fragmentation_ratio:${ratio(rss, used)}`,
-    `mem_fragmentation_bytes:${rss - used}`,
-    'mem_not_counted_for_evict:0',
-    'mem_replication_backlog:0',
-    'mem_total_replication_buffers:0',
-    'mem_clients_slaves:0',
-    `mem_clients_normal:${clientsMemory(srv)}`,
-    'mem_cluster_links:0',
-    'mem_aof_buffer:0',
-    'mem_allocator:libc',
-    'active_defrag_running:0',
-    'lazyfree_pending_objects:0',
-    'lazyfreed_objects:0',
   ];
 }
 
@@ -411,7 +313,7 @@ const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats',
 export const infoSections: Record<string, (srv: Server) => InfoLines> = {
   server: serverSection,
   clients: clientsSection,
-  memory: memorySection,
+  memory: memoryInfoLines,
   persistence: persistenceSection,
   stats: statsSection,
   replication: replicationSection,

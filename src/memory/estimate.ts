@@ -361,3 +361,22 @@ function groupBytes(g: ConsumerGroup, samples: number): number {
   total += (sum / s) * n;
   return total;
 }
+
+// ---- script caches ------------------------------------------------------------
+
+/** A Map entry, amortised like DICT_ENTRY. */
+const MAP_ENTRY = 40;
+
+/** An EVAL cache entry: its Map entry, the Script (4 fields), its SHA1 and body (the compiled function is the VM's). */
+export function scriptEntryBytes(sha: string, body: string): number {
+  return MAP_ENTRY + objectBytes(4) + stringBytes(sha) + stringBytes(body);
+}
+
+/**
+ * A function library: its entry, the Library (3 fields), name and code,
+ * the functions array and per function its info object (name, flags,
+ * description, callback reference) and entry in the function table.
+ */
+export function libraryBytes(name: string, code: string, functions: number): number {
+  return MAP_ENTRY + objectBytes(3) + stringBytes(name) + stringBytes(code) + arrayBytes(functions) + functions * (MAP_ENTRY + objectBytes(5) + 32);
+}

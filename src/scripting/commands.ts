@@ -10,6 +10,7 @@ import { toSafeInt } from '../util/numbers';
 import { helpHandler } from '../commands/shared';
 import { feedMonitors } from '../server/dispatch';
 import { infoFieldOverrides } from '../commands/info';
+import { scriptMemory } from '../memory/info';
 import { ScriptEngine, Script, ScriptFlag, sha1hex, shebangFlags } from './engine';
 
 const engines = new WeakMap<Server, ScriptEngine>();
@@ -22,6 +23,8 @@ export function scriptEngine(srv: Server): ScriptEngine {
 }
 
 infoFieldOverrides.set('number_of_cached_scripts', (srv) => engines.get(srv)?.scripts.size ?? 0);
+scriptMemory.evalCaches = (srv) => engines.get(srv)?.cacheBytes ?? 0;
+scriptMemory.evalScripts = (srv) => engines.get(srv)?.scripts.size ?? 0;
 
 /** numkeys, checked as evalGenericCommand checks it; null after replying an error. */
 function numKeys(c: Client, argv: string[]): number | null {

@@ -11,6 +11,7 @@
  */
 import { Client } from '../server/client';
 import type { Server } from '../server/server';
+import { scriptEntryBytes } from '../memory/estimate';
 import { lua, lauxlib, to_luastring, newRedisLuaState, pushDebugLibrary, hostYield, pushConstant } from './lua';
 import { pushString, toJs, writeResult } from './convert';
 import { installRedisApi, pushError, sha1hex } from './redis-api';
@@ -185,6 +186,8 @@ export class ScriptEngine {
   protected globalsRef = 0;
   private handlerRef = 0;
   readonly scripts = new Map<string, Script>();
+  /** Accounted bytes of the cached scripts (bodies, SHA1s, entries): INFO's used_memory_scripts_eval. */
+  cacheBytes = 0;
   private run: RunContext | null = null;
   /** A coroutine that finished a script normally, kept to run the next one. */
   private idle: LuaState = null;
@@ -205,6 +208,7 @@ export class ScriptEngine {
   reset(): void {
     for (const s of this.scripts.values()) s.ref = 0;
     this.scripts.clear();
+    this.cacheBytes = 0;
     const L = newRedisLuaState();
     this.L = L;
     this.idle = null;
@@ -252,6 +256,7 @@ export class ScriptEngine {
     }
     const script: Script = { sha, body, flags: sb.flags, ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX) };
     this.scripts.set(sha, script);
+    this.cacheBytes += scriptEntryBytes(sha, body);
     return script;
   }
 

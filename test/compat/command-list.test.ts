@@ -14,8 +14,6 @@ type Source = 11 | 12 | 13 | 14 | 15 | 'cluster (no open issue)';
 const group = (source: Source, names: string[]): [string, Source][] => names.map((n) => [n, source]);
 
 const NOT_YET: Map<string, Source> = new Map([
-  // #13 memory accounting
-  ...group(13, ['memory|doctor', 'memory|malloc-stats', 'memory|stats', 'memory|usage']),
   // #14 ACL
   ...group(14, ['acl', 'acl|cat', 'acl|deluser', 'acl|dryrun', 'acl|genpass', 'acl|getuser', 'acl|help', 'acl|list', 'acl|load', 'acl|log', 'acl|save', 'acl|setuser', 'acl|users', 'acl|whoami']),
   // #15 replication

@@ -38,6 +38,7 @@ function val(i: number, j: number, len: number): string {
   return id + 'x'.repeat(Math.max(0, len - id.length));
 }
 
+/** After two full collections: the first finds dead ArrayBuffers, their backing stores go after the second. */
 function heap(): number {
   fullGc();
   fullGc();

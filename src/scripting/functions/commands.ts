@@ -15,6 +15,8 @@ import { compileGlob } from '../../util/glob';
 import { configValue, helpHandler } from '../../commands/shared';
 import { feedMonitors } from '../../server/dispatch';
 import { infoFieldOverrides } from '../../commands/info';
+import { scriptMemory } from '../../memory/info';
+import { libraryBytes } from '../../memory/estimate';
 import { ScriptFlag } from '../engine';
 import { FUNCTION_FLAGS } from './engine';
 import { Functions, Library, RestorePolicy } from './library';
@@ -31,6 +33,12 @@ export function serverFunctions(srv: Server): Functions {
 
 infoFieldOverrides.set('number_of_functions', (srv) => registries.get(srv)?.ctx.functionCount ?? 0);
 infoFieldOverrides.set('number_of_libraries', (srv) => registries.get(srv)?.ctx.libraries.size ?? 0);
+scriptMemory.functionsCaches = (srv) => {
+  const f = registries.get(srv);
+  let n = 0;
+  if (f !== undefined) for (const lib of f.ctx.libraries.values()) n += libraryBytes(lib.name, lib.code, lib.functions.length);
+  return n;
+};
 
 const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 
