@@ -333,29 +333,35 @@ function streamBytes(st: Stream, samples: number): number {
   return Math.round(total);
 }
 
-/** A PEL: its object (chunks, size) and chunks array. */
-const PEL = objectBytes(2) + ARRAY;
-/**
- * A pending entry: the Nack (5 fields), its key (8 two-byte chars), its
- * StreamId, the delivery time (a HeapNumber) and its slot in the group's
- * PEL and in its consumer's (chunks of up to 128, about 3/4 full).
- */
-const NACK = objectBytes(5) + 32 + STREAM_ID + HEAP_NUMBER + 2 * (WORD * 1.3 + 1);
+/** Nacks per PEL chunk (stream-groups.ts's CHUNK_MAX). */
+const PEL_CHUNK = 128;
+
+/** A PEL of n nacks: its object (chunks, size), the chunks array and the chunks, filled by push. */
+function pelBytes(n: number): number {
+  if (n === 0) return objectBytes(2) + ARRAY;
+  const chunks = Math.ceil(n / PEL_CHUNK);
+  const last = n - (chunks - 1) * PEL_CHUNK;
+  return objectBytes(2) + arrayBytes(pushedSlots(chunks)) + (chunks - 1) * arrayBytes(pushedSlots(PEL_CHUNK)) + arrayBytes(pushedSlots(last));
+}
+
+/** A pending entry: the Nack (5 fields), its key (8 two-byte chars), its StreamId and delivery time (a HeapNumber). */
+const NACK = objectBytes(5) + 32 + STREAM_ID + HEAP_NUMBER;
 /** ConsumerGroup: pel, consumers, name, lastId, entriesRead. */
-const GROUP = objectBytes(5) + PEL + STREAM_ID;
+const GROUP = objectBytes(5) + STREAM_ID;
 /** Consumer: pel, name, seenTime (a HeapNumber). */
-const CONSUMER = objectBytes(3) + HEAP_NUMBER + PEL;
+const CONSUMER = objectBytes(3) + HEAP_NUMBER;
 
 function groupBytes(g: ConsumerGroup, samples: number): number {
   const consumers = g.consumers;
   const n = consumers.size;
-  let total = GROUP + stringBytes(g.name) + mapBytes(n) + g.pel.size * NACK;
+  // a nack is shared by the group's PEL and its consumer's: counted once, its slots in both
+  let total = GROUP + stringBytes(g.name) + pelBytes(g.pel.size) + g.pel.size * NACK + mapBytes(n);
   const s = sampleCount(n, samples);
   if (s === 0) return total;
   let sum = 0;
   let k = 0;
   for (const c of consumers.values()) {
-    sum += CONSUMER + stringBytes(c.name);
+    sum += CONSUMER + stringBytes(c.name) + pelBytes(c.pel.size);
     if (++k === s) break;
   }
   total += (sum / s) * n;

@@ -66,11 +66,14 @@ const SHAPES: Shape[] = [
     write: (k, i) => [['HSET', k, ...Array.from({ length: 10 }, (_, j) => [`field${j}`, val(i, j, 10)]).flat()]],
   },
   {
-    name: 'hash, 20 fields x 70 bytes (hashtable)',
-    write: (k, i) => [['HSET', k, ...Array.from({ length: 20 }, (_, j) => [`field:${j}`, val(i, j, 70)]).flat()]],
+    name: 'hash, 12 fields x 70 bytes (hashtable)',
+    write: (k, i) => [['HSET', k, ...Array.from({ length: 12 }, (_, j) => [`field:${j}`, val(i, j, 70)]).flat()]],
   },
   { name: 'list, 5 x 10 bytes in one RPUSH', write: (k, i) => [['RPUSH', k, ...Array.from({ length: 5 }, (_, j) => val(i, j, 10))]] },
-  { name: 'list, 40 x 20 bytes pushed one by one', write: (k, i) => Array.from({ length: 40 }, (_, j) => ['RPUSH', k, val(i, j, 20)]) },
+  {
+    name: 'list, 40 x 20 bytes in 4 RPUSHes (grown)',
+    write: (k, i) => Array.from({ length: 4 }, (_, p) => ['RPUSH', k, ...Array.from({ length: 10 }, (_, j) => val(i, p * 10 + j, 20))]),
+  },
   { name: 'set, 5 integers (intset)', write: (k, i) => [['SADD', k, ...Array.from({ length: 5 }, (_, j) => String(i * 5 + j))]] },
   { name: 'set, 20 x 12 bytes (hashtable)', write: (k, i) => [['SADD', k, ...Array.from({ length: 20 }, (_, j) => val(i, j, 12))]] },
   {
@@ -78,16 +81,16 @@ const SHAPES: Shape[] = [
     write: (k, i) => [['ZADD', k, ...Array.from({ length: 5 }, (_, j) => [String(j * 1.5), val(i, j, 10)]).flat()]],
   },
   {
-    name: 'zset, 25 x 70 bytes (skiplist)',
-    write: (k, i) => [['ZADD', k, ...Array.from({ length: 25 }, (_, j) => [String(i + j / 3), val(i, j, 70)]).flat()]],
+    name: 'zset, 16 x 70 bytes (skiplist)',
+    write: (k, i) => [['ZADD', k, ...Array.from({ length: 16 }, (_, j) => [String(i + j / 3), val(i, j, 70)]).flat()]],
   },
   { name: 'stream, 3 entries x 2 fields', write: (k, i) => Array.from({ length: 3 }, (_, j) => ['XADD', k, '*', 'name', val(i, j, 10), 'qty', String(j)]) },
   {
-    name: 'stream, 20 entries x 4 fields, a group, 10 pending',
+    name: 'stream, 10 entries x 4 fields, a group, 5 pending',
     write: (k, i) => [
-      ...Array.from({ length: 20 }, (_, j) => ['XADD', k, '*', 'a', val(i, j, 12), 'b', String(j), 'c', 'x', 'd', val(i, j, 20)]),
+      ...Array.from({ length: 10 }, (_, j) => ['XADD', k, '*', 'a', val(i, j, 12), 'b', String(j), 'c', 'x', 'd', val(i, j, 20)]),
       ['XGROUP', 'CREATE', k, 'g', '0'],
-      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '10', 'STREAMS', k, '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '5', 'STREAMS', k, '>'],
     ],
   },
 ];
