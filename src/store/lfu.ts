@@ -64,3 +64,17 @@ export function lruIdleSeconds(word: number, ms: number): number {
   const now = lruClock(ms);
   return now >= word ? now - word : now + (LRU_CLOCK_MAX - word);
 }
+
+/**
+ * objectSetLRUOrLFU(): the word an object gets from a dump's FREQ (under an
+ * LFU policy: that counter, decremented from now) or IDLE (otherwise: the LRU
+ * clock that many seconds back, half the clock ahead when that would
+ * underflow); -1 when the dump has none that applies.
+ */
+export function wordFromIdleOrFreq(lfuPolicy: boolean, freq: number, idle: number, ms: number): number {
+  if (lfuPolicy) return freq < 0 ? -1 : (lfuMinutes(ms) << 8) | freq;
+  if (idle < 0) return -1;
+  const now = lruClock(ms);
+  const word = now - idle;
+  return word >= 0 ? word : (now + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
+}
