@@ -10,6 +10,8 @@
  * `loglevel` is given.
  */
 import { installPersistence } from './persistence/commands';
+import { installEviction } from './memory/evict';
+import { trackMemory } from './memory/used';
 import { Server } from './server/server';
 import { createLogger } from './server/log';
 import { commandFamilies } from './commands';
@@ -68,6 +70,8 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
     settings.logfile,
   );
   log.warning('Server initialized');
+  trackMemory(server);
+  installEviction(server);
   // appendonly yes: the dataset comes from the AOF (loadDataFromDisk); a bad AOF stops the start (logged)
   installAof(server).startup();
   await server.listen();

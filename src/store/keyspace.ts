@@ -222,8 +222,8 @@ export class Db {
     const ks = this.ks;
     const n = sharedIntOf(v);
     if (ks.lfuPolicy) {
-      if (n >= 0) ks.sharedWords[n] = lfuAccess(ks.sharedWords[n], clock.ms, ks.lfuDecayTime);
-      else this.dict.setWord(s, lfuAccess(this.dict.word(s), clock.ms, ks.lfuDecayTime));
+      if (n >= 0) ks.sharedWords[n] = lfuAccess(ks.sharedWords[n], clock.ms, ks.lfuDecayTime, ks.lfuLogFactor);
+      else this.dict.setWord(s, lfuAccess(this.dict.word(s), clock.ms, ks.lfuDecayTime, ks.lfuLogFactor));
     } else if (n >= 0) ks.sharedWords[n] = lruClock(clock.ms);
     else this.dict.setWord(s, lruClock(clock.ms));
   }
@@ -546,6 +546,8 @@ export class Keyspace {
   lfuPolicy = false;
   /** lfu-decay-time. */
   lfuDecayTime = 1;
+  /** lfu-log-factor. */
+  lfuLogFactor = 10;
   /** maxmemory is set with an LRU or LFU policy: integers 0..9999 get their own objects. */
   noSharedIntegers = false;
   /** The access words of the shared integers 0..9999 (created at startup). */
