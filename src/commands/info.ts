@@ -15,6 +15,7 @@ import type { LatencyHistogram } from '../server/histogram';
 import { clock } from '../server/clock';
 import { REDIS_VERSION, TREDIS_VERSION } from '../version';
 import { clientInfoHooks } from './client';
+import { evictorOf } from '../memory/evict';
 import { bytesToHuman, configValue, fixed2 } from './shared';
 
 type InfoLines = string[];
@@ -236,6 +237,7 @@ function persistenceSection(srv: Server): InfoLines {
 
 function statsSection(srv: Server): InfoLines {
   const st = srv.stats;
+  const evictionTimes = evictorOf(srv)?.exceededTime() ?? { total: 0, current: 0 };
   const ks = srv.keyspace.stats;
   return [
     `total_connections_received:${st.connectionsReceived}`,
@@ -259,8 +261,8 @@ function statsSection(srv: Server): InfoLines {
     `expire_cycle_cpu_milliseconds:${Math.floor(ks.expireCycleCpuMs)}`,
     `evicted_keys:${ks.evictedKeys}`,
     'evicted_clients:0',
-    'total_eviction_exceeded_time:0',
-    'current_eviction_exceeded_time:0',
+    `total_eviction_exceeded_time:${evictionTimes.total}`,
+    `current_eviction_exceeded_time:${evictionTimes.current}`,
     `keyspace_hits:${ks.hits}`,
     `keyspace_misses:${ks.misses}`,
     'pubsub_channels:0',

@@ -5,10 +5,11 @@
  * policies keep a pool of the 16 best candidates across samples and
  * databases; random policies take any key.
  *
- * Sampling: a V8 Map cannot be read at a random position, so each db's dict
- * and expires are sampled by walking on from where the last sample stopped
- * (wrapping around), `maxmemory-samples` keys at a time. Every key is
- * sampled once per lap; the pool keeps the best across laps.
+ * Sampling: keys are drawn at random from the dict's slots (store/dict.ts).
+ * A Map walked in its own order would sample keys of one age at a time,
+ * which misleads LRU badly. Volatile policies draw from the dict too and
+ * keep keys with a TTL; when few keys have one (or the dict's slots are
+ * mostly free) they walk the expires map from where the last walk stopped.
  */
 import type { Server } from '../server/server';
 import type { Client } from '../server/client';
@@ -60,12 +61,16 @@ interface PoolEntry {
 class SampleCursor {
   private it: Iterator<string> | null = null;
   private source: unknown = null;
+  private epoch = 0;
 
   /** Up to n keys from where the walk stopped (fewer only when the map has fewer). */
-  take(source: { keys(): IterableIterator<string>; size: number }, n: number, out: string[]): void {
+  take(source: { keys(): IterableIterator<string>; size: number; epoch?: number }, n: number, out: string[]): void {
     out.length = 0;
-    if (source !== this.source) {
+    // a dict replaced (SWAPDB, FLUSHDB during a save) or cleared: start over
+    const epoch = source.epoch ?? 0;
+    if (source !== this.source || epoch !== this.epoch) {
       this.source = source;
+      this.epoch = epoch;
       this.it = null;
     }
     const want = Math.min(n, source.size);
@@ -211,21 +216,39 @@ export class Evictor {
     return p === Policy.VolatileLru || p === Policy.VolatileLfu || p === Policy.VolatileRandom || p === Policy.VolatileTtl;
   }
 
-  /** Random policies: a key of the next db that has one (dictGetRandomKey, from a walk with a random skip). */
+  /** Random policies: a key of the next db that has one (dictGetRandomKey). */
   private randomKey(): [Db, string] | null {
     const dbs = this.srv.keyspace.dbs;
     const vol = this.volatile();
     for (let i = 0; i < dbs.length; i++) {
       const j = ++this.nextDb % dbs.length;
       const db = dbs[j];
-      const source = vol ? db.expires : db.dict;
-      if (source.size === 0) continue;
-      const cursor = vol ? this.expiresCursors[j] : this.dictCursors[j];
-      cursor.take(source, 1 + Math.floor(Math.random() * Math.min(source.size, 16)), this.sample);
-      const key = this.sample[this.sample.length - 1];
+      if ((vol ? db.expires.size : db.dict.size) === 0) continue;
+      this.draw(db, vol, 1);
+      const key = this.sample[0];
       if (key !== undefined) return [db, key];
     }
     return null;
+  }
+
+  /** dictGetSomeKeys(): up to n keys of db at random (with a TTL for volatile policies) into this.sample. */
+  private draw(db: Db, vol: boolean, n: number): void {
+    const out = this.sample;
+    out.length = 0;
+    const d = db.dict;
+    // with few keys holding a TTL, random draws would mostly miss: walk the expires instead
+    const random = !vol || db.expires.size * 8 >= d.size;
+    if (random) {
+      for (let tries = 0; out.length < n && tries < n * 8; tries++) {
+        const s = d.randomSlot();
+        if (s < 0) break;
+        const key = d.keyAt(s);
+        if (!vol || db.expires.has(key)) out.push(key);
+      }
+      if (out.length !== 0) return;
+    }
+    const cursor = vol ? this.expiresCursors[db.id] : this.dictCursors[db.id];
+    cursor.take(vol ? db.expires : d, n, out);
   }
 
   /** LRU / LFU / TTL: refill the pool from every db, then take its best key that still exists. */
@@ -257,9 +280,7 @@ export class Evictor {
 
   /** evictionPoolPopulate(): score maxmemory-samples keys of db and insert the better ones. */
   private populate(db: Db, vol: boolean): void {
-    const n = this.cfg('maxmemory-samples', 5);
-    const cursor = vol ? this.expiresCursors[db.id] : this.dictCursors[db.id];
-    cursor.take(vol ? db.expires : db.dict, n, this.sample);
+    this.draw(db, vol, this.cfg('maxmemory-samples', 5));
     const pool = this.pool;
     const ks = this.srv.keyspace;
     for (const key of this.sample) {
@@ -329,8 +350,18 @@ export function commandDeniesOom(c: Client, cmd: Command, argv: string[]): boole
 /** Eviction for a server: the dispatcher's check while maxmemory is set, reconfigured on CONFIG SET. */
 export function installEviction(srv: Server): Evictor {
   const ev = new Evictor(srv);
+  let maxmemory = srv.settings.maxmemory;
   const apply = (): void => {
     ev.configure();
+    if (srv.settings.maxmemory !== maxmemory) {
+      maxmemory = srv.settings.maxmemory;
+      const used = usedMemory(srv, true);
+      if (maxmemory !== 0 && maxmemory < used) {
+        srv.log.warning(
+          `WARNING: the new maxmemory value set via CONFIG SET (${maxmemory}) is smaller than the current memory usage (${used}). This will result in key eviction and/or the inability to accept new write commands depending on the maxmemory-policy.`,
+        );
+      }
+    }
     srv.keyspace.lfuLogFactor = Number(srv.config?.values['lfu-log-factor'] ?? 10);
     const on = srv.settings.maxmemory !== 0;
     srv.oomCheck = on ? (c, cmd, argv) => checkMemory(srv, ev, c, cmd, commandDeniesOom(c, cmd, argv)) : null;

@@ -29,12 +29,15 @@ function countersOf(srv: Server): MemoryCounters {
   return m;
 }
 
-/** Bytes held by client buffers (query and reply). */
+/**
+ * Bytes client buffers hold for their clients: a query not yet run and
+ * replies not yet sent. The reusable buffers behind them (a reply buffer of
+ * a fixed initial size per client) are not counted: an idle client does
+ * not make the dataset smaller.
+ */
 export function clientsMemory(srv: Server): number {
   let n = 0;
-  for (const c of srv.clients.values()) {
-    n += Math.max(c.reader.capacity, c.reader.pending) + c.reply.buf.length + (c.socket ? c.socket.writableLength : 0);
-  }
+  for (const c of srv.clients.values()) n += c.reader.pending + c.reply.len + (c.socket ? c.socket.writableLength : 0);
   return n;
 }
 

@@ -2,11 +2,13 @@
  * The keyspace's dictionary: string keys to values, with Redis's 24-bit
  * access word (store/lfu.ts) beside every value.
  *
- * A key maps to a slot number; the slot holds the value (a JS array) and the
- * access word (an Int32Array). A per-key word in a second Map would cost a
- * whole Map entry (about 40 bytes); here it costs 4 bytes, plus the 8 of the
- * value's slot. Overwriting a key's value touches the slot only, not the Map.
- * Freed slots are reused.
+ * A key maps to a slot number; the slot holds the value and the key (JS
+ * arrays) and the access word (an Int32Array). A per-key word in a second
+ * Map would cost a whole Map entry (about 40 bytes); here it costs 4 bytes,
+ * plus 8 for the value's slot and 8 for the key's, which lets eviction
+ * sample keys at random (a Map can only be walked in insertion order, which
+ * is also the order of age). Overwriting a key's value touches the slot
+ * only, not the Map. Freed slots are reused.
  *
  * V8's Map holds at most 2^24 entries: keys live in the first Map until it
  * is nearly full, then spill into the next one (a key is in one Map only).
@@ -18,8 +20,11 @@ export class Dict<V> {
   private shards: Map<string, number>[] = [new Map()];
   private last: Map<string, number> = this.shards[0];
   private values: (V | undefined)[] = [];
+  private names: (string | undefined)[] = [];
   private words = new Int32Array(64);
   private free: number[] = [];
+  /** Changes whenever clear() replaces the maps: walks begun before then must start again. */
+  epoch = 0;
 
   get size(): number {
     if (this.shards.length === 1) return this.last.size;
@@ -49,6 +54,25 @@ export class Dict<V> {
   /** Replace the value of a present key by its slot (the access word stays). */
   setAt(slot: number, value: V): void {
     this.values[slot] = value;
+  }
+
+  /** The key in a slot. */
+  keyAt(slot: number): string {
+    return this.names[slot] as string;
+  }
+
+  /**
+   * A slot in use chosen at random (dictGetRandomKey), -1 when the dict is
+   * empty or nearly all slots are free (then a walk samples instead).
+   */
+  randomSlot(): number {
+    const n = this.values.length;
+    if (n === 0 || this.free.length === n) return -1;
+    for (let tries = 0; tries < 32; tries++) {
+      const s = Math.floor(Math.random() * n);
+      if (this.names[s] !== undefined) return s;
+    }
+    return -1;
   }
 
   word(slot: number): number {
@@ -86,9 +110,11 @@ export class Dict<V> {
     if (this.free.length !== 0) {
       s = this.free.pop()!;
       this.values[s] = value;
+      this.names[s] = key;
     } else {
       s = this.values.length;
       this.values.push(value);
+      this.names.push(key);
       if (s === this.words.length) this.growWords();
     }
     this.words[s] = word;
@@ -121,9 +147,11 @@ export class Dict<V> {
   }
 
   clear(): void {
+    this.epoch++;
     this.shards = [new Map()];
     this.last = this.shards[0];
     this.values = [];
+    this.names = [];
     this.words = new Int32Array(64);
     this.free = [];
   }
@@ -158,6 +186,7 @@ export class Dict<V> {
 
   private release(slot: number): void {
     this.values[slot] = undefined;
+    this.names[slot] = undefined;
     this.free.push(slot);
   }
 
