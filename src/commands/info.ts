@@ -260,7 +260,7 @@ function statsSection(srv: Server): InfoLines {
     `expired_time_cap_reached_count:${st.expiredTimeCapReached}`,
     `expire_cycle_cpu_milliseconds:${Math.floor(ks.expireCycleCpuMs)}`,
     `evicted_keys:${ks.evictedKeys}`,
-    'evicted_clients:0',
+    `evicted_clients:${srv.stats.evictedClients}`,
     `total_eviction_exceeded_time:${evictionTimes.total}`,
     `current_eviction_exceeded_time:${evictionTimes.current}`,
     `keyspace_hits:${ks.hits}`,

@@ -307,7 +307,7 @@ export const PARAMS = [
   { name: 'hll-sparse-max-bytes', kind: 'num', ctype: 'size_t', min: 0n, max: LONG_MAX, default: '3000', memory: true, implemented: true },
   { name: 'tracking-table-max-keys', kind: 'num', ctype: 'size_t', min: 0n, max: LONG_MAX, default: '1000000', implemented: true },
   { name: 'client-query-buffer-limit', kind: 'num', ctype: 'size_t', min: 1048576n, max: LONG_MAX, default: '1073741824', memory: true, implemented: true },
-  { name: 'maxmemory-clients', kind: 'num', ctype: 'ssize_t', min: -100n, max: SSIZE_MAX, default: '0', memory: true, percent: true, implemented: false },
+  { name: 'maxmemory-clients', kind: 'num', ctype: 'ssize_t', min: -100n, max: SSIZE_MAX, default: '0', memory: true, percent: true, implemented: true },
   { name: 'repl-backlog-ttl', kind: 'num', ctype: 'time_t', min: 0n, max: LONG_MAX, default: '3600', implemented: false },
   { name: 'auto-aof-rewrite-min-size', kind: 'num', ctype: 'off_t', min: 0n, max: LLONG_MAX, default: '67108864', memory: true, implemented: true },
   { name: 'loading-process-events-interval-bytes', kind: 'num', ctype: 'off_t', min: 1024n, max: INT_MAX, default: '2097152', hidden: true, implemented: false },

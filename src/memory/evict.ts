@@ -19,6 +19,7 @@ import { Notify } from '../store/keyspace';
 import { lfuDecrAndReturn, lruIdleSeconds } from '../store/lfu';
 import { clock } from '../server/clock';
 import { usedMemory } from './used';
+import { ClientEvictor, clientEvictionLimit } from './client-evict';
 
 const EVPOOL_SIZE = 16;
 
@@ -350,6 +351,8 @@ export function commandDeniesOom(c: Client, cmd: Command, argv: string[]): boole
 /** Eviction for a server: the dispatcher's check while maxmemory is set, reconfigured on CONFIG SET. */
 export function installEviction(srv: Server): Evictor {
   const ev = new Evictor(srv);
+  const clients = new ClientEvictor(srv);
+  srv.cronJobs.push(() => clients.cron());
   let maxmemory = srv.settings.maxmemory;
   const apply = (): void => {
     ev.configure();
@@ -364,7 +367,11 @@ export function installEviction(srv: Server): Evictor {
     }
     srv.keyspace.lfuLogFactor = Number(srv.config?.values['lfu-log-factor'] ?? 10);
     const on = srv.settings.maxmemory !== 0;
-    srv.oomCheck = on ? (c, cmd, argv) => checkMemory(srv, ev, c, cmd, commandDeniesOom(c, cmd, argv)) : null;
+    const clientLimit = clientEvictionLimit(srv) !== 0;
+    if (on && clientLimit) srv.oomCheck = (c, cmd, argv) => clients.beforeCommand(c) || checkMemory(srv, ev, c, cmd, commandDeniesOom(c, cmd, argv));
+    else if (on) srv.oomCheck = (c, cmd, argv) => checkMemory(srv, ev, c, cmd, commandDeniesOom(c, cmd, argv));
+    else if (clientLimit) srv.oomCheck = (c) => clients.beforeCommand(c);
+    else srv.oomCheck = null;
     if (!on) srv.preCommandOom = false;
   };
   apply();

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type Redis from 'ioredis';
-import { Running, client, sleep, startTredis } from '../helpers';
+import { RawClient, Running, client, sleep, startTredis } from '../helpers';
 
 const VALUE = 'v'.repeat(1000);
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
@@ -204,5 +204,30 @@ describe('maxmemory eviction', () => {
     expect(await r.object('FREQ', 'n')).toBe(5);
     await r.get('n');
     expect(await r.object('FREQ', 'n')).toBe(6);
+  });
+});
+
+describe('client eviction (maxmemory-clients)', () => {
+  it('closes the client holding the most memory, never a no-evict one, and counts it', async () => {
+    // a server of its own: the clients above keep the buffers their pipelines grew
+    const own = await startTredis({ 'maxmemory-clients': '128kb' });
+    const c = client(own.port);
+    await c.client('NO-EVICT', 'on');
+    const evictedClients = async () => Number(/evicted_clients:(\d+)/.exec(await c.info('stats'))![1]);
+    const protectedClient = await RawClient.connect(own.port);
+    protectedClient.write('CLIENT NO-EVICT on\r\n');
+    expect(await protectedClient.read()).toBe('+OK\r\n');
+    const hog = await RawClient.connect(own.port);
+    // a bulk of 300 KB announced and half sent: the query buffers hold it
+    const partial = `*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$300000\r\n${'x'.repeat(150000)}`;
+    protectedClient.write(partial);
+    hog.write(partial);
+    await sleep(500);
+    expect(hog.closed).toBe(true);
+    expect(protectedClient.closed).toBe(false);
+    expect(await evictedClients()).toBe(1);
+    protectedClient.close();
+    c.disconnect();
+    await own.close();
   });
 });
