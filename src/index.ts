@@ -10,6 +10,8 @@
  * `loglevel` is given.
  */
 import { installPersistence } from './persistence/commands';
+import { installEviction } from './memory/evict';
+import { trackMemory } from './memory/used';
 import { Server } from './server/server';
 import { createLogger } from './server/log';
 import { commandFamilies } from './commands';
@@ -18,7 +20,6 @@ import { Config } from './config';
 import { REDIS_VERSION, TREDIS_VERSION } from './version';
 import { logBanner } from './server/banner';
 import { installAof } from './persistence/aof';
-import { installMemory } from './memory/info';
 
 export interface RunningServer {
   port: number;
@@ -55,8 +56,6 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
   for (const name of cfg.unimplementedSeen()) log.warning(`Directive '${name}' is accepted but not implemented by tredis yet; ignored`);
   log.role = 'M';
   const server = new Server(settings, log, commandFamilies);
-  // used_memory_startup: the empty server, before any data is loaded
-  installMemory(server);
   server.config = cfg;
   server.configFile = cfg.configFile ?? '';
   cfg.onChange('*', () => {
@@ -71,6 +70,8 @@ export async function startWithConfig(cfg: Config, opts: StartOptions = {}): Pro
     settings.logfile,
   );
   log.warning('Server initialized');
+  trackMemory(server);
+  installEviction(server);
   // appendonly yes: the dataset comes from the AOF (loadDataFromDisk); a bad AOF stops the start (logged)
   installAof(server).startup();
   await server.listen();

@@ -107,6 +107,12 @@ function argvBytes(argv: string[] | null): number {
   return n;
 }
 
+/** A client's tot-mem as CLIENT LIST shows it (getClientMemoryUsage): what client eviction weighs. */
+export function clientTotalMemory(c: Client): number {
+  const qbufAlloc = Math.max(c.reader.capacity, c.reader.pending);
+  return 768 + qbufAlloc + argvBytes(c.pendingArgv) + clientInfoHooks.multiMem(c) + c.reply.buf.length + (c.socket ? c.socket.writableLength : 0);
+}
+
 /**
  * One CLIENT LIST line (catClientInfoString) without the newline. `argv`
  * is the command being executed when `c` is the caller (argv-mem).

@@ -14,7 +14,7 @@ import { AdminErr, Err } from '../protocol/errors';
 import { debugProtocol } from './debug-protocol';
 import { toInt64 } from '../util/numbers';
 import { encodingOf, sharedIntOf, stringOf, type Value } from '../store/value';
-import { lruClock, lruIdleSeconds } from '../store/lfu';
+import { lruIdleSeconds } from '../store/lfu';
 import { configOf, configValue, fixed2, helpHandler, isLocalClient, replyHelp } from './shared';
 import { lookupFullname } from './introspection';
 
@@ -539,10 +539,8 @@ function debugObject(c: Client, key: string): void {
   }
   // The object's lru field as Redis prints it (LFU data under an LFU
   // policy), and its idle time read as an LRU clock whatever it holds.
-  // Untracked keys (no LFU policy yet, Keyspace.trackAccess) look just
-  // accessed; shared integers keep their word from startup.
-  const ks = srv.keyspace;
-  const lru = ks.trackAccess ? c.db.accessWord(key, v) : shared >= 0 ? ks.sharedWords[shared] : lruClock(clock.ms);
+  // shared integers keep one word for them all, from startup
+  const lru = c.db.accessWord(key, v);
   const idle = lruIdleSeconds(lru, clock.ms);
   c.reply.status(
     `Value at:${fakeAddress(c.db.id, key)} refcount:${refcount} encoding:${enc} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}${extra}`,

@@ -324,9 +324,7 @@ function objectIdletime(c: Client, argv: string[]): void {
   if (v === undefined) return;
   const ks = c.server.keyspace;
   if (ks.lfuPolicy) return c.error(Err.lfuIdleTime);
-  // Access times are kept only once an LFU policy has been selected (see
-  // Keyspace.trackAccess); before that every key looks just accessed.
-  c.reply.int(ks.trackAccess ? lruIdleSeconds(c.db.accessWord(argv[2], v), clock.ms) : 0);
+  c.reply.int(lruIdleSeconds(c.db.accessWord(argv[2], v), clock.ms));
 }
 
 function objectFreq(c: Client, argv: string[]): void {

@@ -14,6 +14,7 @@ import type { LatencyHistogram } from '../server/histogram';
 import { clock } from '../server/clock';
 import { REDIS_VERSION, TREDIS_VERSION } from '../version';
 import { clientInfoHooks } from './client';
+import { evictorOf } from '../memory/evict';
 import { configValue, fixed2 } from './shared';
 import { memoryInfoLines } from '../memory/info';
 
@@ -138,6 +139,7 @@ function persistenceSection(srv: Server): InfoLines {
 
 function statsSection(srv: Server): InfoLines {
   const st = srv.stats;
+  const evictionTimes = evictorOf(srv)?.exceededTime() ?? { total: 0, current: 0 };
   const ks = srv.keyspace.stats;
   return [
     `total_connections_received:${st.connectionsReceived}`,
@@ -160,9 +162,9 @@ function statsSection(srv: Server): InfoLines {
     `expired_time_cap_reached_count:${st.expiredTimeCapReached}`,
     `expire_cycle_cpu_milliseconds:${Math.floor(ks.expireCycleCpuMs)}`,
     `evicted_keys:${ks.evictedKeys}`,
-    'evicted_clients:0',
-    'total_eviction_exceeded_time:0',
-    'current_eviction_exceeded_time:0',
+    `evicted_clients:${srv.stats.evictedClients}`,
+    `total_eviction_exceeded_time:${evictionTimes.total}`,
+    `current_eviction_exceeded_time:${evictionTimes.current}`,
     `keyspace_hits:${ks.hits}`,
     `keyspace_misses:${ks.misses}`,
     'pubsub_channels:0',

@@ -18,7 +18,8 @@ import { helpHandler } from '../commands/shared';
 import { clientInfoHooks } from '../commands/client';
 import { fullGc } from './gc';
 import { DEFAULT_SAMPLES, keyBytes, valueBytes } from './estimate';
-import { MEM_ALLOCATOR, MemoryOverhead, memoryOverhead, scriptMemory } from './info';
+import { MEM_ALLOCATOR, MemoryOverhead, memoryOverhead } from './info';
+import { scriptMemory } from './used';
 
 const MEMORY_HELP = [
   'DOCTOR',

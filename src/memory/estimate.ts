@@ -36,11 +36,13 @@ import type { StreamNode } from '../store/stream-node';
 import type { ConsumerGroup } from '../store/stream-groups';
 
 /**
- * A key's share of the keyspace's dict: its Map entry (key, value and chain
- * words) and bucket word, amortised over the table's load (between 1/2 and
- * 1 for a growing Map: 28 bytes x capacity / size, 40 on average).
+ * A key's share of the keyspace's dict (store/dict.ts): its Map entry (key,
+ * slot number and chain words, and a bucket word per two entries: 28 bytes
+ * x capacity / size, 40 on average over a Map's load between 1/2 and 1),
+ * its value and key slots (two arrays grown by push: 8 bytes x about 1.25
+ * each) and its 32-bit access word (an Int32Array grown by doubling).
  */
-export const DICT_ENTRY = 40;
+export const DICT_ENTRY = 40 + 2 * 10 + 4;
 
 /** An entry of a db's expires Map (amortised like DICT_ENTRY) and its time, a HeapNumber. */
 export const EXPIRE_ENTRY = 56;
@@ -66,6 +68,9 @@ const TYPED_ARRAY = 96 + 88;
 const ON_HEAP_TYPED_MAX = 64;
 /** A closure: the JSFunction and its context. */
 const CLOSURE = 96;
+
+/** Every StoredObject's own field: the bytes the keyspace last accounted for it. */
+const STORED = 1;
 
 /** A primitive one-byte string. */
 export function stringBytes(s: string): number {
@@ -137,11 +142,11 @@ export function valueBytes(v: Value, samples = DEFAULT_SAMPLES): number {
     case 'stream':
       return streamBytes(v as Stream, samples);
   }
-  return objectBytes(1);
+  return objectBytes(STORED + 1);
 }
 
 /** RawString, EmbString, OwnString: `type` and `s`. */
-const RAW_STRING = objectBytes(2);
+const RAW_STRING = objectBytes(STORED + 2);
 /** V8 joins two strings into a ConsString (4 words) from this length on, rather than copying them. */
 const CONS_MIN_LENGTH = 13;
 /** A ConsString and the second header of its two parts. */
@@ -160,11 +165,11 @@ function rawStringBytes(v: RawString): number {
 
 /** ByteString: its four fields, the buffer (capacity included) and the string read from it, when cached. */
 function byteStringBytes(b: ByteString): number {
-  return objectBytes(4) + typedArrayBytes(b.buf.length) + (b.holdsString ? stringBytes(b.s) : 0);
+  return objectBytes(STORED + 4) + typedArrayBytes(b.buf.length) + (b.holdsString ? stringBytes(b.s) : 0);
 }
 
 /** HashValue: `d` (the type is on the prototype). */
-const HASH = objectBytes(1);
+const HASH = objectBytes(STORED + 1);
 /** HashTable: sample, stale, cursors, m. */
 const HASH_TABLE = objectBytes(4);
 
@@ -201,7 +206,7 @@ function hashBytes(h: HashValue, samples: number): number {
 }
 
 /** List: type, buf, mask, head, length. */
-const LIST = objectBytes(5);
+const LIST = objectBytes(STORED + 5);
 
 /**
  * Backing-store slots of a list's ring of `cap` slots. A list made at its
@@ -239,7 +244,7 @@ function listBytes(l: List, samples: number): number {
 }
 
 /** SetValue: ints, ht, dense (the type is on the prototype). */
-const SET = objectBytes(3);
+const SET = objectBytes(STORED + 3);
 /** Intsets below this size are reallocated at their exact size (set.ts's SMALL_INTSET). */
 const EXACT_INTSET = 16;
 /** A bigint member beyond 2^53 (2 digits), which also boxes the array's other numbers. */
@@ -280,7 +285,7 @@ function setBytes(set: SetValue, samples: number): number {
  * node buffer and its ArrayBuffer object, and the free member slots array.
  */
 const ZSET =
-  objectBytes(7) + HEAP_NUMBER + CLOSURE + objectBytes(10) + typedArrayBytes(33 * 4) + 2 * 96 + 88 + ARRAY;
+  objectBytes(STORED + 7) + HEAP_NUMBER + CLOSURE + objectBytes(10) + typedArrayBytes(33 * 4) + 2 * 96 + 88 + ARRAY;
 
 function zsetBytes(z: ZSet, samples: number): number {
   const sl = z.sl;
@@ -297,7 +302,7 @@ function zsetBytes(z: ZSet, samples: number): number {
 /** StreamId: four numbers; the low ms word is a HeapNumber half the time. */
 const STREAM_ID = objectBytes(4) + HEAP_NUMBER / 2;
 /** Stream: 8 fields, and its lastId and firstId (maxDeletedId is mostly the shared 0-0). */
-const STREAM = objectBytes(8) + 2 * STREAM_ID;
+const STREAM = objectBytes(STORED + 8) + 2 * STREAM_ID;
 /** StreamNode: 14 fields, mLo a HeapNumber half the time. */
 const STREAM_NODE = objectBytes(14) + HEAP_NUMBER / 2;
 /** An entry of a node's `wide` Map and its StreamId. */

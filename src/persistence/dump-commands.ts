@@ -25,14 +25,13 @@ import { isValueType, readValue, valueLoadOptions, valueWriteOptions, writeValue
 import { setPackedThreshold } from './rdb/quicklist';
 import { Err } from '../protocol/errors';
 import { Notify } from '../store/keyspace';
-import { sharedIntOf, type Value } from '../store/value';
-import { lfuMinutes, lruClock } from '../store/lfu';
+import type { Value } from '../store/value';
+import { wordFromIdleOrFreq } from '../store/lfu';
 import { clock } from '../server/clock';
 import { optIs, parseLL } from '../commands/args';
 import { registerDebug } from '../commands/debug-ext';
 import { memtoull } from '../config/cstr';
 
-const LRU_CLOCK_MAX = 0xffffff;
 
 // ---- the checksum switch ------------------------------------------------------
 
@@ -166,28 +165,10 @@ function restore(c: Client, argv: string[]): void {
   c.reply.ok();
 }
 
-/**
- * objectSetLRUOrLFU(): FREQ under an LFU policy sets the LFU counter,
- * IDLETIME otherwise sets the LRU clock that many seconds back (half the
- * clock ahead when that would underflow). Access words are kept only
- * while tracking (store/keyspace.ts), which this starts.
- */
+/** RESTORE's IDLETIME / FREQ (objectSetLRUOrLFU). */
 function setAccessWord(c: Client, key: string, v: Value, freq: number, idle: number): void {
-  const ks = c.server.keyspace;
-  let word: number;
-  if (ks.lfuPolicy) {
-    if (freq < 0) return;
-    word = (lfuMinutes(clock.ms) << 8) | freq;
-  } else {
-    if (idle < 0) return;
-    const now = lruClock(clock.ms);
-    word = now - idle;
-    if (word < 0) word = (now + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
-  }
-  ks.startAccessTracking(clock.ms);
-  const shared = sharedIntOf(v);
-  if (shared >= 0) ks.sharedWords[shared] = word;
-  else c.db.access.set(key, word);
+  const word = wordFromIdleOrFreq(c.server.keyspace.lfuPolicy, freq, idle, clock.ms);
+  if (word >= 0) c.db.setAccessWord(key, v, word);
 }
 
 // ---- DEBUG --------------------------------------------------------------------

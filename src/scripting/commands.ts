@@ -10,7 +10,7 @@ import { toSafeInt } from '../util/numbers';
 import { helpHandler } from '../commands/shared';
 import { feedMonitors } from '../server/dispatch';
 import { infoFieldOverrides } from '../commands/info';
-import { scriptMemory } from '../memory/info';
+import { scriptMemory } from '../memory/used';
 import { ScriptEngine, Script, ScriptFlag, sha1hex, shebangFlags } from './engine';
 
 const engines = new WeakMap<Server, ScriptEngine>();
@@ -69,25 +69,35 @@ function evalGeneric(bySha: boolean, readOnly: boolean): (c: Client, argv: strin
   };
 }
 
+/** The flags of the script an EVAL / EVALSHA names (cached or from its shebang); null for an unknown SHA or a bad shebang. */
+function scriptFlagsOf(c: Client, argv: string[], bySha: boolean): number | null {
+  const engine = scriptEngine(c.server);
+  const cached = engine.scripts.get(bySha ? argv[1].toLowerCase() : sha1hex(argv[1]));
+  if (cached !== undefined) return cached.flags;
+  if (bySha) return null;
+  const sb = shebangFlags(argv[1]);
+  return typeof sb === 'string' ? null : sb.flags;
+}
+
 /**
  * Whether an EVAL / EVALSHA may write (evalGetCommandFlags): unless its
  * script declares no-writes; an unknown SHA may.
  */
 function scriptMayWrite(bySha: boolean, readOnly = false): (c: Client, argv: string[]) => boolean {
   return (c, argv) => {
-    const engine = scriptEngine(c.server);
-    const cached = engine.scripts.get(bySha ? argv[1].toLowerCase() : sha1hex(argv[1]));
-    let flags: number;
-    if (cached !== undefined) flags = cached.flags;
-    else if (bySha) return !readOnly;
-    else {
-      const sb = shebangFlags(argv[1]);
-      if (typeof sb === 'string') return !readOnly;
-      flags = sb.flags;
-    }
+    const flags = scriptFlagsOf(c, argv, bySha);
     // a legacy script keeps the command's own flags (EVAL_RO is read-only); declared flags replace them
-    if (flags & ScriptFlag.evalCompat) return !readOnly;
+    if (flags === null || flags & ScriptFlag.evalCompat) return !readOnly;
     return (flags & ScriptFlag.noWrites) === 0;
+  };
+}
+
+/** Whether it is deny-oom (scriptFlagsToCmdFlags): a script with declared flags unless allow-oom or no-writes. */
+function scriptDeniesOom(bySha: boolean): (c: Client, argv: string[]) => boolean {
+  return (c, argv) => {
+    const flags = scriptFlagsOf(c, argv, bySha);
+    if (flags === null || flags & ScriptFlag.evalCompat) return false;
+    return (flags & (ScriptFlag.allowOom | ScriptFlag.noWrites)) === 0;
   };
 }
 
@@ -154,10 +164,10 @@ const SCRIPT_HELP = [
 ];
 
 export const scriptingCommands: CommandSpec[] = [
-  { name: 'eval', handler: evalGeneric(false, false), getKeys: evalKeys, mayWrite: scriptMayWrite(false) },
-  { name: 'evalsha', handler: evalGeneric(true, false), getKeys: evalKeys, mayWrite: scriptMayWrite(true) },
-  { name: 'eval_ro', handler: evalGeneric(false, true), getKeys: evalKeys, mayWrite: scriptMayWrite(false, true) },
-  { name: 'evalsha_ro', handler: evalGeneric(true, true), getKeys: evalKeys, mayWrite: scriptMayWrite(true, true) },
+  { name: 'eval', handler: evalGeneric(false, false), getKeys: evalKeys, mayWrite: scriptMayWrite(false), denyOom: scriptDeniesOom(false) },
+  { name: 'evalsha', handler: evalGeneric(true, false), getKeys: evalKeys, mayWrite: scriptMayWrite(true), denyOom: scriptDeniesOom(true) },
+  { name: 'eval_ro', handler: evalGeneric(false, true), getKeys: evalKeys, mayWrite: scriptMayWrite(false, true), denyOom: scriptDeniesOom(false) },
+  { name: 'evalsha_ro', handler: evalGeneric(true, true), getKeys: evalKeys, mayWrite: scriptMayWrite(true, true), denyOom: scriptDeniesOom(true) },
   {
     name: 'script',
     subcommands: [

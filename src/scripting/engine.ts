@@ -295,6 +295,7 @@ export class ScriptEngine {
       coRef,
       start: Date.now(),
       wrote: false,
+      allowOom: (script.flags & (ScriptFlag.allowOom | ScriptFlag.evalCompat)) === ScriptFlag.allowOom,
       killed: false,
       suspended: false,
       yieldable,

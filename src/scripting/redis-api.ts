@@ -5,6 +5,7 @@
  * error_reply, status_reply, setresp, set_repl, replicate_commands,
  * breakpoint, debug, acl_check_cmd and the constants.
  */
+import { Err } from '../protocol/errors';
 import { createHash } from 'node:crypto';
 import type { Client } from '../server/client';
 import type { Server } from '../server/server';
@@ -38,6 +39,8 @@ export interface RunContext {
   start: number;
   /** It called a write command (SCRIPT KILL then answers UNKILLABLE). */
   wrote: boolean;
+  /** Declared allow-oom: deny-oom commands run even when memory is full. */
+  allowOom: boolean;
   /** SCRIPT KILL asked for it to stop. */
   killed: boolean;
   /** It ran past busy-reply-threshold and yielded: the server is busy. */
@@ -177,10 +180,14 @@ function redisCall(host: ScriptHost, L: LuaState, raiseErrors: boolean): number 
   if (cmd === null) return fail('Unknown Redis command called from script');
   if ((cmd.arity > 0 && n !== cmd.arity) || n < -cmd.arity) return fail('Wrong number of args calling Redis command from script');
   if (cmd.has(F.noscript)) return fail('This Redis command is not allowed from script');
-  if (cmd.has(F.write)) {
-    if (run.readOnly) return fail('Write commands are not allowed from read-only scripts.');
-    run.wrote = true;
+  if (cmd.has(F.write) && run.readOnly) return fail('Write commands are not allowed from read-only scripts.');
+  // scriptVerifyOOM: memory was full when the script started and it has not written yet
+  const srv = host.srv;
+  if (srv.preCommandOom && !run.wrote && !run.allowOom && cmd.has(F.denyoom) && srv.settings.maxmemory !== 0) {
+    pushError(L, Err.oom, false);
+    return raiseErrors ? lua.lua_error(L) : 1;
   }
+  if (cmd.has(F.write)) run.wrote = true;
   const sc = host.client;
   sc.scriptCall = run.call;
   sc.reply.proto = run.resp;

@@ -42,6 +42,8 @@ export interface CommandSpec {
    * getCommandFlags); consulted by CLIENT PAUSE WRITE.
    */
   mayWrite?: (c: Client, argv: string[]) => boolean;
+  /** Whether a call is deny-oom, for the same commands (a script without allow-oom or no-writes). */
+  denyOom?: (c: Client, argv: string[]) => boolean;
 }
 
 // Flag bits checked by the dispatcher on every call.

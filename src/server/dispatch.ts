@@ -52,6 +52,12 @@ function dispatch(srv: Server, c: Client, argv: string[]): void {
     rejectCommand(srv, c, cmd, Err.noAuth, argv);
     return;
   }
+  // maxmemory: evict, and refuse what may grow memory when nothing more can go
+  if (srv.oomCheck !== null && srv.oomCheck(c, cmd, argv)) {
+    // client eviction may have closed this very client: nothing to answer
+    if (srv.clients.has(c.id)) rejectCommand(srv, c, cmd, Err.oom, argv);
+    return;
+  }
   // the last background save failed and stop-writes-on-bgsave-error is on: writes (and PING) refused
   if (srv.diskError !== null && (cmd.has(F.write) || cmd.fullname === 'ping')) return rejectCommand(srv, c, cmd, srv.diskError, argv);
   // RESP2 subscribed mode: only the pub/sub commands, PING, QUIT and RESET

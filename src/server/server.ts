@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client } from './client';
-import { Registry, CommandSpec } from './command';
+import { Registry, CommandSpec, type Command } from './command';
 import { Stats } from './stats';
 import { Settings } from './settings';
 import { SlowLog } from './slowlog';
@@ -116,6 +116,16 @@ export class Server implements KeyspaceHooks {
   diskError: string | null = null;
   /** Run by FLUSHALL once the data is gone (persistence: stop a BGSAVE, save the empty dataset). */
   afterFlushAll: (() => void) | null = null;
+  /**
+   * Set while maxmemory is on (memory/evict.ts): evicts as needed and tells
+   * whether this command must be refused with -OOM. Null keeps the
+   * dispatcher's cost at one test when maxmemory is off.
+   */
+  oomCheck: ((c: Client, cmd: Command, argv: string[]) => boolean) | null = null;
+  /** The last maxmemory check found memory full (pre_command_oom_state: scripts refuse their first deny-oom call). */
+  preCommandOom = false;
+  /** Run after CONFIG SET has applied settings (layers that derive state from them). */
+  readonly settingsHooks: (() => void)[] = [];
   /** Jobs of other layers run from the cron (save points...). */
   cronJobs: (() => void)[] = [];
 
@@ -148,6 +158,7 @@ export class Server implements KeyspaceHooks {
     this.log.setLevel(this.settings.loglevel);
     const s = this.settings;
     this.keyspace.setMemoryPolicy(s.maxmemory, s.maxmemoryPolicy, s.lfuDecayTime, clock.ms);
+    for (const h of this.settingsHooks) h();
     this.restartCron();
   }
 

@@ -48,6 +48,8 @@ export class Stats {
   totalErrorReplies = 0;
   unexpectedErrorReplies = 0;
   expiredTimeCapReached = 0;
+  /** Clients closed by maxmemory-clients (evicted_clients). */
+  evictedClients = 0;
   errors = new Map<string, number>();
   readonly opsPerSec = new InstantMetric();
   readonly inputKbps = new InstantMetric();
@@ -72,6 +74,7 @@ export class Stats {
     this.totalErrorReplies = 0;
     this.unexpectedErrorReplies = 0;
     this.expiredTimeCapReached = 0;
+    this.evictedClients = 0;
     this.errors.clear();
     this.opsPerSec.reset();
     this.inputKbps.reset();

@@ -11,6 +11,7 @@ import { clock } from '../server/clock';
 import { Dict } from './dict';
 import { ByteString, OwnString, SHARED_INTEGERS, Value, sharedIntOf, stringOf, typeOf, TypeName } from './value';
 import { lfuAccess, lfuNewWord, lruClock } from './lfu';
+import { keyBytes, valueBytes } from '../memory/estimate';
 import * as N from '../config/notify';
 
 /**
@@ -73,22 +74,29 @@ export interface KeyspaceStats {
   expireCycleCpuMs: number;
 }
 
+/** A value's accounted bytes: strings from their length, objects as last estimated (kept on the object). */
+function bytesOf(v: Value): number {
+  return typeof v === 'string' ? valueBytes(v) : v.accounted;
+}
+
 export class Db {
   dict = new Dict<Value>();
   expires = new Map<string, number>();
+  /** Accounted bytes of this db's keys and values (memory/estimate.ts). */
+  bytes = 0;
+  /**
+   * The key last looked up or stored, and its slot in the dict: written()
+   * finds the value it re-measures without hashing the key again. Cleared
+   * whenever a slot may be freed.
+   */
+  private lastKey: string | null = null;
+  private lastSlot = -1;
   /**
    * Expire times past 2^53 ms (Redis keeps any long long), exactly: `expires`
    * holds them rounded to a double, which is enough to compare with the
    * clock but not to reply PEXPIRETIME or propagate them. Null until used.
    */
   private exactExpires: Map<string, bigint> | null = null;
-  /**
-   * Redis's per-object access word (store/lfu.ts) of the keys written or
-   * accessed since access tracking started (the first LFU maxmemory-policy);
-   * keys without one use ks.untrackedWord. Values that are shared integers
-   * use ks.sharedWords instead.
-   */
-  access = new Dict<number>();
   /** Resumable walk over expires for the active expiry cycle. */
   expireCursor: IterableIterator<[string, number]> | null = null;
   /** Resumable walk over keys for RANDOMKEY (reset when the dict is replaced). */
@@ -127,10 +135,9 @@ export class Db {
 
   deleteExpired(key: string): void {
     if (this.ks.observers.length !== 0) this.beforeWrite(key);
-    this.dict.delete(key);
+    this.removeEntry(key);
     this.expires.delete(key);
     if (this.exactExpires !== null) this.exactExpires.delete(key);
-    if (this.ks.trackAccess) this.access.delete(key);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
     this.ks.stats.expiredKeys++;
     this.ks.hooks.notify(Notify.expired, 'expired', key, this.id);
@@ -145,15 +152,29 @@ export class Db {
   lookup(key: string): Value | undefined {
     if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.expires.size !== 0 && this.expireIfNeeded(key)) return undefined;
-    const v = this.dict.get(key);
-    if (v !== undefined && this.ks.trackAccess) this.touch(key, v);
+    const s = this.dict.slot(key);
+    if (s < 0) return undefined;
+    const v = this.dict.at(s);
+    this.lastKey = key;
+    this.lastSlot = s;
+    this.touch(s, v);
     return v;
   }
 
   /** Lookup for read commands: counts keyspace hits and misses, and the access. */
   lookupRead(key: string): Value | undefined {
-    const v = this.lookupReadNoTouch(key);
-    if (v !== undefined && this.ks.trackAccess) this.touch(key, v);
+    if (this.ks.observers.length !== 0 && this.ks.inWriteCommand) this.beforeWrite(key);
+    const s = this.expires.size !== 0 && this.expireIfNeeded(key) ? -1 : this.dict.slot(key);
+    if (s < 0) {
+      this.ks.stats.misses++;
+      this.ks.hooks.notify(Notify.keyMiss, 'keymiss', key, this.id);
+      return undefined;
+    }
+    this.ks.stats.hits++;
+    const v = this.dict.at(s);
+    this.lastKey = key;
+    this.lastSlot = s;
+    this.touch(s, v);
     return v;
   }
 
@@ -174,45 +195,87 @@ export class Db {
 
   /** A write access to key before it is replaced (lookupKeyWrite's expiry and access). */
   accessForWrite(key: string): void {
-    if (this.ks.observers.length !== 0) this.beforeWrite(key);
-    if (this.ks.trackAccess) this.lookup(key);
-    else if (this.expires.size !== 0) this.expireIfNeeded(key);
+    this.lookup(key);
   }
 
   /** The access word of key holding v (OBJECT FREQ, DEBUG OBJECT). */
   accessWord(key: string, v: Value): number {
     const n = sharedIntOf(v);
     if (n >= 0) return this.ks.sharedWords[n];
-    const w = this.access.get(key);
-    return w === undefined ? this.ks.untrackedWord : w;
+    const s = this.dict.slot(key);
+    return s < 0 ? this.ks.newWord() : this.dict.word(s);
+  }
+
+  /** Set the access word of a present key (RESTORE IDLETIME/FREQ, loading IDLE/FREQ). */
+  setAccessWord(key: string, v: Value, word: number): void {
+    const n = sharedIntOf(v);
+    if (n >= 0) {
+      this.ks.sharedWords[n] = word;
+      return;
+    }
+    const s = this.dict.slot(key);
+    if (s >= 0) this.dict.setWord(s, word);
   }
 
   /** lookupKey()'s access: updateLFU() under an LFU policy, else the LRU clock. */
-  private touch(key: string, v: Value): void {
+  private touch(s: number, v: Value): void {
     const ks = this.ks;
     const n = sharedIntOf(v);
-    const w = ks.lfuPolicy ? lfuAccess(this.accessWord(key, v), clock.ms, ks.lfuDecayTime) : lruClock(clock.ms);
-    if (n >= 0) ks.sharedWords[n] = w;
-    else this.access.set(key, w);
+    if (ks.lfuPolicy) {
+      if (n >= 0) ks.sharedWords[n] = lfuAccess(ks.sharedWords[n], clock.ms, ks.lfuDecayTime, ks.lfuLogFactor);
+      else this.dict.setWord(s, lfuAccess(this.dict.word(s), clock.ms, ks.lfuDecayTime, ks.lfuLogFactor));
+    } else if (n >= 0) ks.sharedWords[n] = lruClock(clock.ms);
+    else this.dict.setWord(s, lruClock(clock.ms));
   }
 
   /**
-   * The access word of a value stored at key (setKey/overwrite): a new key
-   * gets a new object's word; an existing one keeps its word under an LFU
-   * policy (dbOverwrite copies old->lru), else a fresh LRU clock. A shared
-   * integer has its own word, which an overwrite under LFU replaces too.
+   * Store value at key (add or replace) with its access word and accounted
+   * bytes. A new key gets a new object's word; an existing one keeps its word
+   * under an LFU policy (dbOverwrite copies old->lru), else a fresh LRU clock.
+   * A shared integer has its own word, which an overwrite under LFU replaces
+   * too. Returns whether the key was added.
    */
-  private stored(key: string, value: Value, old: Value | undefined): void {
+  private store(key: string, value: Value): boolean {
     const ks = this.ks;
-    const n = sharedIntOf(value);
-    if (old !== undefined && ks.lfuPolicy) {
-      const w = this.accessWord(key, old);
-      if (n >= 0) {
-        ks.sharedWords[n] = w;
-        this.access.delete(key);
-      } else this.access.set(key, w);
-    } else if (n >= 0) this.access.delete(key);
-    else this.access.set(key, ks.lfuPolicy ? lfuNewWord(clock.ms) : lruClock(clock.ms));
+    const d = this.dict;
+    const s = d.slot(key);
+    const nb = typeof value === 'string' ? valueBytes(value) : (value.accounted = valueBytes(value));
+    if (s < 0) {
+      this.lastKey = key;
+      this.lastSlot = d.add(key, value, ks.newWord());
+      this.bytes += keyBytes(key) + nb;
+      return true;
+    }
+    const old = d.at(s);
+    this.bytes += nb - bytesOf(old);
+    d.setAt(s, value);
+    this.lastKey = key;
+    this.lastSlot = s;
+    if (ks.lfuPolicy) {
+      const n = sharedIntOf(value);
+      if (n >= 0) ks.sharedWords[n] = this.wordAt(s, old);
+      else {
+        const o = sharedIntOf(old);
+        if (o >= 0) d.setWord(s, ks.sharedWords[o]);
+      }
+    } else d.setWord(s, lruClock(clock.ms));
+    return false;
+  }
+
+  private wordAt(s: number, v: Value): number {
+    const n = sharedIntOf(v);
+    return n >= 0 ? this.ks.sharedWords[n] : this.dict.word(s);
+  }
+
+  /** Remove key's entry and its accounted bytes; false when absent. */
+  private removeEntry(key: string): boolean {
+    const d = this.dict;
+    const s = d.slot(key);
+    if (s < 0) return false;
+    this.bytes -= keyBytes(key) + bytesOf(d.at(s));
+    d.delete(key);
+    this.lastKey = null;
+    return true;
   }
 
   /** Sharing off: a shared-range integer gets its own object (refcount 1), as tryObjectEncoding() does. */
@@ -240,13 +303,12 @@ export class Db {
   setKey(key: string, value: Value, keepTtl = false): void {
     if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.ks.noSharedIntegers) value = this.own(value);
-    if (this.ks.trackAccess) this.stored(key, value, this.dict.get(key));
     this.put(key, value, keepTtl);
   }
 
   /** A key read from a dump being loaded into this (empty) db: no events, no checks. */
   loadKey(key: string, value: Value, expireMs: number): void {
-    this.dict.set(key, value);
+    this.store(key, value);
     if (expireMs !== -1) this.setExpire(key, expireMs);
   }
 
@@ -256,20 +318,15 @@ export class Db {
    */
   setKeyMoved(key: string, value: Value, src: Db, srcKey: string): void {
     if (this.ks.observers.length !== 0) this.beforeWrite(key);
-    if (this.ks.trackAccess) {
-      const w = src.access.get(srcKey);
-      if (w === undefined) this.access.delete(key);
-      else this.access.set(key, w);
-    }
+    const s = src.dict.slot(srcKey);
+    const word = s < 0 ? this.ks.newWord() : src.dict.word(s);
     this.put(key, value, false);
+    const t = this.dict.slot(key);
+    if (t >= 0) this.dict.setWord(t, word);
   }
 
   private put(key: string, value: Value, keepTtl: boolean): void {
-    const hooks = this.ks.hooks;
-    if (hooks.notifyEnabled(Notify.newKey) && !this.dict.has(key)) {
-      this.dict.set(key, value);
-      hooks.notify(Notify.newKey, 'new', key, this.id);
-    } else this.dict.set(key, value);
+    if (this.store(key, value) && this.ks.hooks.notifyEnabled(Notify.newKey)) this.ks.hooks.notify(Notify.newKey, 'new', key, this.id);
     if (!keepTtl && this.expires.size !== 0 && this.expires.delete(key) && this.exactExpires !== null) this.exactExpires.delete(key);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
   }
@@ -278,8 +335,7 @@ export class Db {
   overwrite(key: string, value: Value): void {
     if (this.ks.observers.length !== 0) this.beforeWrite(key);
     if (this.ks.noSharedIntegers) value = this.own(value);
-    if (this.ks.trackAccess) this.stored(key, value, this.dict.get(key));
-    this.dict.set(key, value);
+    this.store(key, value);
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
   }
 
@@ -304,8 +360,7 @@ export class Db {
       this.expireIfNeeded(key);
       if (this.expires.delete(key) && this.exactExpires !== null) this.exactExpires.delete(key);
     }
-    if (!this.dict.delete(key)) return false;
-    if (this.ks.trackAccess) this.access.delete(key);
+    if (!this.removeEntry(key)) return false;
     // waiters that end when their key goes away (XREADGROUP) must hear of it
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, key);
     return true;
@@ -352,8 +407,20 @@ export class Db {
    * event and count it dirty. Deterministic propagation is the caller's.
    */
   written(key: string, event: string, cls: number, dirty = 1): void {
+    this.remeasure(key);
     this.ks.hooks.keyModified(this, key);
     this.changed(key, event, cls, dirty);
+  }
+
+  /** An object value edited in place has a new accounted size (strings were measured when stored). */
+  private remeasure(key: string): void {
+    const s = key === this.lastKey ? this.lastSlot : this.dict.slot(key);
+    if (s < 0) return;
+    const v = this.dict.at(s);
+    if (typeof v === 'string') return;
+    const nb = valueBytes(v);
+    this.bytes += nb - v.accounted;
+    v.accounted = nb;
   }
 
   /**
@@ -386,7 +453,8 @@ export class Db {
       this.dict.clear();
       this.expires.clear();
     }
-    this.access.clear();
+    this.bytes = 0;
+    this.lastKey = null;
     if (this.ks.blockedKeyCount !== 0) this.ks.keyReady!(this, null);
     this.exactExpires = null;
     this.expireCursor = null;
@@ -403,17 +471,19 @@ export class Db {
     const e = this.expires;
     const x = this.exactExpires;
     const a = this.avgTtl;
-    const w = this.access;
+    const b = this.bytes;
     this.dict = other.dict;
     this.expires = other.expires;
     this.exactExpires = other.exactExpires;
     this.avgTtl = other.avgTtl;
-    this.access = other.access;
+    this.bytes = other.bytes;
     other.dict = d;
     other.expires = e;
     other.exactExpires = x;
     other.avgTtl = a;
-    other.access = w;
+    other.bytes = b;
+    this.lastKey = null;
+    other.lastKey = null;
     this.expireCursor = null;
     other.expireCursor = null;
     this.randomCursor = null;
@@ -467,25 +537,17 @@ export class Keyspace {
    * The accounted bytes of every key and value (memory/estimate.ts), kept
    * by the write path: used_memory's dataset part and what eviction frees.
    */
-  datasetBytes = 0;
+  get datasetBytes(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.bytes;
+    return n;
+  }
   /** maxmemory-policy is volatile-lfu or allkeys-lfu. */
   lfuPolicy = false;
   /** lfu-decay-time. */
   lfuDecayTime = 1;
-  /**
-   * Keys keep their access words (Db.access) and lookups update them. Off
-   * until an LFU policy is first selected: until then only OBJECT FREQ's
-   * view of LRU words would need them, and the cost (a map entry per key,
-   * one more map operation per access) is not paid. Once on it stays on, so
-   * words written under an LRU policy are there when LFU comes back.
-   */
-  trackAccess = false;
-  /**
-   * The word of keys with none recorded: written before tracking started,
-   * they hold an LRU clock of then or earlier; the clock when tracking
-   * started stands for it.
-   */
-  untrackedWord = 0;
+  /** lfu-log-factor. */
+  lfuLogFactor = 10;
   /** maxmemory is set with an LRU or LFU policy: integers 0..9999 get their own objects. */
   noSharedIntegers = false;
   /** The access words of the shared integers 0..9999 (created at startup). */
@@ -532,17 +594,14 @@ export class Keyspace {
       this.policySeen = true;
       this.sharedWords.fill(lfu ? lfuNewWord(nowMs) : lruClock(nowMs));
     }
-    if (lfu) this.startAccessTracking(nowMs);
     this.lfuPolicy = lfu;
     this.lfuDecayTime = lfuDecayTime;
     this.noSharedIntegers = maxmemory !== 0 && (lru || lfu);
   }
 
-  /** Keep access words from now on (see trackAccess): an LFU policy, or RESTORE IDLETIME/FREQ setting one. */
-  startAccessTracking(nowMs: number): void {
-    if (this.trackAccess) return;
-    this.trackAccess = true;
-    this.untrackedWord = lruClock(nowMs);
+  /** A new object's access word (createObject): the LFU initial counter under an LFU policy, else the LRU clock. */
+  newWord(): number {
+    return this.lfuPolicy ? lfuNewWord(clock.ms) : lruClock(clock.ms);
   }
 
   totalKeys(): number {

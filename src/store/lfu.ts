@@ -10,8 +10,6 @@
 
 /** LFU_INIT_VAL: the counter of a new object, so it is not evicted at once. */
 export const LFU_INIT_VAL = 5;
-/** server.lfu_log_factor's default (lfu-log-factor is not implemented yet). */
-export const LFU_LOG_FACTOR = 10;
 const LRU_CLOCK_MAX = 0xffffff;
 
 /** LRU_CLOCK(): seconds, 24 bits. */
@@ -44,18 +42,18 @@ export function lfuDecrAndReturn(word: number, ms: number, decayTime: number): n
 }
 
 /** LFULogIncr(): increment with probability 1/((counter - LFU_INIT_VAL) * factor + 1). */
-function lfuLogIncr(counter: number): number {
+function lfuLogIncr(counter: number, logFactor: number): number {
   if (counter === 255) return 255;
   const r = Math.random();
   let baseval = counter - LFU_INIT_VAL;
   if (baseval < 0) baseval = 0;
-  const p = 1.0 / (baseval * LFU_LOG_FACTOR + 1);
+  const p = 1.0 / (baseval * logFactor + 1);
   return r < p ? counter + 1 : counter;
 }
 
 /** updateLFU(): the word after an access. */
-export function lfuAccess(word: number, ms: number, decayTime: number): number {
-  const counter = lfuLogIncr(lfuDecrAndReturn(word, ms, decayTime));
+export function lfuAccess(word: number, ms: number, decayTime: number, logFactor: number): number {
+  const counter = lfuLogIncr(lfuDecrAndReturn(word, ms, decayTime), logFactor);
   return (lfuMinutes(ms) << 8) | counter;
 }
 
@@ -63,4 +61,18 @@ export function lfuAccess(word: number, ms: number, decayTime: number): number {
 export function lruIdleSeconds(word: number, ms: number): number {
   const now = lruClock(ms);
   return now >= word ? now - word : now + (LRU_CLOCK_MAX - word);
+}
+
+/**
+ * objectSetLRUOrLFU(): the word an object gets from a dump's FREQ (under an
+ * LFU policy: that counter, decremented from now) or IDLE (otherwise: the LRU
+ * clock that many seconds back, half the clock ahead when that would
+ * underflow); -1 when the dump has none that applies.
+ */
+export function wordFromIdleOrFreq(lfuPolicy: boolean, freq: number, idle: number, ms: number): number {
+  if (lfuPolicy) return freq < 0 ? -1 : (lfuMinutes(ms) << 8) | freq;
+  if (idle < 0) return -1;
+  const now = lruClock(ms);
+  const word = now - idle;
+  return word >= 0 ? word : (now + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
 }

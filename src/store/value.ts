@@ -10,6 +10,8 @@ export const EMBSTR_MAX = 44;
 
 export abstract class StoredObject {
   abstract readonly type: TypeName;
+  /** Bytes the keyspace accounted for this value when it last measured it (memory/estimate.ts). */
+  accounted = 0;
   /** Encoding name reported by OBJECT ENCODING. */
   abstract encoding(): string;
 }

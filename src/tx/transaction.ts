@@ -22,6 +22,8 @@ export class MultiState {
   aborted = false;
   /** Some queued command writes or may replicate (CLIENT PAUSE WRITE holds the EXEC). */
   writes = false;
+  /** Some queued command is deny-oom (EXEC is refused when out of memory). */
+  denyOom = false;
   /** Bytes of the queued arguments (CLIENT LIST multi-mem). */
   argvBytes = 0;
 }
@@ -44,6 +46,7 @@ export function queueIfMulti(c: Client, cmd: Command, argv: string[]): boolean {
   }
   m.queue.push({ cmd, argv });
   if (cmd.has(F.write) || cmd.has(F.mayReplicate)) m.writes = true;
+  if (cmd.has(F.denyoom) || (cmd.spec.denyOom?.(c, argv) ?? false)) m.denyOom = true;
   for (let i = 0; i < argv.length; i++) m.argvBytes += argv[i].length;
   c.reply.status('QUEUED');
   return true;

@@ -443,6 +443,7 @@ describe('COPY', () => {
       constructor(public v: string) {}
     }
     class Fake extends StoredObject {
+      declare accounted: number;
       readonly type = 'zset';
       dict = new Map<string, Node>();
       order: Node[] = [];
@@ -485,6 +486,7 @@ describe('COPY', () => {
     expect(g.buf.toString()).toBe('xyz');
 
     class WithDup extends StoredObject {
+      declare accounted: number;
       readonly type = 'hash';
       encoding(): string {
         return 'hashtable';

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { useServerFixture } from '../helpers';
 /* eslint-disable @typescript-eslint/no-var-requires */
 const { keyBytes, valueBytes } = require('../../dist/memory/estimate.js') as typeof import('../../src/memory/estimate');
-const { usedMemory } = require('../../dist/memory/info.js') as typeof import('../../src/memory/info');
+const { usedMemory } = require('../../dist/memory/used.js') as typeof import('../../src/memory/used');
 /* eslint-enable @typescript-eslint/no-var-requires */
 
 const fx = useServerFixture();
@@ -137,21 +137,22 @@ describe('INFO memory and MEMORY STATS', () => {
 
 describe('MEMORY DOCTOR and MALLOC-STATS', () => {
   it('reports from the same figures: empty, then a peak far above the current use', async () => {
-    const ks = fx.srv.server.keyspace;
+    // a db's accounted bytes (the write path keeps them), raised and lowered by hand
+    const db = fx.srv.server.keyspace.dbs[9];
+    await fx.r.cmd('FLUSHALL');
     const empty = await fx.r.cmd('MEMORY', 'DOCTOR');
     expect(empty).toContain('Hi Sam, this instance is empty or is using very little memory');
-    // the dataset the write path accounts, raised and lowered by hand
-    ks.datasetBytes += 200 * 1024 * 1024;
+    db.bytes += 200 * 1024 * 1024;
     try {
       const full = await fx.r.cmd('MEMORY', 'DOCTOR');
       expect(full).not.toContain('is empty');
       expect(full).toMatch(/Sam, I (detected a few issues|can't find any memory issue)/);
-      ks.datasetBytes -= 150 * 1024 * 1024;
+      db.bytes -= 150 * 1024 * 1024;
       const after = await fx.r.cmd('MEMORY', 'DOCTOR');
       expect(after).toContain(' * Peak memory: In the past this instance used more than 150% the memory that is currently using.');
       expect(after).toContain("I'm here to keep you safe, Sam. I want to help you.\n");
     } finally {
-      ks.datasetBytes -= 50 * 1024 * 1024;
+      db.bytes -= 50 * 1024 * 1024;
     }
   });
 

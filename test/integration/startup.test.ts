@@ -58,11 +58,11 @@ describe('start-up log', () => {
   }, 20000);
 
   it('without always-show-logo and with stdout not a terminal: the one line, no banner', async () => {
-    const { out, port } = await startupLog(['--lfu-log-factor', '5']);
+    const { out, port } = await startupLog(['--cluster-migration-barrier', '5']);
     expect(out).toMatch(new RegExp(`^\\d+:M .* \\* Running mode=standalone, port=${port}\\.$`, 'm'));
     expect(out).not.toContain('Running in standalone mode');
     expect(out).not.toMatch(/PID: \d+/);
     // a directive that is not in force is still reported
-    expect(out).toContain(ignored('lfu-log-factor'));
+    expect(out).toContain(ignored('cluster-migration-barrier'));
   }, 20000);
 });

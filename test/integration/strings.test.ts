@@ -23,6 +23,7 @@ const invalidExpire = (cmd: string) => err(`ERR invalid expire time in '${cmd}' 
 
 /** A non-string value, standing in for a list. */
 class FakeList extends StoredObject {
+  declare accounted: number;
   readonly type = 'list';
   encoding(): string {
     return 'listpack';

@@ -20,7 +20,7 @@ import { RDB_VERSION, RdbError, RdbIn, RdbOp, RdbOut, RdbType } from './encoding
 import { RdbEmptyKeyError, isValueType, readValue, valueLoadOptions, valueWriteOptions, writeValue, ValueLoadOptions, ValueWriteOptions } from './values';
 import { skipChecksumValidation } from '../dump-commands';
 import { serverFunctions } from '../../scripting/functions/commands';
-import { lfuDecrAndReturn, lruIdleSeconds } from '../../store/lfu';
+import { lfuDecrAndReturn, lruIdleSeconds, wordFromIdleOrFreq } from '../../store/lfu';
 
 /** Flush the buffered bytes to the sink once they pass this. */
 const CHUNK = 32 << 10;
@@ -181,6 +181,9 @@ export class RdbLoader {
   private readonly now = clock.ms;
   private db = 0;
   private expire = -1;
+  /** The IDLE (seconds) and FREQ before the next key, -1 when none. */
+  private idle = -1;
+  private freq = -1;
   private done = false;
   private emptySkipped = 0;
   private readonly version: number;
@@ -224,11 +227,10 @@ export class RdbLoader {
           this.expire = Number(inp.i64le());
           continue;
         case RdbOp.IDLE:
-          // IDLE and FREQ are read and dropped for now: the access words they set come with maxmemory (issue #13)
-          inp.length();
+          this.idle = inp.length();
           continue;
         case RdbOp.FREQ:
-          inp.byte();
+          this.freq = inp.byte();
           continue;
         case RdbOp.SELECTDB:
           this.db = inp.length();
@@ -263,16 +265,21 @@ export class RdbLoader {
             // an empty collection (written by older versions) is skipped, as Redis does
             if (!(e instanceof RdbEmptyKeyError)) throw e;
             if (this.emptySkipped++ < 10) this.srv.log.warning(`rdbLoadObject skipping empty key: ${key}`);
-            this.expire = -1;
+            this.expire = this.idle = this.freq = -1;
             continue;
           }
           const expire = this.expire;
-          this.expire = -1;
+          const idle = this.idle;
+          const freq = this.freq;
+          this.expire = this.idle = this.freq = -1;
           if (this.opts.dropExpired && expire !== -1 && expire < this.now) result.keysExpired++;
           else {
             const d = ks.dbs[this.db];
             if (d.dict.has(key)) inp.fail(`RDB has duplicated key '${key}' in DB ${this.db}`, at);
             d.loadKey(key, value, expire);
+            // rdbLoad's objectSetLRUOrLFU: the access word the dump recorded
+            const word = idle === -1 && freq === -1 ? -1 : wordFromIdleOrFreq(ks.lfuPolicy, freq, idle, clock.ms);
+            if (word >= 0) d.setAccessWord(key, value, word);
             result.keysLoaded++;
           }
         }

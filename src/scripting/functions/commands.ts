@@ -15,7 +15,7 @@ import { compileGlob } from '../../util/glob';
 import { configValue, helpHandler } from '../../commands/shared';
 import { feedMonitors } from '../../server/dispatch';
 import { infoFieldOverrides } from '../../commands/info';
-import { scriptMemory } from '../../memory/info';
+import { scriptMemory } from '../../memory/used';
 import { libraryBytes } from '../../memory/estimate';
 import { ScriptFlag } from '../engine';
 import { FUNCTION_FLAGS } from './engine';
@@ -234,6 +234,12 @@ function fcallMayWrite(readOnly: boolean): (c: Client, argv: string[]) => boolea
   };
 }
 
+/** Whether an FCALL is deny-oom: a function without allow-oom or no-writes; an unknown one is not. */
+function fcallDeniesOom(c: Client, argv: string[]): boolean {
+  const f = registries.get(c.server)?.ctx.functions.get(argv[1].toLowerCase());
+  return f !== undefined && (f.flags & (ScriptFlag.allowOom | ScriptFlag.noWrites)) === 0;
+}
+
 /** numkeys as a long long (string2ll): past the safe integers, ±Infinity keeps its sign for the range checks. */
 function numKeys(arg: string): number | null {
   const n = toSafeInt(arg);
@@ -290,8 +296,8 @@ const FUNCTION_HELP = [
 ];
 
 export const functionCommands: CommandSpec[] = [
-  { name: 'fcall', handler: fcall(false), getKeys: fcallKeys, mayWrite: fcallMayWrite(false) },
-  { name: 'fcall_ro', handler: fcall(true), getKeys: fcallKeys, mayWrite: fcallMayWrite(true) },
+  { name: 'fcall', handler: fcall(false), getKeys: fcallKeys, mayWrite: fcallMayWrite(false), denyOom: fcallDeniesOom },
+  { name: 'fcall_ro', handler: fcall(true), getKeys: fcallKeys, mayWrite: fcallMayWrite(true), denyOom: fcallDeniesOom },
   {
     name: 'function',
     subcommands: [
