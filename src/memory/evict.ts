@@ -11,6 +11,7 @@
  * keep keys with a TTL; when few keys have one (or the dict's slots are
  * mostly free) they walk the expires map from where the last walk stopped.
  */
+import v8 from 'node:v8';
 import type { Server } from '../server/server';
 import type { Client } from '../server/client';
 import { Command, F } from '../server/command';
@@ -53,6 +54,8 @@ const POLICIES: Record<string, Policy> = {
 
 interface PoolEntry {
   key: string | null;
+  /** The key's slot in its dict when sampled: still the key's if keyAt(slot) is the key. */
+  slot: number;
   dbid: number;
   /** Higher is a better candidate (idle time, 255 - LFU counter, or how soon it expires). */
   idle: number;
@@ -91,10 +94,12 @@ class SampleCursor {
 }
 
 export class Evictor {
-  private readonly pool: PoolEntry[] = Array.from({ length: EVPOOL_SIZE }, () => ({ key: null, dbid: 0, idle: 0 }));
+  private readonly pool: PoolEntry[] = Array.from({ length: EVPOOL_SIZE }, () => ({ key: null, slot: -1, dbid: 0, idle: 0 }));
   private readonly dictCursors: SampleCursor[] = [];
   private readonly expiresCursors: SampleCursor[] = [];
   private readonly sample: string[] = [];
+  /** The slots of the sampled keys (-1: found by a walk, look it up). */
+  private readonly sampleSlots: number[] = [];
   private nextDb = 0;
   private policy = Policy.NoEviction;
   private timer: NodeJS.Immediate | null = null;
@@ -232,10 +237,17 @@ export class Evictor {
     return null;
   }
 
-  /** dictGetSomeKeys(): up to n keys of db at random (with a TTL for volatile policies) into this.sample. */
+  /**
+   * dictGetSomeKeys(): up to n keys of db at random (with a TTL for volatile
+   * policies) into this.sample, their slots into this.sampleSlots: the
+   * scores are then read from the slots, without a lookup per key (each a
+   * likely cache miss in a big dict).
+   */
   private draw(db: Db, vol: boolean, n: number): void {
     const out = this.sample;
+    const slots = this.sampleSlots;
     out.length = 0;
+    slots.length = 0;
     const d = db.dict;
     // with few keys holding a TTL, random draws would mostly miss: walk the expires instead
     const random = !vol || db.expires.size * 8 >= d.size;
@@ -244,12 +256,15 @@ export class Evictor {
         const s = d.randomSlot();
         if (s < 0) break;
         const key = d.keyAt(s);
-        if (!vol || db.expires.has(key)) out.push(key);
+        if (vol && !db.expires.has(key)) continue;
+        out.push(key);
+        slots.push(s);
       }
       if (out.length !== 0) return;
     }
     const cursor = vol ? this.expiresCursors[db.id] : this.dictCursors[db.id];
     cursor.take(vol ? db.expires : d, n, out);
+    for (let i = 0; i < out.length; i++) slots.push(d.slot(out[i]));
   }
 
   /** LRU / LFU / TTL: refill the pool from every db, then take its best key that still exists. */
@@ -271,10 +286,11 @@ export class Evictor {
         if (e.key === null) continue;
         const key = e.key;
         const db = dbs[e.dbid];
+        const slot = e.slot;
         e.key = null;
         e.idle = 0;
-        // a ghost (deleted since it was sampled) is skipped
-        if (vol ? db.expires.has(key) : db.dict.has(key)) return [db, key];
+        // a ghost (deleted since it was sampled, or its TTL removed) is skipped
+        if (slot >= 0 && db.dict.keyAt(slot) === key && (!vol || db.expires.has(key))) return [db, key];
       }
     }
   }
@@ -284,15 +300,17 @@ export class Evictor {
     this.draw(db, vol, this.cfg('maxmemory-samples', 5));
     const pool = this.pool;
     const ks = this.srv.keyspace;
-    for (const key of this.sample) {
+    const sample = this.sample;
+    for (let i = 0; i < sample.length; i++) {
+      const key = sample[i];
+      const slot = this.sampleSlots[i];
+      if (slot < 0) continue;
       let idle: number;
       if (this.policy === Policy.VolatileTtl) {
         // the sooner it expires the better
         idle = Number.MAX_SAFE_INTEGER - db.getExpire(key);
       } else {
-        const v = db.dict.get(key);
-        if (v === undefined) continue;
-        const word = db.accessWord(key, v);
+        const word = db.accessWordAt(slot);
         idle = this.policy === Policy.AllkeysLfu || this.policy === Policy.VolatileLfu ? 255 - lfuDecrAndReturn(word, clock.ms, ks.lfuDecayTime) : lruIdleSeconds(word, clock.ms) * 1000;
       }
       // the first empty slot or the first with a smaller score
@@ -315,6 +333,7 @@ export class Evictor {
       }
       const e = pool[k];
       e.key = key;
+      e.slot = slot;
       e.idle = idle;
       e.dbid = db.id;
     }
@@ -373,6 +392,7 @@ export function installEviction(srv: Server): Evictor {
     else if (clientLimit) srv.oomCheck = (c) => clients.beforeCommand(c);
     else srv.oomCheck = null;
     if (!on) srv.preCommandOom = false;
+    boundHeapGrowth(on);
   };
   apply();
   srv.settingsHooks.push(apply);
@@ -381,6 +401,20 @@ export function installEviction(srv: Server): Evictor {
 }
 
 const evictors = new WeakMap<Server, Evictor>();
+
+/**
+ * With maxmemory set, V8's old generation may grow only by HEAP_GROWTH_PERCENT
+ * past what is live before it is collected. V8's own factor (up to 4x for
+ * a fast-allocating process) would let evicted keys' garbage pile up to
+ * several times the dataset: with maxmemory 100mb a SET load reached 506 MB
+ * of RSS, 276 MB with the bound (bench/maxmemory-rss.mjs). The price is
+ * more frequent (incremental, mostly concurrent) major collections.
+ */
+const HEAP_GROWTH_PERCENT = 30;
+
+function boundHeapGrowth(on: boolean): void {
+  v8.setFlagsFromString(`--heap-growing-percent=${on ? HEAP_GROWTH_PERCENT : 0}`);
+}
 
 /** The server's evictor (INFO stats' eviction times), if installed. */
 export function evictorOf(srv: Server): Evictor | undefined {

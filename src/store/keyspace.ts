@@ -206,6 +206,12 @@ export class Db {
     return s < 0 ? this.ks.newWord() : this.dict.word(s);
   }
 
+  /** The access word of the key in a dict slot (eviction's sampling). */
+  accessWordAt(slot: number): number {
+    const n = sharedIntOf(this.dict.at(slot));
+    return n >= 0 ? this.ks.sharedWords[n] : this.dict.word(slot);
+  }
+
   /** Set the access word of a present key (RESTORE IDLETIME/FREQ, loading IDLE/FREQ). */
   setAccessWord(key: string, v: Value, word: number): void {
     const n = sharedIntOf(v);
