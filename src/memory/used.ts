@@ -128,7 +128,14 @@ export function trackMemory(srv: Server): void {
  */
 export function usedMemory(srv: Server, forEviction = false): number {
   const m = countersOf(srv);
-  const counted = srv.keyspace.datasetBytes + expiresMemory(srv) + m.counted;
+  // Keyspace.datasetBytes and expiresMemory() in one pass over the dbs
+  let bytes = 0;
+  let expires = 0;
+  for (const db of srv.keyspace.dbs) {
+    bytes += db.bytes;
+    expires += db.expires.size;
+  }
+  const counted = bytes + expires * EXPIRE_ENTRY + m.counted;
   return forEviction ? counted : m.startup + counted + m.replicas + m.aofBuffer;
 }
 
