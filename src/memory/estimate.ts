@@ -127,21 +127,14 @@ function sampleCount(n: number, samples: number): number {
  */
 export function valueBytes(v: Value, samples = DEFAULT_SAMPLES): number {
   if (typeof v === 'string') return stringBytes(v);
-  switch (v.type) {
-    case 'string':
-      if (v instanceof RawString) return rawStringBytes(v);
-      return byteStringBytes(v as ByteString);
-    case 'hash':
-      return hashBytes(v as HashValue, samples);
-    case 'list':
-      return listBytes(v as List, samples);
-    case 'set':
-      return setBytes(v as SetValue, samples);
-    case 'zset':
-      return zsetBytes(v as ZSet, samples);
-    case 'stream':
-      return streamBytes(v as Stream, samples);
-  }
+  if (v instanceof RawString) return rawStringBytes(v);
+  if (v instanceof ByteString) return byteStringBytes(v);
+  if (v instanceof HashValue) return hashBytes(v, samples);
+  if (v instanceof List) return listBytes(v, samples);
+  if (v instanceof SetValue) return setBytes(v, samples);
+  if (v instanceof ZSet) return zsetBytes(v, samples);
+  if (v instanceof Stream) return streamBytes(v, samples);
+  // a StoredObject of another class (an embedder's, a test's): its own fields only
   return objectBytes(STORED + 1);
 }
 
