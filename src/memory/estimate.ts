@@ -309,6 +309,26 @@ function nodeBytes(node: StreamNode): number {
   return b;
 }
 
+/**
+ * The average closed node of big streams, kept between estimates (XADD
+ * re-measures the stream after each entry, and closed nodes change only
+ * when nodes are added or trimmed): valid while the stream has the same
+ * node count and first node.
+ */
+interface ClosedNodes {
+  count: number;
+  first: StreamNode;
+  average: number;
+}
+const closedCache = new WeakMap<Stream, ClosedNodes>();
+
+/** The average bytes of nodes[0, closed), from `s` evenly spaced samples. */
+function closedAverage(nodes: StreamNode[], closed: number, s: number): number {
+  let sum = 0;
+  for (let k = 0; k < s; k++) sum += nodeBytes(nodes[Math.floor((k * closed) / s)]);
+  return sum / s;
+}
+
 function streamBytes(st: Stream, samples: number): number {
   const nodes = st.nodeList();
   const n = nodes.length;
@@ -318,9 +338,17 @@ function streamBytes(st: Stream, samples: number): number {
     const closed = n - 1;
     const s = sampleCount(closed, samples);
     if (s !== 0) {
-      let sum = 0;
-      for (let k = 0; k < s; k++) sum += nodeBytes(nodes[Math.floor((k * closed) / s)]);
-      total += (sum / s) * closed;
+      let average: number;
+      if (closed < 2 || samples !== DEFAULT_SAMPLES) average = closedAverage(nodes, closed, s);
+      else {
+        const c = closedCache.get(st);
+        if (c !== undefined && c.count === n && c.first === nodes[0]) average = c.average;
+        else {
+          average = closedAverage(nodes, closed, s);
+          closedCache.set(st, { count: n, first: nodes[0], average });
+        }
+      }
+      total += average * closed;
     }
     total += nodeBytes(nodes[closed]);
   }
