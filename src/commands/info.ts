@@ -171,8 +171,8 @@ function memorySection(srv: Server): InfoLines {
     'mem_aof_buffer:0',
     'mem_allocator:libc',
     'active_defrag_running:0',
-    'lazyfree_pending_objects:0',
-    'lazyfreed_objects:0',
+    `lazyfree_pending_objects:${srv.stats.lazyfreePendingObjects}`,
+    `lazyfreed_objects:${srv.stats.lazyfreedObjects}`,
   ];
 }
 
