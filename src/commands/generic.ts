@@ -13,6 +13,7 @@ import { Value, typeOf, encodingOf, sharedIntOf } from '../store/value';
 import { lfuDecrAndReturn, lruIdleSeconds } from '../store/lfu';
 import { parseCursor, scanKeys, resetScans } from '../store/scan';
 import { dupValue } from '../store/dup';
+import { deleteKey, emptyDbs, flushMode } from '../memory/lazyfree';
 import { toSafeInt, toInt64, INT64_MAX } from '../util/numbers';
 import { compileGlob, isMatchAll } from '../util/glob';
 
@@ -40,17 +41,30 @@ function isExpired(db: Db, key: string, now: number): boolean {
 
 // ---- DEL / UNLINK / EXISTS / TYPE / TOUCH -----------------------------------
 
-/** DEL and UNLINK: there is no background freeing to choose, both free now. */
-function del(c: Client, argv: string[]): void {
+/**
+ * delGenericCommand(): DEL frees as lazyfree-lazy-user-del says, UNLINK
+ * always lazily (memory/lazyfree.ts: both are O(1) here, they differ in
+ * Redis's counters).
+ */
+function delGeneric(c: Client, argv: string[], async: boolean): void {
   const db = c.db;
+  const srv = c.server;
   let n = 0;
   for (let i = 1; i < argv.length; i++) {
-    if (db.delete(argv[i])) {
+    if (deleteKey(srv, db, argv[i], async)) {
       db.written(argv[i], 'del', Notify.generic);
       n++;
     }
   }
   c.reply.int(n);
+}
+
+function del(c: Client, argv: string[]): void {
+  delGeneric(c, argv, c.server.settings.lazyfreeLazyUserDel);
+}
+
+function unlink(c: Client, argv: string[]): void {
+  delGeneric(c, argv, true);
 }
 
 /** EXISTS: count keys found, with keyspace hit/miss stats; not an access (LOOKUP_NOTOUCH). */
@@ -253,20 +267,10 @@ function swapdb(c: Client, argv: string[]): void {
 
 // ---- FLUSHDB / FLUSHALL -----------------------------------------------------
 
-/** [ASYNC|SYNC]: both free at once here (the maps are dropped for the GC). */
-function flushArgsOk(c: Client, argv: string[]): boolean {
-  if (argv.length === 1) return true;
-  if (argv.length === 2) {
-    const m = argv[1].toLowerCase();
-    if (m === 'sync' || m === 'async') return true;
-  }
-  c.error(Err.syntax);
-  return false;
-}
-
 function flushdb(c: Client, argv: string[]): void {
-  if (!flushArgsOk(c, argv)) return;
-  const removed = c.server.keyspace.flushDbs([c.db]);
+  const async = flushMode(c, argv);
+  if (async === null) return;
+  const removed = emptyDbs(c.server, [c.db], async);
   resetScans(c.db);
   c.server.keyspace.dirty += removed;
   // Redis forces propagation even when the db was already empty.
@@ -275,9 +279,10 @@ function flushdb(c: Client, argv: string[]): void {
 }
 
 function flushall(c: Client, argv: string[]): void {
-  if (!flushArgsOk(c, argv)) return;
+  const async = flushMode(c, argv);
+  if (async === null) return;
   const ks = c.server.keyspace;
-  const removed = ks.flushDbs(ks.dbs);
+  const removed = emptyDbs(c.server, ks.dbs, async);
   for (const db of ks.dbs) resetScans(db);
   // Redis 7.0 counts only the keys removed as changes (no extra one), and
   // forces propagation even when every db was already empty; with save
@@ -507,7 +512,7 @@ function persist(c: Client, argv: string[]): void {
 
 export const genericCommands: CommandSpec[] = [
   { name: 'del', handler: del },
-  { name: 'unlink', handler: del },
+  { name: 'unlink', handler: unlink },
   { name: 'exists', handler: exists },
   { name: 'touch', handler: touch },
   { name: 'type', handler: type },

@@ -116,12 +116,6 @@ export function memoryOverhead(srv: Server): MemoryOverhead {
 /** INFO's mem_allocator: the heap everything lives in. */
 export const MEM_ALLOCATOR = `v8-${process.versions.v8}`;
 
-/** Server stats fields of another layer (lazy freeing), when it has set them. */
-function statField(srv: Server, name: string): number {
-  const v = (srv.stats as unknown as Record<string, unknown>)[name];
-  return typeof v === 'number' ? v : 0;
-}
-
 /** The lines of INFO's Memory section, in Redis 7.0's order. */
 export function memoryInfoLines(srv: Server): string[] {
   const mh = memoryOverhead(srv);
@@ -180,7 +174,7 @@ export function memoryInfoLines(srv: Server): string[] {
     `mem_aof_buffer:${mh.aofBuffer}`,
     `mem_allocator:${MEM_ALLOCATOR}`,
     'active_defrag_running:0',
-    `lazyfree_pending_objects:${statField(srv, 'lazyfreePendingObjects')}`,
-    `lazyfreed_objects:${statField(srv, 'lazyfreedObjects')}`,
+    `lazyfree_pending_objects:${srv.stats.lazyfreePendingObjects}`,
+    `lazyfreed_objects:${srv.stats.lazyfreedObjects}`,
   ];
 }

@@ -17,7 +17,7 @@
  * the frozen dict to the snapshot instead of clearing it.
  */
 import type { Db, Keyspace, WriteObserver } from '../store/keyspace';
-import type { Dict, DictCursor } from '../store/dict';
+import { Dict, type DictCursor } from '../store/dict';
 import type { Value } from '../store/value';
 import { dupValue } from '../store/dup';
 
@@ -57,13 +57,19 @@ class FrozenDb {
   chunk = 0;
   next = 0;
   done = false;
+  /** FLUSHDB/FLUSHALL handed the dict over (takeOver): nothing else holds it. */
+  flushed = false;
+  /** Called once the walk no longer holds the dict: a lazily flushed db's keys are then freed. */
+  onRelease: (() => void)[] | null = null;
+  /** Deleted values kept for the walk (keepDeleted) that someone waits to see released, by key. */
+  keptWaiters: Map<string, (() => void)[]> | null = null;
 
   constructor(
     readonly id: number,
     public dict: Dict<unknown>,
     public expires: Map<string, number>,
     readonly count: number,
-    readonly keys: string[][],
+    public keys: string[][],
   ) {}
 }
 
@@ -126,6 +132,47 @@ export class Snapshot implements WriteObserver {
   }
 
   /**
+   * `key` of `db` is about to be deleted for good (DEL, UNLINK), its value
+   * `v`: the walk keeps v itself rather than a copy, since nothing changes
+   * a value once it left the keyspace. True when the walk still needs it.
+   */
+  keepDeleted(db: Db, key: string, v: Value): boolean {
+    const f = this.byDict.get(db.dict as Dict<unknown>);
+    if (f === undefined || f.done || f.copies.has(key)) return false;
+    f.copies.set(key, v);
+    const e = db.getExpire(key);
+    if (e !== -1) f.copiedExpires.set(key, e);
+    return true;
+  }
+
+  /** Call fn once the walk has written (or dropped) the value keepDeleted() kept for key of db. */
+  onReleased(db: Db, key: string, fn: () => void): void {
+    const f = this.byDict.get(db.dict as Dict<unknown>);
+    if (f === undefined || f.done || !f.copies.has(key)) return fn();
+    const w = (f.keptWaiters ??= new Map());
+    const list = w.get(key);
+    if (list === undefined) w.set(key, [fn]);
+    else list.push(fn);
+  }
+
+  /** Whether the walk holds `dict`, a db's dict that a flush handed over. */
+  holdsFlushed(dict: Dict<unknown>): boolean {
+    for (const f of this.frozen) if (f.dict === dict && f.flushed && !f.done && !this.cancelled) return true;
+    return false;
+  }
+
+  /** Call fn once the walk no longer holds `dict` (a flushed db: when it is done with its keys). */
+  onFlushedReleased(dict: Dict<unknown>, fn: () => void): void {
+    for (const f of this.frozen) {
+      if (f.dict === dict && f.flushed && !f.done && !this.cancelled) {
+        (f.onRelease ??= []).push(fn);
+        return;
+      }
+    }
+    fn();
+  }
+
+  /**
    * Called before `db` is emptied (FLUSHDB/FLUSHALL): the snapshot keeps the
    * dict and expires as they are and the db must start new ones.
    * Returns whether it did (the db then replaces rather than clears them).
@@ -135,6 +182,7 @@ export class Snapshot implements WriteObserver {
     if (f === undefined || f.done) return false;
     // nothing changes these any more: the walk reads them as they are
     this.byDict.delete(f.dict);
+    f.flushed = true;
     return true;
   }
 
@@ -164,9 +212,8 @@ export class Snapshot implements WriteObserver {
         f.next = 0;
       }
       f.done = true;
-      f.copies.clear();
-      f.copiedExpires.clear();
       this.byDict.delete(f.dict);
+      this.release(f);
       this.current++;
     }
     return true;
@@ -177,6 +224,7 @@ export class Snapshot implements WriteObserver {
       const copy = f.copies.get(key);
       if (copy !== undefined) {
         f.copies.delete(key);
+        if (f.keptWaiters !== null) this.keptWritten(f, key);
         if (copy === ABSENT) return;
         const ce = f.copiedExpires.get(key);
         if (ce !== undefined) f.copiedExpires.delete(key);
@@ -217,11 +265,34 @@ export class Snapshot implements WriteObserver {
   /** Stop the walk (the save was aborted): copies are dropped, the keyspace no longer reports writes. */
   cancel(): void {
     this.cancelled = true;
-    for (const f of this.frozen) {
-      f.copies.clear();
-      f.copiedExpires.clear();
-    }
     this.byDict.clear();
+    for (const f of this.frozen) this.release(f);
+  }
+
+  /** The walk is done with f: drop what it held (the dict too, when a flush handed it over) and say so. */
+  private release(f: FrozenDb): void {
+    f.copies.clear();
+    f.copiedExpires.clear();
+    f.keys = [];
+    f.cursor = null;
+    if (f.flushed) {
+      f.dict = new Dict<unknown>();
+      f.expires = new Map();
+    }
+    const waiters = f.keptWaiters;
+    f.keptWaiters = null;
+    if (waiters !== null) for (const list of waiters.values()) for (const fn of list) fn();
+    const onRelease = f.onRelease;
+    f.onRelease = null;
+    if (onRelease !== null) for (const fn of onRelease) fn();
+  }
+
+  /** The value kept for a deleted key was written: whoever waited for it is told. */
+  private keptWritten(f: FrozenDb, key: string): void {
+    const list = f.keptWaiters!.get(key);
+    if (list === undefined) return;
+    f.keptWaiters!.delete(key);
+    for (const fn of list) fn();
   }
 
   /** The walk is over (done or cancelled). */

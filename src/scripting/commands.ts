@@ -2,6 +2,7 @@
  * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT, as Redis 7.0's eval.c
  * answers them.
  */
+import { freeScriptCache, subFlushMode } from '../memory/lazyfree';
 import type { Client } from '../server/client';
 import type { CommandSpec } from '../server/command';
 import type { Server } from '../server/server';
@@ -121,12 +122,11 @@ function scriptExists(c: Client, argv: string[]): void {
 }
 
 function scriptFlush(c: Client, argv: string[]): void {
-  if (argv.length > 3) return c.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
-  if (argv.length === 3) {
-    const mode = argv[2].toLowerCase();
-    if (mode !== 'sync' && mode !== 'async') return c.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
-  }
-  scriptEngine(c.server).reset();
+  const async = subFlushMode(c, argv);
+  if (async === null) return c.error('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+  const engine = scriptEngine(c.server);
+  freeScriptCache(c.server, engine.scripts.size, async);
+  engine.reset();
   c.reply.ok();
 }
 

@@ -43,6 +43,9 @@ export function applyConfig(s: Settings, cfg: Config): void {
   s.lazyfreeLazyExpire = v['lazyfree-lazy-expire'];
   s.lazyfreeLazyUserDel = v['lazyfree-lazy-user-del'];
   s.lazyfreeLazyUserFlush = v['lazyfree-lazy-user-flush'];
+  s.lazyfreeLazyServerDel = v['lazyfree-lazy-server-del'];
+  s.lazyfreeLazyEviction = v['lazyfree-lazy-eviction'];
+  s.replicaLazyFlush = v['replica-lazy-flush'];
   s.daemonize = v.daemonize;
   s.dbfilename = v.dbfilename;
   s.appendonly = v.appendonly;

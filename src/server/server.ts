@@ -28,6 +28,8 @@ import { Err } from '../protocol/errors';
 import { REDIS_VERSION } from '../version';
 import type { Config } from '../config';
 import type { Aof } from '../persistence/aof/aof';
+import type { Value } from '../store/value';
+import { valueDropped } from '../memory/lazyfree';
 
 /** The fixed read buffer shared by all sockets (reads are processed synchronously). */
 const READ_BUFFER = Buffer.alloc(64 * 1024);
@@ -191,6 +193,16 @@ export class Server implements KeyspaceHooks {
 
   expiredKey(db: Db, key: string): void {
     this.propagate(db.id, [this.settings.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key]);
+  }
+
+  /**
+   * A value left the keyspace other than through DEL, UNLINK or a flush (a
+   * delete or overwrite by another command, `expired`: expiry): counted as
+   * lazily freed under lazyfree-lazy-server-del / lazyfree-lazy-expire, as
+   * Redis's dbDelete() and dbSetValue() do (memory/lazyfree.ts).
+   */
+  valueDropped(v: Value, expired: boolean): void {
+    valueDropped(this, v, expired);
   }
 
   expireAllowed(): boolean {

@@ -40,6 +40,9 @@ export interface Settings {
   lazyfreeLazyExpire: boolean;
   lazyfreeLazyUserDel: boolean;
   lazyfreeLazyUserFlush: boolean;
+  lazyfreeLazyServerDel: boolean;
+  lazyfreeLazyEviction: boolean;
+  replicaLazyFlush: boolean;
   daemonize: boolean;
   dbfilename: string;
   appendonly: boolean;
@@ -83,6 +86,9 @@ export function defaultSettings(): Settings {
     lazyfreeLazyExpire: false,
     lazyfreeLazyUserDel: false,
     lazyfreeLazyUserFlush: false,
+    lazyfreeLazyServerDel: false,
+    lazyfreeLazyEviction: false,
+    replicaLazyFlush: false,
     daemonize: false,
     dbfilename: 'dump.rdb',
     appendonly: false,

@@ -50,6 +50,13 @@ export class Stats {
   expiredTimeCapReached = 0;
   /** Clients closed by maxmemory-clients (evicted_clients). */
   evictedClients = 0;
+  /**
+   * Lazy freeing (memory/lazyfree.ts), INFO memory's lazyfree_pending_objects
+   * (handed over, still held) and lazyfreed_objects (released since the last
+   * CONFIG RESETSTAT).
+   */
+  lazyfreePendingObjects = 0;
+  lazyfreedObjects = 0;
   errors = new Map<string, number>();
   readonly opsPerSec = new InstantMetric();
   readonly inputKbps = new InstantMetric();
@@ -75,6 +82,8 @@ export class Stats {
     this.unexpectedErrorReplies = 0;
     this.expiredTimeCapReached = 0;
     this.evictedClients = 0;
+    // lazyfreeResetStats(): the pending count is not a statistic
+    this.lazyfreedObjects = 0;
     this.errors.clear();
     this.opsPerSec.reset();
     this.inputKbps.reset();

@@ -81,6 +81,16 @@ export class Tracking {
     return this.table.size;
   }
 
+  /** Up to n tracked keys (lazy freeing sizes a small table's rax from them). */
+  someKeys(n: number): string[] {
+    const out: string[] = [];
+    for (const k of this.table.keys()) {
+      if (out.length >= n) break;
+      out.push(k);
+    }
+    return out;
+  }
+
   get totalItems(): number {
     return this.items;
   }

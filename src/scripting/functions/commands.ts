@@ -6,6 +6,7 @@
  * received (they count a change, as Redis's do, when they succeed); FCALL
  * propagates the effects of the function, as EVAL does.
  */
+import { freeScriptCache, subFlushMode } from '../../memory/lazyfree';
 import type { Client } from '../../server/client';
 import type { CommandSpec } from '../../server/command';
 import type { Server } from '../../server/server';
@@ -67,11 +68,11 @@ function functionDelete(c: Client, argv: string[]): void {
 
 function functionFlush(c: Client, argv: string[]): void {
   if (argv.length > 3) return c.error(AdminErr.subcommandSyntax(argv[1], 'function'));
-  if (argv.length === 3) {
-    const mode = argv[2].toLowerCase();
-    if (mode !== 'sync' && mode !== 'async') return c.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
-  }
-  serverFunctions(c.server).flush();
+  const async = subFlushMode(c, argv);
+  if (async === null) return c.error('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
+  const fns = serverFunctions(c.server);
+  freeScriptCache(c.server, fns.ctx.functionCount, async);
+  fns.flush();
   changed(c);
   c.reply.ok();
 }
