@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runRedisBenchmark } from './redis-benchmark.mjs';
 import {
-  REPO_ROOT, RespClient, cleanupAll, fmtBytes, fmtInt, loadPipelined, markdownTable, median, oneShot, parseArgs, parseInfo, readRss, redisCommand, sleep, startServer, tredisCommand,
+  REPO_ROOT, RespClient, cleanupAll, fmtBytes, fmtInt, loadPipelined, markdownTable, median, oneShot, parseArgs, parseInfo, readRss, redisCommand, sleep, startServer, tredisCommand, spread,
 } from './lib.mjs';
 
 const opts = {
@@ -128,12 +128,6 @@ async function runOne(name, cmd) {
     await srv.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** "median [min–max]" of one field over the rounds. */
-function spread(rows, field, fmt) {
-  const v = rows.map((r) => r[field]);
-  return v.length === 1 ? fmt(v[0]) : `${fmt(median(v))} [${fmt(Math.min(...v))}–${fmt(Math.max(...v))}]`;
 }
 
 async function main() {

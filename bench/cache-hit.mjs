@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {
-  REPO_ROOT, RespClient, cleanupAll, encodeCommand, markdownTable, median, parseArgs, parseInfo, prng, redisCommand, skipReply, startServer, tredisCommand,
+  REPO_ROOT, RespClient, cleanupAll, encodeCommand, markdownTable, median, parseArgs, parseInfo, prng, redisCommand, skipReply, startServer, tredisCommand, spread,
 } from './lib.mjs';
 
 const USAGE = 'Usage: node bench/cache-hit.mjs [--keys N] [--requests N] [--s 0.99] [--fit F] [--size B] [--batch N] [--scan-every N] [--scan-len N] [--policies p,q] [--traces zipf,scan] [--rounds R] [--seed N]\n';
@@ -307,11 +307,6 @@ async function runServer(name, cmd, traces) {
     await srv.stop();
   }
   return out;
-}
-
-function spread(rows, field, fmt) {
-  const v = rows.map((r) => r[field]);
-  return v.length === 1 ? fmt(v[0]) : `${fmt(median(v))} [${fmt(Math.min(...v))}–${fmt(Math.max(...v))}]`;
 }
 
 async function main() {

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runRedisBenchmark } from './redis-benchmark.mjs';
 import {
-  REPO_ROOT, RespClient, cleanupAll, markdownTable, median, parseArgs, parseInfo, redisCommand, startServer, tredisCommand,
+  REPO_ROOT, RespClient, cleanupAll, markdownTable, median, parseArgs, parseInfo, redisCommand, startServer, tredisCommand, spread,
 } from './lib.mjs';
 
 const USAGE = 'Usage: node bench/evict-latency.mjs [--keys N] [--size B] [--maxmemory MiB] [--policy P] [--requests N] [--clients C] [--pipeline P] [--rounds R]\n';
@@ -77,11 +77,6 @@ async function runOne(name, cmd, evicting) {
   } finally {
     await srv.stop();
   }
-}
-
-function spread(rows, field, fmt) {
-  const v = rows.map((r) => r[field]);
-  return v.length === 1 ? fmt(v[0]) : `${fmt(median(v))} [${fmt(Math.min(...v))}–${fmt(Math.max(...v))}]`;
 }
 
 async function main() {

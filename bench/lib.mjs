@@ -470,6 +470,12 @@ export function median(values) {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
+/** "median [min–max]" of one numeric field over the rounds' rows, each figure through fmt. */
+export function spread(rows, field, fmt) {
+  const v = rows.map((r) => r[field]);
+  return v.length === 1 ? fmt(v[0]) : `${fmt(median(v))} [${fmt(Math.min(...v))}–${fmt(Math.max(...v))}]`;
+}
+
 /** Render rows (arrays of strings) as an aligned text table. `align` per column: 'l' | 'r'. */
 export function textTable(header, rows, align) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));

@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  Pipe, REPO_ROOT, RespClient, cleanupAll, encodeCommand, fmtBytes, markdownTable, median, parseArgs, parseInfo, prng, readRss, redisCommand, sleep, startServer, tredisCommand,
+  Pipe, REPO_ROOT, RespClient, cleanupAll, encodeCommand, fmtBytes, markdownTable, median, parseArgs, parseInfo, prng, readRss, redisCommand, sleep, startServer, tredisCommand, spread,
 } from './lib.mjs';
 
 const USAGE = 'Usage: node bench/maxmemory-rss.mjs [--maxmemory MiB] [--factor F] [--clients C] [--batch N] [--idle S] [--policies p,q] [--rounds R]\n';
@@ -128,11 +128,6 @@ async function runOne(name, cmd, policy) {
   } finally {
     await srv.stop();
   }
-}
-
-function spread(rows, field, fmt) {
-  const v = rows.map((r) => r[field]);
-  return v.length === 1 ? fmt(v[0]) : `${fmt(median(v))} [${fmt(Math.min(...v))}–${fmt(Math.max(...v))}]`;
 }
 
 async function main() {

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startLoad, windowOf, latencyStats } from './latency-load.mjs';
 import {
-  REPO_ROOT, RespClient, cleanupAll, encodeCommand, fmtBytes, markdownTable, median, parseArgs, readRss, redisCommand, sleep, startServer, tredisCommand,
+  REPO_ROOT, RespClient, cleanupAll, encodeCommand, fmtBytes, markdownTable, median, parseArgs, readRss, redisCommand, sleep, startServer, tredisCommand, spread,
 } from './lib.mjs';
 
 const USAGE = 'Usage: node bench/unlink.mjs [--members N] [--keys N] [--ops unlink,del,flushall] [--clients C] [--baseline S] [--window S] [--rounds R] [--load-keys N] [--only redis|tredis]\n';
@@ -125,11 +125,6 @@ async function runOne(name, cmd, op) {
   } finally {
     await srv.stop();
   }
-}
-
-function spread(rows, field, fmt) {
-  const v = rows.map((r) => r[field]);
-  return v.length === 1 ? fmt(v[0]) : `${fmt(median(v))} [${fmt(Math.min(...v))}–${fmt(Math.max(...v))}]`;
 }
 
 async function main() {
