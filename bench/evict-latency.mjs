@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runRedisBenchmark } from './redis-benchmark.mjs';
 import {
-  REPO_ROOT, RespClient, cleanupAll, markdownTable, median, parseArgs, parseInfo, redisCommand, startServer, tredisCommand, spread,
+  REPO_ROOT, RespClient, cleanupAll, markdownTable, median, parseArgs, parseInfo, redisCommand, tredisCommand, spread, withServer,
 } from './lib.mjs';
 
 const USAGE = 'Usage: node bench/evict-latency.mjs [--keys N] [--size B] [--maxmemory MiB] [--policy P] [--requests N] [--clients C] [--pipeline P] [--rounds R]\n';
@@ -70,13 +70,8 @@ async function measure(srv, evicting) {
   }
 }
 
-async function runOne(name, cmd, evicting) {
-  const srv = await startServer(name, cmd, { readyTimeoutMs: 60000 });
-  try {
-    return await measure(srv, evicting);
-  } finally {
-    await srv.stop();
-  }
+function runOne(name, cmd, evicting) {
+  return withServer(name, cmd, {}, (srv) => measure(srv, evicting));
 }
 
 async function main() {

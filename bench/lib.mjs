@@ -470,6 +470,16 @@ export function median(values) {
   return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
 }
 
+/** Start a server, run fn(srv) on it, stop it whatever happens; fn's result. */
+export async function withServer(name, cmd, opts, fn) {
+  const srv = await startServer(name, cmd, { readyTimeoutMs: 60000, ...opts });
+  try {
+    return await fn(srv);
+  } finally {
+    await srv.stop();
+  }
+}
+
 /** "median [min–max]" of one numeric field over the rounds' rows, each figure through fmt. */
 export function spread(rows, field, fmt) {
   const v = rows.map((r) => r[field]);

@@ -16,7 +16,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  Pipe, REPO_ROOT, RespClient, cleanupAll, encodeCommand, fmtBytes, markdownTable, median, parseArgs, parseInfo, prng, readRss, redisCommand, sleep, startServer, tredisCommand, spread,
+  Pipe, REPO_ROOT, RespClient, cleanupAll, encodeCommand, fmtBytes, markdownTable, median, parseArgs, parseInfo, prng, readRss, redisCommand, sleep, tredisCommand, spread, withServer,
 } from './lib.mjs';
 
 const USAGE = 'Usage: node bench/maxmemory-rss.mjs [--maxmemory MiB] [--factor F] [--clients C] [--batch N] [--idle S] [--policies p,q] [--rounds R]\n';
@@ -121,13 +121,8 @@ async function measure(srv, policy) {
   }
 }
 
-async function runOne(name, cmd, policy) {
-  const srv = await startServer(name, cmd, { readyTimeoutMs: 60000 });
-  try {
-    return await measure(srv, policy);
-  } finally {
-    await srv.stop();
-  }
+function runOne(name, cmd, policy) {
+  return withServer(name, cmd, {}, (srv) => measure(srv, policy));
 }
 
 async function main() {

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startLoad, windowOf, latencyStats } from './latency-load.mjs';
 import {
-  REPO_ROOT, RespClient, cleanupAll, encodeCommand, fmtBytes, markdownTable, median, parseArgs, readRss, redisCommand, sleep, startServer, tredisCommand, spread,
+  REPO_ROOT, RespClient, cleanupAll, encodeCommand, fmtBytes, markdownTable, median, parseArgs, readRss, redisCommand, sleep, tredisCommand, spread, withServer,
 } from './lib.mjs';
 
 const USAGE = 'Usage: node bench/unlink.mjs [--members N] [--keys N] [--ops unlink,del,flushall] [--clients C] [--baseline S] [--window S] [--rounds R] [--load-keys N] [--only redis|tredis]\n';
@@ -118,13 +118,8 @@ async function measure(srv, op) {
   };
 }
 
-async function runOne(name, cmd, op) {
-  const srv = await startServer(name, cmd, { extraArgs: ['--enable-debug-command', 'yes'], readyTimeoutMs: 60000 });
-  try {
-    return await measure(srv, op);
-  } finally {
-    await srv.stop();
-  }
+function runOne(name, cmd, op) {
+  return withServer(name, cmd, { extraArgs: ['--enable-debug-command', 'yes'] }, (srv) => measure(srv, op));
 }
 
 async function main() {

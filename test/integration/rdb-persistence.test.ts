@@ -117,6 +117,7 @@ describe('RDB persistence', () => {
   }, 30000);
 
   // skipped only where redis-server is not installed (.ci/run installs it): the test needs the real server
+  // skipped only where redis-server is not installed (the oracle these tests load files into); CI installs it
   it.skipIf(!REDIS_BIN)('a tredis SAVE and BGSAVE load in real Redis with the same dataset and functions', async () => {
     for (const how of ['SAVE', 'BGSAVE']) {
       const dir = tmpDir();
@@ -142,6 +143,7 @@ describe('RDB persistence', () => {
   }, 30000);
 
   // skipped only where redis-server is not installed (.ci/run installs it): the test needs the real server
+  // skipped only where redis-server is not installed (the oracle these tests load files into); CI installs it
   it.skipIf(!REDIS_BIN)("real Redis's dump loads in tredis with the same dataset and functions", async () => {
     const dir = tmpDir();
     const r = await start('redis', dir);
@@ -183,6 +185,7 @@ describe('RDB persistence', () => {
   }, 30000);
 
   // skipped only where redis-server is not installed (.ci/run installs it): the test needs the real server
+  // skipped only where redis-server is not installed (the oracle these tests load files into); CI installs it
   it.skipIf(!REDIS_BIN)('a BGSAVE that cannot write: -MISCONF for writes and PING, as on Redis', async () => {
     const replies: Record<string, string[]> = {};
     for (const kind of ['tredis', 'redis'] as const) {
@@ -207,6 +210,7 @@ describe('RDB persistence', () => {
   }, 30000);
 
   // skipped only where redis-server is not installed (.ci/run installs it): the test needs the real server
+  // skipped only where redis-server is not installed (the oracle these tests load files into); CI installs it
   it.skipIf(!REDIS_BIN)('FLUSHALL with save points saves the empty dataset, as Redis', async () => {
     const got: Record<string, string[]> = {};
     for (const kind of ['tredis', 'redis'] as const) {
